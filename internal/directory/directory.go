@@ -1,0 +1,259 @@
+// Package directory holds the alliance directory: clusters, organisations,
+// people, their memberships and the capability taxonomy. It defines the
+// types, the rules that input must satisfy, and the Store an engine
+// implements; it does no I/O of its own.
+package directory
+
+import (
+	"context"
+	"time"
+)
+
+// Date is a calendar day without a time zone, written as YYYY-MM-DD.
+type Date = string
+
+// Cluster is a regional safety and security innovation cluster.
+type Cluster struct {
+	ID          string     `json:"id"`
+	Slug        string     `json:"slug"`
+	Name        string     `json:"name"`
+	Country     string     `json:"country"`
+	Region      string     `json:"region,omitempty"` // NUTS code
+	City        string     `json:"city,omitempty"`
+	Website     string     `json:"website,omitempty"`
+	Description string     `json:"description,omitempty"`
+	Themes      []string   `json:"themes"` // capability codes
+	Joined      Date       `json:"joined,omitempty"`
+	Commitment  Commitment `json:"commitment"`
+	MemberCount int        `json:"member_count"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// Commitment is the state of a cluster's letter of commitment to the
+// alliance.
+type Commitment struct {
+	Signed   bool `json:"signed"`
+	SignedOn Date `json:"signed_on,omitempty"`
+}
+
+// Organisation kinds, following the CORDIS activity types.
+const (
+	KindCompany         = "company"
+	KindResearch        = "research"
+	KindHigherEducation = "higher_education"
+	KindPublicBody      = "public_body"
+	KindOther           = "other"
+)
+
+// Kinds lists the organisation kinds in display order.
+var Kinds = []string{KindCompany, KindResearch, KindHigherEducation, KindPublicBody, KindOther}
+
+// KindFromCORDIS maps a CORDIS activity type (PRC, REC, HES, PUB, OTH).
+func KindFromCORDIS(activity string) (string, bool) {
+	switch activity {
+	case "PRC":
+		return KindCompany, true
+	case "REC":
+		return KindResearch, true
+	case "HES":
+		return KindHigherEducation, true
+	case "PUB":
+		return KindPublicBody, true
+	case "OTH":
+		return KindOther, true
+	}
+	return "", false
+}
+
+// Practitioner roles an organisation can play as an end user.
+const (
+	RolePolice                 = "police"
+	RoleBorderGuard            = "border_guard"
+	RoleCustoms                = "customs"
+	RoleFirstResponder         = "first_responder"
+	RoleMedicalEmergency       = "medical_emergency"
+	RoleCivilProtection        = "civil_protection"
+	RolePublicProcurer         = "public_procurer"
+	RoleCriticalInfrastructure = "critical_infrastructure"
+	RoleOtherEndUser           = "other_end_user"
+)
+
+// PractitionerRoles lists the practitioner roles in display order.
+var PractitionerRoles = []string{RolePolice, RoleBorderGuard, RoleCustoms, RoleFirstResponder,
+	RoleMedicalEmergency, RoleCivilProtection, RolePublicProcurer, RoleCriticalInfrastructure, RoleOtherEndUser}
+
+// Membership roles of an organisation in a cluster.
+const (
+	MemberRoleMember  = "member"
+	MemberRoleFounder = "founder"
+	MemberRolePartner = "partner"
+)
+
+// MembershipRoles lists the membership roles.
+var MembershipRoles = []string{MemberRoleMember, MemberRoleFounder, MemberRolePartner}
+
+// Organisation is a company, knowledge institution, public body or
+// practitioner organisation.
+type Organisation struct {
+	ID                string       `json:"id"`
+	Slug              string       `json:"slug"`
+	Name              string       `json:"name"`
+	ShortName         string       `json:"short_name,omitempty"`
+	Kind              string       `json:"kind"`
+	SME               bool         `json:"sme"`
+	PractitionerRoles []string     `json:"practitioner_roles"`
+	Country           string       `json:"country"`
+	City              string       `json:"city,omitempty"`
+	Website           string       `json:"website,omitempty"`
+	PIC               string       `json:"pic,omitempty"`
+	VAT               string       `json:"vat,omitempty"`
+	Description       string       `json:"description,omitempty"`
+	Capabilities      []string     `json:"capabilities"`
+	Memberships       []Membership `json:"memberships"`
+	CreatedAt         time.Time    `json:"created_at"`
+	UpdatedAt         time.Time    `json:"updated_at"`
+}
+
+// Membership ties an organisation to a cluster.
+type Membership struct {
+	ClusterID   string `json:"cluster_id"`
+	ClusterSlug string `json:"cluster_slug,omitempty"`
+	ClusterName string `json:"cluster_name,omitempty"`
+	Role        string `json:"role"`
+	Since       Date   `json:"since,omitempty"`
+}
+
+// Person is someone working at a member organisation.
+type Person struct {
+	ID               string    `json:"id"`
+	Name             string    `json:"name"`
+	Email            string    `json:"email,omitempty"`
+	OrganisationID   string    `json:"organisation_id"`
+	OrganisationName string    `json:"organisation_name,omitempty"`
+	OrganisationSlug string    `json:"organisation_slug,omitempty"`
+	Title            string    `json:"title,omitempty"`
+	Expertise        []string  `json:"expertise"`
+	Languages        []string  `json:"languages"`
+	Listed           bool      `json:"listed"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+// Nature says whether a capability concerns safety (accidental harm),
+// security (intentional harm) or both.
+const (
+	NatureSafety   = "safety"
+	NatureSecurity = "security"
+	NatureBoth     = "both"
+)
+
+// Natures lists the natures of a capability.
+var Natures = []string{NatureSafety, NatureSecurity, NatureBoth}
+
+// Languages are the interface languages; capability labels exist in each.
+var Languages = []string{"en", "nl", "fr", "de"}
+
+// Capability is a node of the security capability taxonomy.
+type Capability struct {
+	Code      string            `json:"code"`
+	Parent    string            `json:"parent,omitempty"`
+	Labels    map[string]string `json:"labels"` // language → label
+	Nature    string            `json:"nature"`
+	Source    string            `json:"source,omitempty"` // e.g. "JRC cybersecurity taxonomy"
+	Position  int               `json:"position"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
+}
+
+// Label returns the capability's label in lang, falling back to English.
+func (c Capability) Label(lang string) string {
+	if l := c.Labels[lang]; l != "" {
+		return l
+	}
+	return c.Labels["en"]
+}
+
+// Facility is a shared testing or training facility (the full catalogue
+// and bookings are a capability of their own).
+type Facility struct {
+	ID               string    `json:"id"`
+	Slug             string    `json:"slug"`
+	Name             string    `json:"name"`
+	Kind             string    `json:"kind"`
+	OrganisationID   string    `json:"organisation_id"`
+	OrganisationName string    `json:"organisation_name,omitempty"`
+	ClusterID        string    `json:"cluster_id,omitempty"`
+	ClusterName      string    `json:"cluster_name,omitempty"`
+	Country          string    `json:"country"`
+	City             string    `json:"city,omitempty"`
+	Website          string    `json:"website,omitempty"`
+	Description      string    `json:"description,omitempty"`
+	Capabilities     []string  `json:"capabilities"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+// Facility kinds.
+var FacilityKinds = []string{"test_range", "training_ground", "laboratory", "cyber_range", "campus", "other"}
+
+// Filter narrows a list. Every field is optional; Limit defaults to 50.
+type Filter struct {
+	Query      string // words that must all appear in the record's text
+	Country    string
+	Kind       string
+	Cluster    string // cluster id or slug
+	Capability string // capability code; matches the node and its descendants
+	Role       string // practitioner role (organisations)
+	// Organisation narrows people and facilities to one organisation (id
+	// or slug).
+	Organisation string
+	// IncludeUnlisted shows people who did not agree to be listed; only
+	// for administrators and the person themself.
+	IncludeUnlisted bool
+	Limit           int
+	Cursor          string // opaque, from Page.Next
+}
+
+// Page is one page of a list in a stable order (by name, then id).
+type Page[T any] struct {
+	Items []T    `json:"items"`
+	Total int    `json:"total"`
+	Next  string `json:"next,omitempty"`
+}
+
+// Store is what the directory needs from a storage engine. Get methods
+// return an error wrapping store.ErrNotFound for a missing record; writes
+// return *store.ConflictError for duplicate identifiers and references in
+// use.
+type Store interface {
+	ListClusters(ctx context.Context, f Filter) (Page[Cluster], error)
+	GetCluster(ctx context.Context, idOrSlug string) (Cluster, error)
+	CreateCluster(ctx context.Context, c *Cluster) error
+	UpdateCluster(ctx context.Context, c *Cluster) error
+	DeleteCluster(ctx context.Context, id string) error
+
+	ListOrganisations(ctx context.Context, f Filter) (Page[Organisation], error)
+	GetOrganisation(ctx context.Context, idOrSlug string) (Organisation, error)
+	CreateOrganisation(ctx context.Context, o *Organisation) error
+	UpdateOrganisation(ctx context.Context, o *Organisation) error
+	DeleteOrganisation(ctx context.Context, id string) error
+
+	ListPeople(ctx context.Context, f Filter) (Page[Person], error)
+	GetPerson(ctx context.Context, id string) (Person, error)
+	CreatePerson(ctx context.Context, p *Person) error
+	UpdatePerson(ctx context.Context, p *Person) error
+	DeletePerson(ctx context.Context, id string) error
+
+	ListCapabilities(ctx context.Context) ([]Capability, error)
+	GetCapability(ctx context.Context, code string) (Capability, error)
+	CreateCapability(ctx context.Context, c *Capability) error
+	UpdateCapability(ctx context.Context, c *Capability) error
+	DeleteCapability(ctx context.Context, code string) error
+
+	ListFacilities(ctx context.Context, f Filter) (Page[Facility], error)
+	GetFacility(ctx context.Context, idOrSlug string) (Facility, error)
+	CreateFacility(ctx context.Context, f *Facility) error
+	UpdateFacility(ctx context.Context, f *Facility) error
+	DeleteFacility(ctx context.Context, id string) error
+}

@@ -1,0 +1,295 @@
+// Package sqlstore implements the capability stores over database/sql with
+// SQL that both engines accept ($n parameters, standard joins, no
+// engine-specific functions). What differs between engines — opening,
+// migrations, error classification, locking — comes from a Dialect that the
+// engine packages (store/sqlite, store/postgres) supply.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/escnet/escnet/internal/store"
+)
+
+// Dialect is what an engine tells the shared SQL code.
+type Dialect interface {
+	Engine() store.Engine
+	// Unique reports whether err is a unique violation and, if so, the
+	// table and column that caused it.
+	Unique(err error) (table, column string, ok bool)
+	// ForeignKey reports whether err is a foreign-key violation.
+	ForeignKey(err error) bool
+	// Retryable reports whether a transaction that failed with err may be
+	// run again (serialization failure, deadlock, busy database).
+	Retryable(err error) bool
+	// LockMigrations serialises concurrent migrators inside tx.
+	LockMigrations(ctx context.Context, tx *sql.Tx) error
+}
+
+// DB is an opened database: a pool for reads, a pool for writes (one
+// connection on SQLite, where there is a single writer), and its dialect.
+type DB struct {
+	read    *sql.DB
+	write   *sql.DB
+	dialect Dialect
+	// queries counts statements run, so that tests can check that pages
+	// don't issue a query per row.
+	queries atomic.Int64
+	// onChange is called after a transaction that appended to the change
+	// feed commits.
+	onChange func()
+}
+
+// New wraps opened pools. read and write may be the same pool.
+func New(read, write *sql.DB, d Dialect) *DB {
+	return &DB{read: read, write: write, dialect: d}
+}
+
+// Engine names the engine.
+func (db *DB) Engine() store.Engine { return db.dialect.Engine() }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("%w: %v", store.ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Queries returns the number of statements run so far.
+func (db *DB) Queries() int64 { return db.queries.Load() }
+
+// OnChange registers f to run after each committed write.
+func (db *DB) OnChange(f func()) { db.onChange = f }
+
+// SQL returns the write pool, for engine-specific tools (bulk loads).
+func (db *DB) SQL() *sql.DB { return db.write }
+
+// Tx is a write transaction with the change feed at hand.
+type Tx struct {
+	*sql.Tx
+	db      *DB
+	changed bool
+}
+
+// ExecContext runs a statement inside the transaction, counting it.
+func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	tx.db.queries.Add(1)
+	return tx.Tx.ExecContext(ctx, q, args...)
+}
+
+// QueryContext runs a query inside the transaction, counting it.
+func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	tx.db.queries.Add(1)
+	return tx.Tx.QueryContext(ctx, q, args...)
+}
+
+// QueryRowContext runs a one-row query inside the transaction, counting it.
+func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	tx.db.queries.Add(1)
+	return tx.Tx.QueryRowContext(ctx, q, args...)
+}
+
+// Change appends a record to the change feed.
+func (tx *Tx) Change(ctx context.Context, entity, id, op string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, at) VALUES ($1, $2, $3, $4)`,
+		entity, id, op, now())
+	tx.changed = true
+	return err
+}
+
+// Transact runs fn in a write transaction, committing when fn returns nil
+// and retrying a few times when the engine reports a transient conflict.
+func (db *DB) Transact(ctx context.Context, fn func(*Tx) error) error {
+	const attempts = 5
+	var err error
+	for i := range attempts {
+		err = db.transactOnce(ctx, fn)
+		if err == nil || !db.dialect.Retryable(err) || ctx.Err() != nil {
+			break
+		}
+		slog.DebugContext(ctx, "retrying transaction", "attempt", i+1, "err", err)
+		time.Sleep(time.Duration(5*(i+1)) * time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) transactOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+			return
+		}
+		if err = sqlTx.Commit(); err == nil && tx.changed && db.onChange != nil {
+			db.onChange()
+		}
+	}()
+	return fn(tx)
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	db.queries.Add(1)
+	return db.read.QueryContext(ctx, q, args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	db.queries.Add(1)
+	return db.read.QueryRowContext(ctx, q, args...)
+}
+
+// mapError turns engine errors into the store's sentinels.
+func (db *DB) mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if table, column, ok := db.dialect.Unique(err); ok {
+		return &store.ConflictError{Field: fieldFor(table, column), Code: "error.duplicate"}
+	}
+	if db.dialect.ForeignKey(err) {
+		return &store.ConflictError{Field: "", Code: "error.reference_not_found"}
+	}
+	return err
+}
+
+// fieldFor maps a table column to the JSON field the API calls it.
+func fieldFor(table, column string) string {
+	switch {
+	case table == "memberships":
+		return "memberships"
+	case column == "code":
+		return "code"
+	}
+	return column
+}
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// Migrate applies the pending migrations in migrations (files named
+// NNNN_description.sql, applied in order, each in its own transaction) and
+// returns the schema version.
+func (db *DB) Migrate(ctx context.Context, migrations fs.FS) (int, error) {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	entries, err := fs.ReadDir(migrations, ".")
+	if err != nil {
+		return 0, err
+	}
+	type migration struct {
+		version int
+		name    string
+	}
+	var all []migration
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".sql" {
+			continue
+		}
+		num, _, _ := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return 0, fmt.Errorf("migration %s: name must start with a number", e.Name())
+		}
+		all = append(all, migration{v, e.Name()})
+	}
+	slices.SortFunc(all, func(a, b migration) int { return a.version - b.version })
+	version := 0
+	for _, m := range all {
+		err := db.Transact(ctx, func(tx *Tx) error {
+			if err := db.dialect.LockMigrations(ctx, tx.Tx); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := fs.ReadFile(migrations, m.name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+				m.version, m.name, now().Format(time.RFC3339))
+			return err
+		})
+		if err != nil {
+			return version, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		version = m.version
+	}
+	return version, nil
+}
+
+// SchemaVersion returns the highest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := db.queryRow(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	return int(v.Int64), err
+}
+
+// LatestChange returns the id of the newest change-feed entry (0 if none).
+func (db *DB) LatestChange(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := db.queryRow(ctx, `SELECT MAX(id) FROM changes`).Scan(&v)
+	return v.Int64, err
+}
+
+// Change is an entry of the change feed.
+type Change struct {
+	ID       int64
+	Entity   string
+	EntityID string
+	Op       string
+	At       time.Time
+}
+
+// ChangesSince returns up to limit change-feed entries after id, oldest first.
+func (db *DB) ChangesSince(ctx context.Context, id int64, limit int) ([]Change, error) {
+	rows, err := db.query(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		if err := rows.Scan(&c.ID, &c.Entity, &c.EntityID, &c.Op, &c.At); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

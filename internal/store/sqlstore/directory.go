@@ -1,0 +1,710 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+var _ directory.Store = (*DB)(nil)
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+func notFound(what, key string) error { return fmt.Errorf("%s %q: %w", what, key, store.ErrNotFound) }
+
+func inUse(field string) error { return &store.ConflictError{Field: field, Code: validate.InUse} }
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// replaceLinks rewrites an owner's rows in a link table.
+func replaceLinks(ctx context.Context, tx *Tx, table, ownerCol, valueCol, owner string, values []string) error {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s = $1`, table, ownerCol), owner); err != nil {
+		return err
+	}
+	for i, v := range values {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (%s, %s, position) VALUES ($1, $2, $3)`, table, ownerCol, valueCol), owner, v, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ---- clusters
+
+const clusterCols = `c.id, c.slug, c.name, c.country, c.region, c.city, c.website, c.description, c.joined,
+	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.sort_key,
+	(SELECT COUNT(*) FROM memberships m WHERE m.cluster_id = c.id)`
+
+func scanCluster(r interface{ Scan(...any) error }) (keyed[directory.Cluster], error) {
+	var c directory.Cluster
+	var key string
+	err := r.Scan(&c.ID, &c.Slug, &c.Name, &c.Country, &c.Region, &c.City, &c.Website, &c.Description, &c.Joined,
+		&c.Commitment.Signed, &c.Commitment.SignedOn, &c.CreatedAt, &c.UpdatedAt, &key, &c.MemberCount)
+	return keyed[directory.Cluster]{c, key, c.ID}, err
+}
+
+// ListClusters lists clusters by name.
+func (db *DB) ListClusters(ctx context.Context, f directory.Filter) (directory.Page[directory.Cluster], error) {
+	var w where
+	w.text("c.search_text", f.Query)
+	if f.Country != "" {
+		w.add("c.country = " + w.arg(f.Country))
+	}
+	if f.Capability != "" {
+		w.capability("cluster_themes", "c.id", "cluster_id", f.Capability)
+	}
+	p, ids, err := page(ctx, db, f, clusterCols, "clusters c", "c", &w, func(r *sql.Rows) (keyed[directory.Cluster], error) { return scanCluster(r) })
+	if err != nil {
+		return p, err
+	}
+	themes, err := db.links(ctx, `SELECT cluster_id, capability_code FROM cluster_themes WHERE cluster_id IN (%s) ORDER BY cluster_id, position`, ids)
+	if err != nil {
+		return p, err
+	}
+	for i := range p.Items {
+		p.Items[i].Themes = orEmpty(themes[p.Items[i].ID])
+	}
+	return p, nil
+}
+
+// GetCluster returns the cluster with that id or slug.
+func (db *DB) GetCluster(ctx context.Context, key string) (directory.Cluster, error) {
+	k, err := scanCluster(db.queryRow(ctx, `SELECT `+clusterCols+` FROM clusters c WHERE c.id = $1 OR c.slug = $1`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return directory.Cluster{}, notFound("cluster", key)
+	}
+	if err != nil {
+		return directory.Cluster{}, err
+	}
+	c := k.item
+	themes, err := db.links(ctx, `SELECT cluster_id, capability_code FROM cluster_themes WHERE cluster_id IN (%s) ORDER BY position`, []string{c.ID})
+	c.Themes = orEmpty(themes[c.ID])
+	return c, err
+}
+
+func writeCluster(ctx context.Context, tx *Tx, c *directory.Cluster, create bool) error {
+	key := directory.Fold(c.Name)
+	search := directory.SearchText(c.Name, c.Slug, c.City, c.Country, c.Description)
+	var res sql.Result
+	var err error
+	if create {
+		res, err = tx.ExecContext(ctx, `INSERT INTO clusters (id, slug, name, sort_key, search_text, country, region, city, website, description, joined, commitment_signed, commitment_signed_on, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+			c.ID, c.Slug, c.Name, key, search, c.Country, c.Region, c.City, c.Website, c.Description, c.Joined,
+			c.Commitment.Signed, c.Commitment.SignedOn, c.CreatedAt, c.UpdatedAt)
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE clusters SET slug = $2, name = $3, sort_key = $4, search_text = $5, country = $6, region = $7, city = $8, website = $9,
+			description = $10, joined = $11, commitment_signed = $12, commitment_signed_on = $13, updated_at = $14 WHERE id = $1`,
+			c.ID, c.Slug, c.Name, key, search, c.Country, c.Region, c.City, c.Website, c.Description, c.Joined,
+			c.Commitment.Signed, c.Commitment.SignedOn, c.UpdatedAt)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("cluster", c.ID)
+	}
+	if err := replaceLinks(ctx, tx, "cluster_themes", "cluster_id", "capability_code", c.ID, c.Themes); err != nil {
+		return err
+	}
+	return tx.Change(ctx, "cluster", c.ID, map[bool]string{true: "create", false: "update"}[create])
+}
+
+// CreateCluster stores a new cluster and sets its id and timestamps.
+func (db *DB) CreateCluster(ctx context.Context, c *directory.Cluster) error {
+	c.ID = newID()
+	c.CreatedAt, c.UpdatedAt = now(), now()
+	c.CreatedAt = c.UpdatedAt
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writeCluster(ctx, tx, c, true) }))
+}
+
+// UpdateCluster replaces the cluster c.ID.
+func (db *DB) UpdateCluster(ctx context.Context, c *directory.Cluster) error {
+	c.UpdatedAt = now()
+	err := db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM clusters WHERE id = $1`, c.ID).Scan(&c.CreatedAt); errors.Is(err, sql.ErrNoRows) {
+			return notFound("cluster", c.ID)
+		} else if err != nil {
+			return err
+		}
+		return writeCluster(ctx, tx, c, false)
+	})
+	return db.mapError(err)
+}
+
+// DeleteCluster removes a cluster that has no members and no facilities.
+func (db *DB) DeleteCluster(ctx context.Context, id string) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE cluster_id = $1`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return inUse("memberships")
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM facilities WHERE cluster_id = $1`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return inUse("facilities")
+		}
+		return deleteRow(ctx, tx, "clusters", "cluster", id)
+	}))
+}
+
+func deleteRow(ctx context.Context, tx *Tx, table, entity, id string) error {
+	res, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE id = $1`, table), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound(entity, id)
+	}
+	return tx.Change(ctx, entity, id, "delete")
+}
+
+// ---- organisations
+
+const orgCols = `o.id, o.slug, o.name, o.short_name, o.kind, o.sme, o.country, o.city, o.website,
+	COALESCE(o.pic, ''), COALESCE(o.vat, ''), o.description, o.created_at, o.updated_at, o.sort_key`
+
+func scanOrg(r interface{ Scan(...any) error }) (keyed[directory.Organisation], error) {
+	var o directory.Organisation
+	var key string
+	err := r.Scan(&o.ID, &o.Slug, &o.Name, &o.ShortName, &o.Kind, &o.SME, &o.Country, &o.City, &o.Website,
+		&o.PIC, &o.VAT, &o.Description, &o.CreatedAt, &o.UpdatedAt, &key)
+	return keyed[directory.Organisation]{o, key, o.ID}, err
+}
+
+func (w *where) inCluster(owner, cluster string) {
+	a := w.arg(cluster)
+	w.add(fmt.Sprintf(`EXISTS (SELECT 1 FROM memberships m JOIN clusters mc ON mc.id = m.cluster_id WHERE m.organisation_id = %s AND (mc.id = %s OR mc.slug = %s))`, owner, a, a))
+}
+
+// ListOrganisations lists organisations by name.
+func (db *DB) ListOrganisations(ctx context.Context, f directory.Filter) (directory.Page[directory.Organisation], error) {
+	var w where
+	w.text("o.search_text", f.Query)
+	if f.Country != "" {
+		w.add("o.country = " + w.arg(f.Country))
+	}
+	if f.Kind != "" {
+		w.add("o.kind = " + w.arg(f.Kind))
+	}
+	if f.Cluster != "" {
+		w.inCluster("o.id", f.Cluster)
+	}
+	if f.Capability != "" {
+		w.capability("organisation_capabilities", "o.id", "organisation_id", f.Capability)
+	}
+	if f.Role != "" {
+		w.add("EXISTS (SELECT 1 FROM organisation_roles r WHERE r.organisation_id = o.id AND r.role = " + w.arg(f.Role) + ")")
+	}
+	p, ids, err := page(ctx, db, f, orgCols, "organisations o", "o", &w, func(r *sql.Rows) (keyed[directory.Organisation], error) { return scanOrg(r) })
+	if err != nil {
+		return p, err
+	}
+	return p, db.fillOrganisations(ctx, p.Items, ids)
+}
+
+// fillOrganisations loads roles, capabilities and memberships for a page
+// of organisations with one query per link table.
+func (db *DB) fillOrganisations(ctx context.Context, orgs []directory.Organisation, ids []string) error {
+	roles, err := db.links(ctx, `SELECT organisation_id, role FROM organisation_roles WHERE organisation_id IN (%s) ORDER BY organisation_id, position`, ids)
+	if err != nil {
+		return err
+	}
+	caps, err := db.links(ctx, `SELECT organisation_id, capability_code FROM organisation_capabilities WHERE organisation_id IN (%s) ORDER BY organisation_id, position`, ids)
+	if err != nil {
+		return err
+	}
+	members := map[string][]directory.Membership{}
+	if len(ids) > 0 {
+		var w where
+		rows, err := db.query(ctx, fmt.Sprintf(`SELECT m.organisation_id, m.cluster_id, c.slug, c.name, m.role, m.since
+			FROM memberships m JOIN clusters c ON c.id = m.cluster_id WHERE m.organisation_id IN (%s) ORDER BY m.organisation_id, c.sort_key`, w.inList(ids)), w.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var owner string
+			var m directory.Membership
+			if err := rows.Scan(&owner, &m.ClusterID, &m.ClusterSlug, &m.ClusterName, &m.Role, &m.Since); err != nil {
+				return err
+			}
+			members[owner] = append(members[owner], m)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for i := range orgs {
+		o := &orgs[i]
+		o.PractitionerRoles = orEmpty(roles[o.ID])
+		o.Capabilities = orEmpty(caps[o.ID])
+		o.Memberships = members[o.ID]
+		if o.Memberships == nil {
+			o.Memberships = []directory.Membership{}
+		}
+	}
+	return nil
+}
+
+// GetOrganisation returns the organisation with that id or slug.
+func (db *DB) GetOrganisation(ctx context.Context, key string) (directory.Organisation, error) {
+	k, err := scanOrg(db.queryRow(ctx, `SELECT `+orgCols+` FROM organisations o WHERE o.id = $1 OR o.slug = $1`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return directory.Organisation{}, notFound("organisation", key)
+	}
+	if err != nil {
+		return directory.Organisation{}, err
+	}
+	orgs := []directory.Organisation{k.item}
+	err = db.fillOrganisations(ctx, orgs, []string{k.id})
+	return orgs[0], err
+}
+
+func writeOrganisation(ctx context.Context, tx *Tx, o *directory.Organisation, create bool) error {
+	key := directory.Fold(o.Name)
+	search := directory.SearchText(o.Name, o.ShortName, o.Slug, o.City, o.Country, o.PIC, o.Description)
+	var res sql.Result
+	var err error
+	if create {
+		res, err = tx.ExecContext(ctx, `INSERT INTO organisations (id, slug, name, short_name, sort_key, search_text, kind, sme, country, city, website, pic, vat, description, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			o.ID, o.Slug, o.Name, o.ShortName, key, search, o.Kind, o.SME, o.Country, o.City, o.Website, nullable(o.PIC), nullable(o.VAT), o.Description, o.CreatedAt, o.UpdatedAt)
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE organisations SET slug = $2, name = $3, short_name = $4, sort_key = $5, search_text = $6, kind = $7, sme = $8, country = $9,
+			city = $10, website = $11, pic = $12, vat = $13, description = $14, updated_at = $15 WHERE id = $1`,
+			o.ID, o.Slug, o.Name, o.ShortName, key, search, o.Kind, o.SME, o.Country, o.City, o.Website, nullable(o.PIC), nullable(o.VAT), o.Description, o.UpdatedAt)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("organisation", o.ID)
+	}
+	if err := replaceLinks(ctx, tx, "organisation_roles", "organisation_id", "role", o.ID, o.PractitionerRoles); err != nil {
+		return err
+	}
+	if err := replaceLinks(ctx, tx, "organisation_capabilities", "organisation_id", "capability_code", o.ID, o.Capabilities); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE organisation_id = $1`, o.ID); err != nil {
+		return err
+	}
+	for _, m := range o.Memberships {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (cluster_id, organisation_id, role, since) VALUES ($1, $2, $3, $4)`,
+			m.ClusterID, o.ID, m.Role, m.Since); err != nil {
+			return err
+		}
+	}
+	return tx.Change(ctx, "organisation", o.ID, map[bool]string{true: "create", false: "update"}[create])
+}
+
+// CreateOrganisation stores a new organisation with its links.
+func (db *DB) CreateOrganisation(ctx context.Context, o *directory.Organisation) error {
+	o.ID = newID()
+	o.UpdatedAt = now()
+	o.CreatedAt = o.UpdatedAt
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writeOrganisation(ctx, tx, o, true) }))
+}
+
+// UpdateOrganisation replaces organisation o.ID and its links.
+func (db *DB) UpdateOrganisation(ctx context.Context, o *directory.Organisation) error {
+	o.UpdatedAt = now()
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM organisations WHERE id = $1`, o.ID).Scan(&o.CreatedAt); errors.Is(err, sql.ErrNoRows) {
+			return notFound("organisation", o.ID)
+		} else if err != nil {
+			return err
+		}
+		return writeOrganisation(ctx, tx, o, false)
+	}))
+}
+
+// DeleteOrganisation removes an organisation without people or facilities;
+// its memberships and links go with it.
+func (db *DB) DeleteOrganisation(ctx context.Context, id string) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		for _, dep := range []struct{ table, field string }{{"people", "people"}, {"facilities", "facilities"}} {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+dep.table+` WHERE organisation_id = $1`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return inUse(dep.field)
+			}
+		}
+		return deleteRow(ctx, tx, "organisations", "organisation", id)
+	}))
+}
+
+// ---- people
+
+const personCols = `p.id, p.name, p.email, p.organisation_id, o.name, o.slug, p.title, p.languages, p.listed, p.created_at, p.updated_at, p.sort_key`
+
+func scanPerson(r interface{ Scan(...any) error }) (keyed[directory.Person], error) {
+	var p directory.Person
+	var key, langs string
+	err := r.Scan(&p.ID, &p.Name, &p.Email, &p.OrganisationID, &p.OrganisationName, &p.OrganisationSlug, &p.Title, &langs, &p.Listed, &p.CreatedAt, &p.UpdatedAt, &key)
+	p.Languages = splitList(langs)
+	return keyed[directory.Person]{p, key, p.ID}, err
+}
+
+// ListPeople lists people by name; people who did not agree to be listed
+// only when the filter asks for them.
+func (db *DB) ListPeople(ctx context.Context, f directory.Filter) (directory.Page[directory.Person], error) {
+	var w where
+	if !f.IncludeUnlisted {
+		w.add("p.listed = " + w.arg(true))
+	}
+	w.text("p.search_text", f.Query)
+	if f.Country != "" {
+		w.add("o.country = " + w.arg(f.Country))
+	}
+	if f.Kind != "" {
+		w.add("o.kind = " + w.arg(f.Kind))
+	}
+	if f.Organisation != "" {
+		a := w.arg(f.Organisation)
+		w.add("(o.id = " + a + " OR o.slug = " + a + ")")
+	}
+	if f.Cluster != "" {
+		w.inCluster("o.id", f.Cluster)
+	}
+	if f.Capability != "" {
+		w.capability("person_expertise", "p.id", "person_id", f.Capability)
+	}
+	p, ids, err := page(ctx, db, f, personCols, "people p JOIN organisations o ON o.id = p.organisation_id", "p", &w,
+		func(r *sql.Rows) (keyed[directory.Person], error) { return scanPerson(r) })
+	if err != nil {
+		return p, err
+	}
+	exp, err := db.links(ctx, `SELECT person_id, capability_code FROM person_expertise WHERE person_id IN (%s) ORDER BY person_id, position`, ids)
+	for i := range p.Items {
+		p.Items[i].Expertise = orEmpty(exp[p.Items[i].ID])
+	}
+	return p, err
+}
+
+// GetPerson returns a person by id, listed or not; callers decide whether
+// the viewer may see an unlisted person.
+func (db *DB) GetPerson(ctx context.Context, id string) (directory.Person, error) {
+	k, err := scanPerson(db.queryRow(ctx, `SELECT `+personCols+` FROM people p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return directory.Person{}, notFound("person", id)
+	}
+	if err != nil {
+		return directory.Person{}, err
+	}
+	p := k.item
+	exp, err := db.links(ctx, `SELECT person_id, capability_code FROM person_expertise WHERE person_id IN (%s) ORDER BY position`, []string{p.ID})
+	p.Expertise = orEmpty(exp[p.ID])
+	return p, err
+}
+
+func writePerson(ctx context.Context, tx *Tx, p *directory.Person, create bool) error {
+	key := directory.Fold(p.Name)
+	search := directory.SearchText(p.Name, p.Title, p.OrganisationName)
+	langs := joinList(p.Languages)
+	var res sql.Result
+	var err error
+	if create {
+		res, err = tx.ExecContext(ctx, `INSERT INTO people (id, name, sort_key, search_text, email, organisation_id, title, languages, listed, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			p.ID, p.Name, key, search, p.Email, p.OrganisationID, p.Title, langs, p.Listed, p.CreatedAt, p.UpdatedAt)
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE people SET name = $2, sort_key = $3, search_text = $4, email = $5, organisation_id = $6, title = $7, languages = $8,
+			listed = $9, updated_at = $10 WHERE id = $1`,
+			p.ID, p.Name, key, search, p.Email, p.OrganisationID, p.Title, langs, p.Listed, p.UpdatedAt)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("person", p.ID)
+	}
+	if err := replaceLinks(ctx, tx, "person_expertise", "person_id", "capability_code", p.ID, p.Expertise); err != nil {
+		return err
+	}
+	return tx.Change(ctx, "person", p.ID, map[bool]string{true: "create", false: "update"}[create])
+}
+
+// CreatePerson stores a new person.
+func (db *DB) CreatePerson(ctx context.Context, p *directory.Person) error {
+	p.ID = newID()
+	p.UpdatedAt = now()
+	p.CreatedAt = p.UpdatedAt
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writePerson(ctx, tx, p, true) }))
+}
+
+// UpdatePerson replaces person p.ID.
+func (db *DB) UpdatePerson(ctx context.Context, p *directory.Person) error {
+	p.UpdatedAt = now()
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM people WHERE id = $1`, p.ID).Scan(&p.CreatedAt); errors.Is(err, sql.ErrNoRows) {
+			return notFound("person", p.ID)
+		} else if err != nil {
+			return err
+		}
+		return writePerson(ctx, tx, p, false)
+	}))
+}
+
+// DeletePerson removes a person.
+func (db *DB) DeletePerson(ctx context.Context, id string) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return deleteRow(ctx, tx, "people", "person", id) }))
+}
+
+// ---- capabilities
+
+const capCols = `code, COALESCE(parent, ''), label_en, label_nl, label_fr, label_de, nature, source, position, created_at, updated_at`
+
+func scanCapability(r interface{ Scan(...any) error }) (directory.Capability, error) {
+	var c directory.Capability
+	var en, nl, fr, de string
+	err := r.Scan(&c.Code, &c.Parent, &en, &nl, &fr, &de, &c.Nature, &c.Source, &c.Position, &c.CreatedAt, &c.UpdatedAt)
+	c.Labels = map[string]string{"en": en, "nl": nl, "fr": fr, "de": de}
+	return c, err
+}
+
+// ListCapabilities returns the whole taxonomy in display order.
+func (db *DB) ListCapabilities(ctx context.Context) ([]directory.Capability, error) {
+	rows, err := db.query(ctx, `SELECT `+capCols+` FROM capabilities ORDER BY position, code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []directory.Capability{}
+	for rows.Next() {
+		c, err := scanCapability(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// GetCapability returns one taxonomy node.
+func (db *DB) GetCapability(ctx context.Context, code string) (directory.Capability, error) {
+	c, err := scanCapability(db.queryRow(ctx, `SELECT `+capCols+` FROM capabilities WHERE code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("capability", code)
+	}
+	return c, err
+}
+
+// CreateCapability adds a taxonomy node; a zero Position puts it last.
+func (db *DB) CreateCapability(ctx context.Context, c *directory.Capability) error {
+	c.UpdatedAt = now()
+	c.CreatedAt = c.UpdatedAt
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		if c.Position == 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), -1) + 1 FROM capabilities`).Scan(&c.Position); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO capabilities (code, parent, label_en, label_nl, label_fr, label_de, nature, source, position, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			c.Code, nullable(c.Parent), c.Labels["en"], c.Labels["nl"], c.Labels["fr"], c.Labels["de"], c.Nature, c.Source, c.Position, c.CreatedAt, c.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return tx.Change(ctx, "capability", c.Code, "create")
+	}))
+}
+
+// UpdateCapability replaces taxonomy node c.Code (its code stays).
+func (db *DB) UpdateCapability(ctx context.Context, c *directory.Capability) error {
+	c.UpdatedAt = now()
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT created_at, position FROM capabilities WHERE code = $1`, c.Code).Scan(&c.CreatedAt, &c.Position); errors.Is(err, sql.ErrNoRows) {
+			return notFound("capability", c.Code)
+		} else if err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE capabilities SET parent = $2, label_en = $3, label_nl = $4, label_fr = $5, label_de = $6, nature = $7, source = $8, updated_at = $9 WHERE code = $1`,
+			c.Code, nullable(c.Parent), c.Labels["en"], c.Labels["nl"], c.Labels["fr"], c.Labels["de"], c.Nature, c.Source, c.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return tx.Change(ctx, "capability", c.Code, "update")
+	}))
+}
+
+// DeleteCapability removes a taxonomy node that has no children and is not
+// used by any record.
+func (db *DB) DeleteCapability(ctx context.Context, code string) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		uses := []struct{ q, field string }{
+			{`SELECT COUNT(*) FROM capabilities WHERE parent = $1`, "children"},
+			{`SELECT COUNT(*) FROM organisation_capabilities WHERE capability_code = $1`, "organisations"},
+			{`SELECT COUNT(*) FROM cluster_themes WHERE capability_code = $1`, "clusters"},
+			{`SELECT COUNT(*) FROM person_expertise WHERE capability_code = $1`, "people"},
+			{`SELECT COUNT(*) FROM facility_capabilities WHERE capability_code = $1`, "facilities"},
+		}
+		for _, u := range uses {
+			var n int
+			if err := tx.QueryRowContext(ctx, u.q, code).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return inUse(u.field)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM capabilities WHERE code = $1`, code)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("capability", code)
+		}
+		return tx.Change(ctx, "capability", code, "delete")
+	}))
+}
+
+// ---- facilities
+
+const facilityCols = `f.id, f.slug, f.name, f.kind, f.organisation_id, o.name, COALESCE(f.cluster_id, ''), COALESCE(c.name, ''),
+	f.country, f.city, f.website, f.description, f.created_at, f.updated_at, f.sort_key`
+
+const facilityFrom = `facilities f JOIN organisations o ON o.id = f.organisation_id LEFT JOIN clusters c ON c.id = f.cluster_id`
+
+func scanFacility(r interface{ Scan(...any) error }) (keyed[directory.Facility], error) {
+	var f directory.Facility
+	var key string
+	err := r.Scan(&f.ID, &f.Slug, &f.Name, &f.Kind, &f.OrganisationID, &f.OrganisationName, &f.ClusterID, &f.ClusterName,
+		&f.Country, &f.City, &f.Website, &f.Description, &f.CreatedAt, &f.UpdatedAt, &key)
+	return keyed[directory.Facility]{f, key, f.ID}, err
+}
+
+// ListFacilities lists facilities by name.
+func (db *DB) ListFacilities(ctx context.Context, f directory.Filter) (directory.Page[directory.Facility], error) {
+	var w where
+	w.text("f.search_text", f.Query)
+	if f.Country != "" {
+		w.add("f.country = " + w.arg(f.Country))
+	}
+	if f.Kind != "" {
+		w.add("f.kind = " + w.arg(f.Kind))
+	}
+	if f.Cluster != "" {
+		a := w.arg(f.Cluster)
+		w.add("(c.id = " + a + " OR c.slug = " + a + ")")
+	}
+	if f.Organisation != "" {
+		a := w.arg(f.Organisation)
+		w.add("(o.id = " + a + " OR o.slug = " + a + ")")
+	}
+	if f.Capability != "" {
+		w.capability("facility_capabilities", "f.id", "facility_id", f.Capability)
+	}
+	p, ids, err := page(ctx, db, f, facilityCols, facilityFrom, "f", &w, func(r *sql.Rows) (keyed[directory.Facility], error) { return scanFacility(r) })
+	if err != nil {
+		return p, err
+	}
+	caps, err := db.links(ctx, `SELECT facility_id, capability_code FROM facility_capabilities WHERE facility_id IN (%s) ORDER BY facility_id, position`, ids)
+	for i := range p.Items {
+		p.Items[i].Capabilities = orEmpty(caps[p.Items[i].ID])
+	}
+	return p, err
+}
+
+// GetFacility returns the facility with that id or slug.
+func (db *DB) GetFacility(ctx context.Context, key string) (directory.Facility, error) {
+	k, err := scanFacility(db.queryRow(ctx, `SELECT `+facilityCols+` FROM `+facilityFrom+` WHERE f.id = $1 OR f.slug = $1`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return directory.Facility{}, notFound("facility", key)
+	}
+	if err != nil {
+		return directory.Facility{}, err
+	}
+	f := k.item
+	caps, err := db.links(ctx, `SELECT facility_id, capability_code FROM facility_capabilities WHERE facility_id IN (%s) ORDER BY position`, []string{f.ID})
+	f.Capabilities = orEmpty(caps[f.ID])
+	return f, err
+}
+
+func writeFacility(ctx context.Context, tx *Tx, f *directory.Facility, create bool) error {
+	key := directory.Fold(f.Name)
+	search := directory.SearchText(f.Name, f.Slug, f.City, f.Country, f.OrganisationName, f.Description)
+	var res sql.Result
+	var err error
+	if create {
+		res, err = tx.ExecContext(ctx, `INSERT INTO facilities (id, slug, name, sort_key, search_text, kind, organisation_id, cluster_id, country, city, website, description, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.CreatedAt, f.UpdatedAt)
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE facilities SET slug = $2, name = $3, sort_key = $4, search_text = $5, kind = $6, organisation_id = $7, cluster_id = $8,
+			country = $9, city = $10, website = $11, description = $12, updated_at = $13 WHERE id = $1`,
+			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.UpdatedAt)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("facility", f.ID)
+	}
+	if err := replaceLinks(ctx, tx, "facility_capabilities", "facility_id", "capability_code", f.ID, f.Capabilities); err != nil {
+		return err
+	}
+	return tx.Change(ctx, "facility", f.ID, map[bool]string{true: "create", false: "update"}[create])
+}
+
+// CreateFacility stores a new facility.
+func (db *DB) CreateFacility(ctx context.Context, f *directory.Facility) error {
+	f.ID = newID()
+	f.UpdatedAt = now()
+	f.CreatedAt = f.UpdatedAt
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writeFacility(ctx, tx, f, true) }))
+}
+
+// UpdateFacility replaces facility f.ID.
+func (db *DB) UpdateFacility(ctx context.Context, f *directory.Facility) error {
+	f.UpdatedAt = now()
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM facilities WHERE id = $1`, f.ID).Scan(&f.CreatedAt); errors.Is(err, sql.ErrNoRows) {
+			return notFound("facility", f.ID)
+		} else if err != nil {
+			return err
+		}
+		return writeFacility(ctx, tx, f, false)
+	}))
+}
+
+// DeleteFacility removes a facility.
+func (db *DB) DeleteFacility(ctx context.Context, id string) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return deleteRow(ctx, tx, "facilities", "facility", id) }))
+}
+
+// InsertCapabilities adds many taxonomy nodes in one transaction, keeping
+// their positions (parents must come before children).
+func (db *DB) InsertCapabilities(ctx context.Context, nodes []directory.Capability) error {
+	t := now()
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		for _, c := range nodes {
+			_, err := tx.ExecContext(ctx, `INSERT INTO capabilities (code, parent, label_en, label_nl, label_fr, label_de, nature, source, position, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+				c.Code, nullable(c.Parent), c.Labels["en"], c.Labels["nl"], c.Labels["fr"], c.Labels["de"], c.Nature, c.Source, c.Position, t, t)
+			if err != nil {
+				return fmt.Errorf("capability %s: %w", c.Code, err)
+			}
+		}
+		return tx.Change(ctx, "capability", "*", "create")
+	}))
+}

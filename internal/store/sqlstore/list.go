@@ -1,0 +1,180 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// where accumulates conditions and their numbered parameters.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+func (w *where) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// likeEscape escapes LIKE wildcards; the queries declare ESCAPE '\'.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// text adds one condition per query word against the search_text column.
+func (w *where) text(column, q string) {
+	for _, word := range directory.Words(q) {
+		w.add(column + " LIKE " + w.arg("%"+likeEscape(word)+"%") + ` ESCAPE '\'`)
+	}
+}
+
+// capability matches a code and its descendants in a link table.
+func (w *where) capability(table, owner, ownerCol, code string) {
+	a, b := w.arg(code), w.arg(likeEscape(code)+".%")
+	w.add(fmt.Sprintf(`EXISTS (SELECT 1 FROM %s x WHERE x.%s = %s AND (x.capability_code = %s OR x.capability_code LIKE %s ESCAPE '\'))`,
+		table, ownerCol, owner, a, b))
+}
+
+type cursor struct {
+	Key string `json:"k"`
+	ID  string `json:"i"`
+}
+
+func encodeCursor(key, id string) string {
+	b, _ := json.Marshal(cursor{key, id})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID == "" {
+		var errs validate.Errors
+		errs.Add("cursor", validate.InvalidFormat)
+		return c, errs
+	}
+	return c, nil
+}
+
+// keyed is a row with its sort key, for cursors.
+type keyed[T any] struct {
+	item T
+	key  string
+	id   string
+}
+
+// page runs a list query: count with the filter, then one page after the
+// cursor in (sort_key, id) order.
+func page[T any](ctx context.Context, db *DB, f directory.Filter, selectCols, from, alias string, w *where,
+	scan func(*sql.Rows) (keyed[T], error)) (directory.Page[T], []string, error) {
+	var out directory.Page[T]
+	out.Items = []T{}
+	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM "+from+w.sql(), w.args...).Scan(&out.Total); err != nil {
+		return out, nil, err
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return out, nil, err
+		}
+		k, i := w.arg(c.Key), w.arg(c.ID)
+		w.add(fmt.Sprintf("(%[1]s.sort_key > %[2]s OR (%[1]s.sort_key = %[2]s AND %[1]s.id > %[3]s))", alias, k, i))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s.sort_key, %s.id LIMIT %s",
+		selectCols, from, w.sql(), alias, alias, w.arg(limit+1))
+	rows, err := db.query(ctx, q, w.args...)
+	if err != nil {
+		return out, nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	var last keyed[T]
+	for rows.Next() {
+		k, err := scan(rows)
+		if err != nil {
+			return out, nil, err
+		}
+		if len(out.Items) == limit {
+			out.Next = encodeCursor(last.key, last.id)
+			break
+		}
+		out.Items = append(out.Items, k.item)
+		ids = append(ids, k.id)
+		last = k
+	}
+	return out, ids, rows.Err()
+}
+
+// inList returns "$a, $b, ..." for ids, added to w.
+func (w *where) inList(ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = w.arg(id)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// links loads owner → values from a link table for a set of owners in one
+// query, in the table's position order when it has one.
+func (db *DB) links(ctx context.Context, q string, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var w where
+	rows, err := db.query(ctx, fmt.Sprintf(q, w.inList(ids)), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var owner, v string
+		if err := rows.Scan(&owner, &v); err != nil {
+			return nil, err
+		}
+		out[owner] = append(out[owner], v)
+	}
+	return out, rows.Err()
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// joinList and splitList store short lists (languages) in one column.
+func joinList(v []string) string { return strings.Join(v, ",") }
+
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
