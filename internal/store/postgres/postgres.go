@@ -50,12 +50,9 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 
 var _ = stdlib.GetDefaultDriver // registers the "pgx" driver
 
+// oneLine folds pgx's multi-line connection errors into one line.
 func oneLine(err error) string {
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return s
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 type dialect struct{}

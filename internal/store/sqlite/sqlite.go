@@ -62,17 +62,17 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	if err := write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master`).Scan(&n); err != nil {
 		write.Close()
 		read.Close()
-		return nil, fmt.Errorf("%w: %s: %v", store.ErrUnavailable, path, errMessage(err))
+		return nil, fmt.Errorf("%w: %v", store.ErrUnavailable, errMessage(err))
 	}
 	return sqlstore.New(read, write, dialect{}), nil
 }
 
 func errMessage(err error) string {
 	var se *sqlite3.Error
-	if errors.As(err, &se) {
-		return strings.TrimSuffix(sqlite3.ErrorCodeString[se.Code()], ")") + ")"
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_NOTADB {
+		return "the file is not a SQLite database"
 	}
-	return err.Error()
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 type dialect struct{}

@@ -1,0 +1,508 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// ClusterInput is the writable part of a cluster.
+type ClusterInput struct {
+	Slug        string               `json:"slug"`
+	Name        string               `json:"name"`
+	Country     string               `json:"country"`
+	Region      string               `json:"region"`
+	City        string               `json:"city"`
+	Website     string               `json:"website"`
+	Description string               `json:"description"`
+	Themes      []string             `json:"themes"`
+	Joined      string               `json:"joined"`
+	Commitment  directory.Commitment `json:"commitment"`
+}
+
+func (in ClusterInput) cluster(id string) *directory.Cluster {
+	return &directory.Cluster{ID: id, Slug: in.Slug, Name: in.Name, Country: in.Country, Region: in.Region, City: in.City,
+		Website: in.Website, Description: in.Description, Themes: in.Themes, Joined: in.Joined, Commitment: in.Commitment}
+}
+
+// MembershipInput ties an organisation to a cluster (id or slug).
+type MembershipInput struct {
+	Cluster string `json:"cluster"`
+	Role    string `json:"role"`
+	Since   string `json:"since"`
+}
+
+// OrganisationInput is the writable part of an organisation.
+type OrganisationInput struct {
+	Slug              string            `json:"slug"`
+	Name              string            `json:"name"`
+	ShortName         string            `json:"short_name"`
+	Kind              string            `json:"kind"`
+	SME               bool              `json:"sme"`
+	PractitionerRoles []string          `json:"practitioner_roles"`
+	Country           string            `json:"country"`
+	City              string            `json:"city"`
+	Website           string            `json:"website"`
+	PIC               string            `json:"pic"`
+	VAT               string            `json:"vat"`
+	Description       string            `json:"description"`
+	Capabilities      []string          `json:"capabilities"`
+	Memberships       []MembershipInput `json:"memberships"`
+}
+
+func (in OrganisationInput) organisation(id string) *directory.Organisation {
+	o := &directory.Organisation{ID: id, Slug: in.Slug, Name: in.Name, ShortName: in.ShortName, Kind: in.Kind, SME: in.SME,
+		PractitionerRoles: in.PractitionerRoles, Country: in.Country, City: in.City, Website: in.Website, PIC: in.PIC, VAT: in.VAT,
+		Description: in.Description, Capabilities: in.Capabilities}
+	for _, m := range in.Memberships {
+		o.Memberships = append(o.Memberships, directory.Membership{ClusterID: m.Cluster, Role: m.Role, Since: m.Since})
+	}
+	return o
+}
+
+// PersonInput is the writable part of a person.
+type PersonInput struct {
+	Name         string   `json:"name"`
+	Email        string   `json:"email"`
+	Organisation string   `json:"organisation"`
+	Title        string   `json:"title"`
+	Expertise    []string `json:"expertise"`
+	Languages    []string `json:"languages"`
+	Listed       bool     `json:"listed"`
+}
+
+func (in PersonInput) person(id string) *directory.Person {
+	return &directory.Person{ID: id, Name: in.Name, Email: in.Email, OrganisationID: in.Organisation, Title: in.Title,
+		Expertise: in.Expertise, Languages: in.Languages, Listed: in.Listed}
+}
+
+// CapabilityInput is the writable part of a taxonomy node.
+type CapabilityInput struct {
+	Code   string            `json:"code"`
+	Parent string            `json:"parent"`
+	Labels map[string]string `json:"labels"`
+	Nature string            `json:"nature"`
+	Source string            `json:"source"`
+}
+
+// FacilityInput is the writable part of a facility.
+type FacilityInput struct {
+	Slug         string   `json:"slug"`
+	Name         string   `json:"name"`
+	Kind         string   `json:"kind"`
+	Organisation string   `json:"organisation"`
+	Cluster      string   `json:"cluster"`
+	Country      string   `json:"country"`
+	City         string   `json:"city"`
+	Website      string   `json:"website"`
+	Description  string   `json:"description"`
+	Capabilities []string `json:"capabilities"`
+}
+
+func (in FacilityInput) facility(id string) *directory.Facility {
+	return &directory.Facility{ID: id, Slug: in.Slug, Name: in.Name, Kind: in.Kind, OrganisationID: in.Organisation,
+		ClusterID: in.Cluster, Country: in.Country, City: in.City, Website: in.Website, Description: in.Description,
+		Capabilities: in.Capabilities}
+}
+
+func checkKind(f directory.Filter, kinds []string) error {
+	if f.Kind != "" && !slices.Contains(kinds, f.Kind) {
+		var errs validate.Errors
+		errs.Choice("kind", f.Kind, false, kinds...)
+		return errBadRequest("Invalid query parameters.", errs)
+	}
+	return nil
+}
+
+// ---- clusters
+
+func (s *Server) apiListClusters(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r.URL.Query(), "q", "country", "capability")
+	if err != nil {
+		return err
+	}
+	p, err := s.db.ListClusters(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiGetCluster(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.db.GetCluster(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiCreateCluster(w http.ResponseWriter, r *http.Request) error {
+	var in ClusterInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	c := in.cluster("")
+	if err := s.dir.CreateCluster(r.Context(), c); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/clusters/"+c.ID)
+	return s.respondCluster(w, r, http.StatusCreated, c.ID)
+}
+
+func (s *Server) respondCluster(w http.ResponseWriter, r *http.Request, status int, id string) error {
+	c, err := s.db.GetCluster(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, c)
+}
+
+func (s *Server) apiUpdateCluster(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.db.GetCluster(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var in ClusterInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.dir.UpdateCluster(r.Context(), in.cluster(cur.ID)); err != nil {
+		return err
+	}
+	return s.respondCluster(w, r, http.StatusOK, cur.ID)
+}
+
+func (s *Server) apiDeleteCluster(w http.ResponseWriter, r *http.Request) error {
+	return deleteBy(w, r, s.db.GetCluster, func(ctx context.Context, c directory.Cluster) error { return s.db.DeleteCluster(ctx, c.ID) })
+}
+
+// deleteBy resolves an id or slug, then deletes, answering 204.
+func deleteBy[T any](w http.ResponseWriter, r *http.Request, get func(context.Context, string) (T, error), del func(context.Context, T) error) error {
+	v, err := get(r.Context(), r.PathValue(pathKey(r)))
+	if err != nil {
+		return err
+	}
+	if err := del(r.Context(), v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func pathKey(r *http.Request) string {
+	if r.PathValue("code") != "" {
+		return "code"
+	}
+	return "id"
+}
+
+// ---- organisations
+
+func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "role")
+	if err != nil {
+		return err
+	}
+	if err := checkKind(f, directory.Kinds); err != nil {
+		return err
+	}
+	p, err := s.db.ListOrganisations(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiGetOrganisation(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.db.GetOrganisation(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) error {
+	var in OrganisationInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	o := in.organisation("")
+	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/organisations/"+o.ID)
+	return s.respondOrganisation(w, r, http.StatusCreated, o.ID)
+}
+
+func (s *Server) respondOrganisation(w http.ResponseWriter, r *http.Request, status int, id string) error {
+	o, err := s.db.GetOrganisation(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, o)
+}
+
+func (s *Server) apiUpdateOrganisation(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.db.GetOrganisation(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var in OrganisationInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.dir.UpdateOrganisation(r.Context(), in.organisation(cur.ID)); err != nil {
+		return err
+	}
+	return s.respondOrganisation(w, r, http.StatusOK, cur.ID)
+}
+
+func (s *Server) apiDeleteOrganisation(w http.ResponseWriter, r *http.Request) error {
+	return deleteBy(w, r, s.db.GetOrganisation, func(ctx context.Context, o directory.Organisation) error { return s.db.DeleteOrganisation(ctx, o.ID) })
+}
+
+// ---- people
+
+// getListedPerson hides people who did not agree to be listed: to an
+// anonymous reader they do not exist.
+func (s *Server) getListedPerson(ctx context.Context, id string) (directory.Person, error) {
+	p, err := s.db.GetPerson(ctx, id)
+	if err == nil && !p.Listed {
+		return directory.Person{}, store.ErrNotFound
+	}
+	return p, err
+}
+
+func (s *Server) apiListPeople(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "organisation")
+	if err != nil {
+		return err
+	}
+	if err := checkKind(f, directory.Kinds); err != nil {
+		return err
+	}
+	p, err := s.db.ListPeople(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiGetPerson(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.getListedPerson(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
+	var in PersonInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p := in.person("")
+	if err := s.dir.CreatePerson(r.Context(), p); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/people/"+p.ID)
+	return s.respondPerson(w, r, http.StatusCreated, p.ID)
+}
+
+func (s *Server) respondPerson(w http.ResponseWriter, r *http.Request, status int, id string) error {
+	p, err := s.db.GetPerson(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, p)
+}
+
+func (s *Server) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.db.GetPerson(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var in PersonInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.dir.UpdatePerson(r.Context(), in.person(cur.ID)); err != nil {
+		return err
+	}
+	return s.respondPerson(w, r, http.StatusOK, cur.ID)
+}
+
+func (s *Server) apiDeletePerson(w http.ResponseWriter, r *http.Request) error {
+	return deleteBy(w, r, s.db.GetPerson, func(ctx context.Context, p directory.Person) error { return s.db.DeletePerson(ctx, p.ID) })
+}
+
+// ---- capabilities
+
+// CapabilityList is the taxonomy in display order.
+type CapabilityList struct {
+	Items []directory.Capability `json:"items"`
+	Total int                    `json:"total"`
+}
+
+func (s *Server) apiListCapabilities(w http.ResponseWriter, r *http.Request) error {
+	var errs validate.Errors
+	for k := range r.URL.Query() {
+		if k != "q" {
+			errs.Add(k, validate.UnknownField)
+		}
+	}
+	if len(errs) > 0 {
+		return errBadRequest("Unknown query parameters.", errs)
+	}
+	caps, err := s.db.ListCapabilities(r.Context())
+	if err != nil {
+		return err
+	}
+	if q := r.URL.Query().Get("q"); q != "" {
+		caps = filterCapabilities(caps, q)
+	}
+	return writeJSON(w, http.StatusOK, CapabilityList{Items: caps, Total: len(caps)})
+}
+
+// filterCapabilities keeps nodes whose code or any label contains every
+// word of q.
+func filterCapabilities(caps []directory.Capability, q string) []directory.Capability {
+	words := directory.Words(q)
+	out := []directory.Capability{}
+	for _, c := range caps {
+		text := directory.SearchText(c.Code, c.Labels["en"], c.Labels["nl"], c.Labels["fr"], c.Labels["de"])
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *Server) apiGetCapability(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.db.GetCapability(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiCreateCapability(w http.ResponseWriter, r *http.Request) error {
+	var in CapabilityInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	c := &directory.Capability{Code: in.Code, Parent: in.Parent, Labels: in.Labels, Nature: in.Nature, Source: in.Source}
+	if err := s.dir.CreateCapability(r.Context(), c); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/capabilities/"+c.Code)
+	return s.respondCapability(w, r, http.StatusCreated, c.Code)
+}
+
+func (s *Server) respondCapability(w http.ResponseWriter, r *http.Request, status int, code string) error {
+	c, err := s.db.GetCapability(r.Context(), code)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, c)
+}
+
+func (s *Server) apiUpdateCapability(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.db.GetCapability(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	var in CapabilityInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Code != "" && in.Code != cur.Code {
+		return errBadRequest("The code of a capability cannot change.", validate.Errors{{Field: "code", Code: validate.InvalidChoice, Args: map[string]any{"choices": cur.Code}}})
+	}
+	c := &directory.Capability{Code: cur.Code, Parent: in.Parent, Labels: in.Labels, Nature: in.Nature, Source: in.Source}
+	if err := s.dir.UpdateCapability(r.Context(), c); err != nil {
+		return err
+	}
+	return s.respondCapability(w, r, http.StatusOK, cur.Code)
+}
+
+func (s *Server) apiDeleteCapability(w http.ResponseWriter, r *http.Request) error {
+	return deleteBy(w, r, s.db.GetCapability, func(ctx context.Context, c directory.Capability) error { return s.db.DeleteCapability(ctx, c.Code) })
+}
+
+// ---- facilities
+
+func (s *Server) apiListFacilities(w http.ResponseWriter, r *http.Request) error {
+	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "organisation")
+	if err != nil {
+		return err
+	}
+	if err := checkKind(f, directory.FacilityKinds); err != nil {
+		return err
+	}
+	p, err := s.db.ListFacilities(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiGetFacility(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.db.GetFacility(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, f)
+}
+
+func (s *Server) apiCreateFacility(w http.ResponseWriter, r *http.Request) error {
+	var in FacilityInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	f := in.facility("")
+	if err := s.dir.CreateFacility(r.Context(), f); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/facilities/"+f.ID)
+	return s.respondFacility(w, r, http.StatusCreated, f.ID)
+}
+
+func (s *Server) respondFacility(w http.ResponseWriter, r *http.Request, status int, id string) error {
+	f, err := s.db.GetFacility(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, f)
+}
+
+func (s *Server) apiUpdateFacility(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.db.GetFacility(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var in FacilityInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.dir.UpdateFacility(r.Context(), in.facility(cur.ID)); err != nil {
+		return err
+	}
+	return s.respondFacility(w, r, http.StatusOK, cur.ID)
+}
+
+func (s *Server) apiDeleteFacility(w http.ResponseWriter, r *http.Request) error {
+	return deleteBy(w, r, s.db.GetFacility, func(ctx context.Context, f directory.Facility) error { return s.db.DeleteFacility(ctx, f.ID) })
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// maxBody is the largest request body the API reads.
+const maxBody = 1 << 20
+
+// decodeJSON reads one JSON object into v, refusing unknown fields, wrong
+// types, trailing data and bodies over maxBody, with errors that name the
+// field.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &httpError{status: http.StatusUnsupportedMediaType, title: "Unsupported media type",
+			detail: "Send the body as application/json."}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.More() {
+			return errBadRequest("The body holds more than one JSON value.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+		}
+		if _, terr := dec.Token(); terr != io.EOF {
+			return errBadRequest("The body holds data after the JSON object.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+		}
+		return nil
+	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &httpError{status: http.StatusRequestEntityTooLarge, title: "Request too large",
+			detail: fmt.Sprintf("The body is larger than %d bytes.", maxBody),
+			fields: validate.Errors{{Field: "body", Code: validate.TooLarge, Args: map[string]any{"max": maxBody}}}}
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return errBadRequest(fmt.Sprintf("Field %q has the wrong type.", field),
+			validate.Errors{{Field: field, Code: validate.WrongType, Args: map[string]any{"expected": jsonType(typ.Type.Kind().String())}}})
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return errBadRequest("The body is not valid JSON.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return errBadRequest(fmt.Sprintf("Field %q is not known.", name), validate.Errors{{Field: name, Code: validate.UnknownField}})
+	}
+	return errBadRequest("The body could not be read.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	}
+	return "number"
+}
+
+// listFilter reads the list parameters that a resource allows, refusing
+// unknown ones so that a typo doesn't silently return everything.
+func listFilter(q url.Values, allowed ...string) (directory.Filter, error) {
+	allowed = append(allowed, "limit", "cursor")
+	var errs validate.Errors
+	for k := range q {
+		if !slices.Contains(allowed, k) {
+			errs.Add(k, validate.UnknownField)
+		}
+	}
+	f := directory.Filter{
+		Query:        q.Get("q"),
+		Country:      q.Get("country"),
+		Kind:         q.Get("kind"),
+		Cluster:      q.Get("cluster"),
+		Capability:   q.Get("capability"),
+		Role:         q.Get("role"),
+		Organisation: q.Get("organisation"),
+		Cursor:       q.Get("cursor"),
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs.Add("limit", validate.WrongType, "expected", "integer")
+		} else {
+			f.Limit = n
+		}
+	}
+	if len(errs) > 0 {
+		return f, errBadRequest("Unknown or malformed query parameters.", errs)
+	}
+	f, err := directory.NormalizeFilter(f)
+	if err != nil {
+		var ve validate.Errors
+		errors.As(err, &ve)
+		return f, errBadRequest("Invalid query parameters.", ve)
+	}
+	return f, nil
+}

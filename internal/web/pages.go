@@ -1,0 +1,491 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/escnet/escnet/internal/country"
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// pages holds the parsed templates (one set per page, each with the
+// layout) and the static files under their content-hash names.
+type pages struct {
+	templates map[string]*template.Template
+	static    map[string]staticFile // hashed name → file
+	staticURL map[string]string     // plain name → /static/hashed name
+}
+
+type staticFile struct {
+	body        []byte
+	contentType string
+}
+
+func loadPages() (*pages, error) {
+	p := &pages{templates: map[string]*template.Template{}, static: map[string]staticFile{}, staticURL: map[string]string{}}
+	entries, err := fs.ReadDir(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		body, err := fs.ReadFile(staticFiles, "static/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(body)
+		ext := path.Ext(e.Name())
+		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}[ext]
+		p.static[hashed] = staticFile{body, ct}
+		p.staticURL[e.Name()] = "/static/" + hashed
+	}
+	funcs := template.FuncMap{
+		"static":      func(name string) string { return p.staticURL[name] },
+		"countryName": func(code string) string { return country.Name(code, "en") },
+		"label":       labelOf,
+		"join":        strings.Join,
+		"humanize":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		p.templates[strings.TrimSuffix(base, ".html")] = t
+	}
+	return p, nil
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.pages.static[r.PathValue("file")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	// The name carries the content hash, so the file never changes.
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(f.body)
+}
+
+// layout is what every page shows around its content.
+type layout struct {
+	Title   string
+	Section string
+	Query   string
+}
+
+// render executes a page template into a buffer first, so that a template
+// error becomes a clean error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
+	t, ok := s.pages.templates[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// errorPage is the data of the error template.
+type errorPage struct {
+	layout
+	Status int
+	Detail string
+	Fields []ProblemField
+}
+
+// page adapts a handler for HTML: errors become an error page with the
+// status that toProblem chose.
+func (s *Server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		p := toProblem(r, err)
+		data := errorPage{layout: layout{Title: p.Title}, Status: p.Status, Detail: p.Detail, Fields: p.Errors}
+		if rerr := s.render(w, p.Status, "error", data); rerr != nil {
+			s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
+			http.Error(w, p.Title, p.Status)
+		}
+	})
+}
+
+// labelOf returns a capability's English label from a code→capability map.
+func labelOf(caps map[string]directory.Capability, code string) string {
+	if c, ok := caps[code]; ok {
+		return c.Label("en")
+	}
+	return code
+}
+
+func (s *Server) capabilityMap(r *http.Request) (map[string]directory.Capability, []directory.Capability, error) {
+	list, err := s.db.ListCapabilities(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	m := make(map[string]directory.Capability, len(list))
+	for _, c := range list {
+		m[c.Code] = c
+	}
+	return m, list, nil
+}
+
+// filterForm is the state of a list page's filter form.
+type filterForm struct {
+	Filter       directory.Filter
+	Kinds        []string
+	Countries    []string
+	Clusters     []directory.Cluster
+	Capabilities []directory.Capability
+	NextURL      string
+	Errors       []ProblemField
+}
+
+func (s *Server) readFilterForm(r *http.Request, kinds []string, allowed ...string) (filterForm, error) {
+	q := r.URL.Query()
+	for k, v := range q {
+		if len(v) == 1 && v[0] == "" {
+			q.Del(k)
+		}
+	}
+	form := filterForm{Kinds: kinds}
+	f, err := listFilter(q, allowed...)
+	if err == nil && kinds != nil {
+		err = checkKind(f, kinds)
+	}
+	if err != nil {
+		var he *httpError
+		if errors.As(err, &he) {
+			form.Errors = fieldsOf(he.fields)
+		}
+		f = directory.Filter{Limit: 50}
+	}
+	form.Filter = f
+	clusters, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	if err != nil {
+		return form, err
+	}
+	form.Clusters = clusters.Items
+	_, form.Capabilities, err = s.capabilityMap(r)
+	form.Countries = []string{"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"}
+	return form, err
+}
+
+func nextURL(r *http.Request, next string) string {
+	if next == "" {
+		return ""
+	}
+	q := r.URL.Query()
+	q.Set("cursor", next)
+	return r.URL.Path + "?" + q.Encode()
+}
+
+// ---- home
+
+type homePage struct {
+	layout
+	Clusters      []directory.Cluster
+	Organisations int
+	People        int
+	Facilities    int
+}
+
+func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	cl, err := s.db.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit})
+	if err != nil {
+		return err
+	}
+	orgs, err := s.db.ListOrganisations(ctx, directory.Filter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	people, err := s.db.ListPeople(ctx, directory.Filter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	fac, err := s.db.ListFacilities(ctx, directory.Filter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "home", homePage{layout: layout{Title: "European security clusters", Section: "home"},
+		Clusters: cl.Items, Organisations: orgs.Total, People: people.Total, Facilities: fac.Total})
+}
+
+// ---- clusters
+
+type clustersPage struct {
+	layout
+	Form filterForm
+	Page directory.Page[directory.Cluster]
+	Caps map[string]directory.Capability
+}
+
+func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
+	form, err := s.readFilterForm(r, nil, "q", "country", "capability")
+	if err != nil {
+		return err
+	}
+	p, err := s.db.ListClusters(r.Context(), form.Filter)
+	if err != nil {
+		return err
+	}
+	caps, _, err := s.capabilityMap(r)
+	if err != nil {
+		return err
+	}
+	form.NextURL = nextURL(r, p.Next)
+	return s.render(w, http.StatusOK, "clusters", clustersPage{layout: layout{Title: "Clusters", Section: "clusters", Query: form.Filter.Query}, Form: form, Page: p, Caps: caps})
+}
+
+type clusterPage struct {
+	layout
+	Cluster    directory.Cluster
+	Members    directory.Page[directory.Organisation]
+	Facilities []directory.Facility
+	Caps       map[string]directory.Capability
+}
+
+func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.db.GetCluster(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	members, err := s.db.ListOrganisations(r.Context(), directory.Filter{Cluster: c.ID, Limit: directory.MaxListLimit})
+	if err != nil {
+		return err
+	}
+	fac, err := s.db.ListFacilities(r.Context(), directory.Filter{Cluster: c.ID, Limit: directory.MaxListLimit})
+	if err != nil {
+		return err
+	}
+	caps, _, err := s.capabilityMap(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "cluster", clusterPage{layout: layout{Title: c.Name, Section: "clusters"}, Cluster: c, Members: members, Facilities: fac.Items, Caps: caps})
+}
+
+// ---- organisations
+
+type organisationsPage struct {
+	layout
+	Form filterForm
+	Page directory.Page[directory.Organisation]
+}
+
+func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error {
+	form, err := s.readFilterForm(r, directory.Kinds, "q", "country", "kind", "cluster", "capability", "role")
+	if err != nil {
+		return err
+	}
+	p, err := s.db.ListOrganisations(r.Context(), form.Filter)
+	if err != nil {
+		return err
+	}
+	form.NextURL = nextURL(r, p.Next)
+	return s.render(w, http.StatusOK, "organisations", organisationsPage{layout: layout{Title: "Organisations", Section: "organisations", Query: form.Filter.Query}, Form: form, Page: p})
+}
+
+type organisationPage struct {
+	layout
+	Organisation directory.Organisation
+	People       []directory.Person
+	Facilities   []directory.Facility
+	Caps         map[string]directory.Capability
+}
+
+func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.db.GetOrganisation(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	people, err := s.db.ListPeople(r.Context(), directory.Filter{Organisation: o.ID, Limit: directory.MaxListLimit})
+	if err != nil {
+		return err
+	}
+	fac, err := s.db.ListFacilities(r.Context(), directory.Filter{Organisation: o.ID, Limit: directory.MaxListLimit})
+	if err != nil {
+		return err
+	}
+	caps, _, err := s.capabilityMap(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "organisation", organisationPage{layout: layout{Title: o.Name, Section: "organisations"}, Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps})
+}
+
+// ---- people
+
+type peoplePage struct {
+	layout
+	Form filterForm
+	Page directory.Page[directory.Person]
+}
+
+func (s *Server) pagePeople(w http.ResponseWriter, r *http.Request) error {
+	form, err := s.readFilterForm(r, nil, "q", "country", "cluster", "capability")
+	if err != nil {
+		return err
+	}
+	p, err := s.db.ListPeople(r.Context(), form.Filter)
+	if err != nil {
+		return err
+	}
+	form.NextURL = nextURL(r, p.Next)
+	return s.render(w, http.StatusOK, "people", peoplePage{layout: layout{Title: "People", Section: "people", Query: form.Filter.Query}, Form: form, Page: p})
+}
+
+type personPage struct {
+	layout
+	Person directory.Person
+	Caps   map[string]directory.Capability
+}
+
+func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.getListedPerson(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	caps, _, err := s.capabilityMap(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "person", personPage{layout: layout{Title: p.Name, Section: "people"}, Person: p, Caps: caps})
+}
+
+// ---- capabilities
+
+type capabilityNode struct {
+	directory.Capability
+	Children []directory.Capability
+}
+
+type capabilitiesPage struct {
+	layout
+	Tree []capabilityNode
+}
+
+func (s *Server) pageCapabilities(w http.ResponseWriter, r *http.Request) error {
+	_, list, err := s.capabilityMap(r)
+	if err != nil {
+		return err
+	}
+	var tree []capabilityNode
+	index := map[string]int{}
+	for _, c := range list {
+		if c.Parent == "" {
+			index[c.Code] = len(tree)
+			tree = append(tree, capabilityNode{Capability: c})
+		}
+	}
+	for _, c := range list {
+		if i, ok := index[c.Parent]; ok {
+			tree[i].Children = append(tree[i].Children, c)
+		}
+	}
+	return s.render(w, http.StatusOK, "capabilities", capabilitiesPage{layout: layout{Title: "Capability taxonomy", Section: "capabilities"}, Tree: tree})
+}
+
+type capabilityPage struct {
+	layout
+	Capability    directory.Capability
+	Parent        *directory.Capability
+	Children      []directory.Capability
+	Organisations directory.Page[directory.Organisation]
+}
+
+func (s *Server) pageCapability(w http.ResponseWriter, r *http.Request) error {
+	caps, list, err := s.capabilityMap(r)
+	if err != nil {
+		return err
+	}
+	c, ok := caps[r.PathValue("code")]
+	if !ok {
+		return store.ErrNotFound
+	}
+	data := capabilityPage{layout: layout{Title: c.Label("en"), Section: "capabilities"}, Capability: c}
+	if p, ok := caps[c.Parent]; ok {
+		data.Parent = &p
+	}
+	for _, x := range list {
+		if x.Parent == c.Code {
+			data.Children = append(data.Children, x)
+		}
+	}
+	data.Organisations, err = s.db.ListOrganisations(r.Context(), directory.Filter{Capability: c.Code, Limit: directory.MaxListLimit})
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "capability", data)
+}
+
+// ---- facilities
+
+type facilitiesPage struct {
+	layout
+	Form filterForm
+	Page directory.Page[directory.Facility]
+}
+
+func (s *Server) pageFacilities(w http.ResponseWriter, r *http.Request) error {
+	form, err := s.readFilterForm(r, directory.FacilityKinds, "q", "country", "kind", "cluster", "capability")
+	if err != nil {
+		return err
+	}
+	p, err := s.db.ListFacilities(r.Context(), form.Filter)
+	if err != nil {
+		return err
+	}
+	form.NextURL = nextURL(r, p.Next)
+	return s.render(w, http.StatusOK, "facilities", facilitiesPage{layout: layout{Title: "Facilities", Section: "facilities", Query: form.Filter.Query}, Form: form, Page: p})
+}
+
+type facilityPage struct {
+	layout
+	Facility directory.Facility
+	Caps     map[string]directory.Capability
+}
+
+func (s *Server) pageFacility(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.db.GetFacility(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	caps, _, err := s.capabilityMap(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "facility", facilityPage{layout: layout{Title: f.Name, Section: "facilities"}, Facility: f, Caps: caps})
+}

@@ -1,0 +1,114 @@
+// Package web is the HTTP edge of escnet: the JSON API, the HTML pages,
+// health and metrics. Every route is in routes.go.
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store/sqlstore"
+)
+
+// Config is what the server needs to know besides its database.
+type Config struct {
+	// AdminToken authorises writes through the API (Authorization:
+	// Bearer). Without it, the API is read-only.
+	AdminToken string
+	// Version is reported by /healthz.
+	Version string
+	Logger  *slog.Logger
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	db      *sqlstore.DB
+	dir     *directory.Service
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	pages   *pages
+}
+
+// New returns a server over db.
+func New(db *sqlstore.DB, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{db: db, dir: directory.NewService(db), cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p}, nil
+}
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{registry: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "escnet_http_requests_total", Help: "HTTP requests by route pattern and status code.",
+	}, []string{"route", "code"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "escnet_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+		Buckets: prometheus.DefBuckets,
+	}, []string{"route"})
+	m.registry.MustRegister(m.requests, m.duration,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (s *Server) handleMetrics() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+}
+
+// Health is the body of /healthz.
+type Health struct {
+	Status        string `json:"status"`
+	Engine        string `json:"engine"`
+	SchemaVersion int    `json:"schema_version"`
+	Version       string `json:"version"`
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	h := Health{Status: "ok", Engine: string(s.db.Engine()), Version: s.cfg.Version}
+	v, err := s.db.SchemaVersion(ctx)
+	if err != nil {
+		s.log.WarnContext(ctx, "health check failed", "err", err)
+		h.Status = "unavailable"
+		return writeJSON(w, http.StatusServiceUnavailable, h)
+	}
+	h.SchemaVersion = v
+	return writeJSON(w, http.StatusOK, h)
+}
+
+// requireWriter refuses API writes without the admin token. The comparison
+// takes constant time so the token cannot be guessed byte by byte.
+func (s *Server) requireWriter(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.cfg.AdminToken == "" {
+			return &httpError{status: http.StatusForbidden, title: "Forbidden",
+				detail: "This server is read-only: start it with --admin-token (ESCNET_ADMIN_TOKEN) to allow writes."}
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="escnet"`)
+			return errUnauthorized("Send the admin token as Authorization: Bearer <token>.")
+		}
+		return h(w, r)
+	}
+}
