@@ -116,7 +116,7 @@ func usage(w io.Writer) {
 
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version", "", stderr)
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "escnet %s\n", versionString())
@@ -143,6 +143,7 @@ func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
+		out := fs.Output()
 		fmt.Fprintf(out, "Usage: escnet %s %s\n", name, synopsis)
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
@@ -169,7 +170,17 @@ func envName(flagName string) string {
 // parse parses args, then fills every flag not given on the command line
 // from its environment variable. The command line wins over the
 // environment.
-func parse(fs *flag.FlagSet, args []string) error {
+func parse(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	// Asked-for help goes to stdout (so it can be paged); usage after a
+	// mistake goes to stderr.
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			fs.SetOutput(stdout)
+		}
+		if a == "--" {
+			break
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

@@ -59,7 +59,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	adminToken := fs.String("admin-token", "", "bearer token that allows writes through the API (a random one is made with --demo)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	logFormat := fs.String("log-format", "text", "text or json")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	logger, err := newLogger(stderr, *logLevel, *logFormat)
@@ -152,7 +152,7 @@ func listenURL(a net.Addr) string {
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("migrate", "[--db DSN]", stderr)
 	dsn := fs.String("db", defaultDB, "database: a file path, sqlite:PATH or postgres://...")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	db, v, err := openDB(ctx, *dsn)

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	notSQLite := filepath.Join(t.TempDir(), "not.db")
+	if err := os.WriteFile(notSQLite, bytes.Repeat([]byte("this is not sqlite "), 20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string // substring of the error; "usage" for errUsage
+		wantOut string
+	}{
+		{"no command", nil, nil, "usage", ""},
+		{"unknown command", []string{"frobnicate"}, nil, "usage", ""},
+		{"help", []string{"help"}, nil, "", "Commands:"},
+		{"help serve", []string{"help", "serve"}, nil, "", "--demo"},
+		{"serve -h lists env vars", []string{"serve", "-h"}, nil, "", "$ESCNET_DB"},
+		{"migrate -h", []string{"migrate", "-h"}, nil, "", "--db"},
+		{"version", []string{"version"}, nil, "", "escnet "},
+		{"unknown flag", []string{"migrate", "--colour"}, nil, "usage", ""},
+		{"stray argument", []string{"migrate", "extra"}, nil, "unexpected argument", ""},
+		{"not a database", []string{"migrate", "--db", notSQLite}, nil, "not a SQLite database", ""},
+		{"env var names the database", []string{"migrate"}, map[string]string{"ESCNET_DB": notSQLite}, "not a SQLite database", ""},
+		{"unsupported engine", []string{"migrate", "--db", "mysql://x@y/z"}, nil, "unsupported database", ""},
+		{"postgres down", []string{"migrate", "--db", "postgres://postgres@127.0.0.1:1/none?connect_timeout=2"}, nil, "database unavailable", ""},
+		{"bad log level", []string{"serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--log-level", "loud"}, nil, "--log-level", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tt.args, &out, &errOut)
+			switch {
+			case tt.wantErr == "usage":
+				if !errors.Is(err, errUsage) {
+					t.Errorf("err = %v, want usage error", err)
+				}
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				if err != nil && strings.Contains(err.Error(), "\n") {
+					t.Errorf("error spans lines: %q", err)
+				}
+			default:
+				if err != nil && !errors.Is(err, flag.ErrHelp) {
+					t.Errorf("err = %v", err)
+				}
+			}
+			if !strings.Contains(out.String(), tt.wantOut) {
+				t.Errorf("stdout = %q, want it to contain %q", out.String(), tt.wantOut)
+			}
+		})
+	}
+}
+
+func TestMigratePrintsVersion(t *testing.T) {
+	var out bytes.Buffer
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
+	for range 2 {
+		out.Reset()
+		if err := run(context.Background(), []string{"migrate", "--db", dsn}, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`^schema version [1-9]\d* \(sqlite\)\n$`).MatchString(out.String()) {
+			t.Errorf("output %q", out.String())
+		}
+	}
+}
+
+var listening = regexp.MustCompile(`listening on (http://\S+)`)
+
+// startServe runs `escnet serve` until the test ends and returns its URL
+// and output.
+func startServe(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...), out, out)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			return m[1], out
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v\n%s", err, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("serve did not print its address:\n%s", out.String())
+	return "", nil
+}
+
+func TestServeDemo(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "demo.db")
+	url, out := startServe(t, "--db", dsn, "--demo")
+	if !strings.Contains(out.String(), "Loaded the demonstration alliance: 8 clusters") {
+		t.Errorf("output does not report the demo load:\n%s", out.String())
+	}
+	res, err := http.Get(url + "/api/v1/clusters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var page struct {
+		Total int `json:"total"`
+		Items []struct {
+			Slug string `json:"slug"`
+		} `json:"items"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 8 || len(page.Items) != 8 {
+		t.Errorf("demo serves %d clusters, want 8", page.Total)
+	}
+}
+
+func TestServeDemoLeavesDataAlone(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "demo.db")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate", "--db", dsn}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	// First serve loads; a second --demo on the same file must not.
+	func() {
+		t.Run("first", func(t *testing.T) { startServe(t, "--db", dsn, "--demo") })
+	}()
+	_, second := startServe(t, "--db", dsn, "--demo")
+	if !strings.Contains(second.String(), "already holds data") || strings.Contains(second.String(), "Loaded the demonstration") {
+		t.Errorf("second --demo output:\n%s", second.String())
+	}
+}
