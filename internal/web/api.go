@@ -32,7 +32,7 @@ func (in ClusterInput) cluster(id string) *directory.Cluster {
 
 // MembershipInput ties an organisation to a cluster (id or slug).
 type MembershipInput struct {
-	Cluster string `json:"cluster"`
+	Cluster string `json:"cluster_id"`
 	Role    string `json:"role"`
 	Since   string `json:"since"`
 }
@@ -69,7 +69,7 @@ func (in OrganisationInput) organisation(id string) *directory.Organisation {
 type PersonInput struct {
 	Name         string   `json:"name"`
 	Email        string   `json:"email"`
-	Organisation string   `json:"organisation"`
+	Organisation string   `json:"organisation_id"`
 	Title        string   `json:"title"`
 	Expertise    []string `json:"expertise"`
 	Languages    []string `json:"languages"`
@@ -95,8 +95,8 @@ type FacilityInput struct {
 	Slug         string   `json:"slug"`
 	Name         string   `json:"name"`
 	Kind         string   `json:"kind"`
-	Organisation string   `json:"organisation"`
-	Cluster      string   `json:"cluster"`
+	Organisation string   `json:"organisation_id"`
+	Cluster      string   `json:"cluster_id"`
 	Country      string   `json:"country"`
 	City         string   `json:"city"`
 	Website      string   `json:"website"`

@@ -160,7 +160,7 @@ func TestOrganisationLifecycle(t *testing.T) {
 			"slug": "voorbeeld-sensing", "name": "Voorbeeld Sensing B.V.", "kind": "company", "sme": true,
 			"country": "NL", "city": "Delft", "pic": "912345678", "vat": "NL999999999B01",
 			"capabilities": []string{"cbrne.detection"},
-			"memberships":  []map[string]string{{"cluster": "hsd", "role": "member", "since": "2024-03-01"}},
+			"memberships":  []map[string]string{{"cluster_id": "hsd", "role": "member", "since": "2024-03-01"}},
 		}
 		r := env.do("POST", "/api/v1/organisations", in)
 		if r.status != http.StatusCreated {
@@ -171,7 +171,7 @@ func TestOrganisationLifecycle(t *testing.T) {
 			t.Errorf("created %+v, location %q", o, r.header.Get("Location"))
 		}
 		in["name"] = "Voorbeeld Sensing"
-		in["memberships"] = []map[string]string{{"cluster": "twente-safety-security", "role": "partner"}}
+		in["memberships"] = []map[string]string{{"cluster_id": "twente-safety-security", "role": "partner"}}
 		r = env.do("PUT", "/api/v1/organisations/voorbeeld-sensing", in)
 		if r.status != 200 {
 			t.Fatalf("update: status %d: %s", r.status, r.body)
@@ -226,10 +226,10 @@ func TestBadInput(t *testing.T) {
 			{"duplicate slug", "POST", "/api/v1/organisations", org(func(m map[string]any) { m["slug"] = "tno" }), nil, 409, "slug"},
 			{"duplicate PIC", "POST", "/api/v1/organisations", org(func(m map[string]any) { m["pic"] = "999984059" }), nil, 409, "pic"},
 			{"missing cluster", "POST", "/api/v1/organisations", org(func(m map[string]any) {
-				m["memberships"] = []map[string]string{{"cluster": "no-such-cluster", "role": "member"}}
+				m["memberships"] = []map[string]string{{"cluster_id": "no-such-cluster", "role": "member"}}
 			}), nil, 422, "memberships[0].cluster_id"},
-			{"missing organisation", "POST", "/api/v1/people", map[string]any{"name": "Demo Person", "organisation": "nope"}, nil, 422, "organisation_id"},
-			{"bad e-mail", "POST", "/api/v1/people", map[string]any{"name": "Demo Person", "organisation": "tno", "email": "not-mail"}, nil, 422, "email"},
+			{"missing organisation", "POST", "/api/v1/people", map[string]any{"name": "Demo Person", "organisation_id": "nope"}, nil, 422, "organisation_id"},
+			{"bad e-mail", "POST", "/api/v1/people", map[string]any{"name": "Demo Person", "organisation_id": "tno", "email": "not-mail"}, nil, 422, "email"},
 			{"duplicate cluster slug", "POST", "/api/v1/clusters", map[string]any{"slug": "hsd", "name": "Again", "country": "NL"}, nil, 409, "slug"},
 			{"bad region for country", "POST", "/api/v1/clusters", map[string]any{"slug": "x", "name": "X", "country": "NL", "region": "DE21"}, nil, 422, "region"},
 			{"delete cluster with members", "DELETE", "/api/v1/clusters/hsd", nil, nil, 409, "memberships"},

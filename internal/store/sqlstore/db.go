@@ -110,12 +110,16 @@ func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 	return tx.Tx.QueryRowContext(ctx, q, args...)
 }
 
-// Change appends a record to the change feed.
+// Change appends a record to the change feed and, since every write goes
+// through here, to the audit log with the actor from ctx.
 func (tx *Tx) Change(ctx context.Context, entity, id, op string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO changes (entity, entity_id, op, at) VALUES ($1, $2, $3, $4)`,
 		entity, id, op, now())
+	if err != nil {
+		return err
+	}
 	tx.changed = true
-	return err
+	return tx.Audit(ctx, entity+"."+op, entity, id, "")
 }
 
 // Transact runs fn in a write transaction, committing when fn returns nil

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
@@ -110,6 +111,7 @@ func Run(t *testing.T, newDB func(t *testing.T) *sqlstore.DB) {
 		{"ChangeFeed", testChangeFeed},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"CapabilityRules", testCapabilityRules},
+		{"AuditLog", testAuditLog},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
@@ -492,5 +494,36 @@ func testCapabilityRules(t *testing.T, db *sqlstore.DB) {
 	got, _ := db.GetCapability(ctx, "drones.swarms")
 	if got.Labels["en"] != "Drone swarms" || got.Parent != "drones" {
 		t.Errorf("after update: %+v", got)
+	}
+}
+
+func testAuditLog(t *testing.T, db *sqlstore.DB) {
+	actx := audit.WithActor(ctx, audit.Actor{UserID: "u1", Label: "ada@example.org", IP: "192.0.2.7", RequestID: "r1"})
+	c := cluster("hsd", "HSD", "NL")
+	must(t, svc(db).CreateCluster(actx, c))
+	must(t, db.Audit(actx, "login.failed", "user", "u1", "wrong password"))
+	entries, err := db.AuditLog(ctx, audit.Filter{UserID: "u1"})
+	must(t, err)
+	if len(entries) != 2 {
+		t.Fatalf("%d entries for u1, want 2: %+v", len(entries), entries)
+	}
+	if e := entries[1]; e.Action != "cluster.create" || e.EntityID != c.ID || e.Actor.IP != "192.0.2.7" || e.Actor.Label != "ada@example.org" {
+		t.Errorf("write entry = %+v", e)
+	}
+	if e := entries[0]; e.Action != "login.failed" || e.Detail != "wrong password" {
+		t.Errorf("login entry = %+v", e)
+	}
+	if got, _ := db.AuditLog(ctx, audit.Filter{Action: "login"}); len(got) != 1 {
+		t.Errorf("action prefix filter: %d entries, want 1", len(got))
+	}
+	// The log is append-only even for someone with SQL access.
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE audit_log SET actor_label = 'nobody'`); err == nil {
+		t.Error("audit_log accepted an UPDATE")
+	}
+	if _, err := db.SQL().ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
+		t.Error("audit_log accepted a DELETE")
+	}
+	if got, _ := db.AuditLog(ctx, audit.Filter{UserID: "u1"}); len(got) != 2 {
+		t.Errorf("after refused changes: %d entries, want 2", len(got))
 	}
 }
