@@ -59,6 +59,7 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the web pages, the JSON API, /healthz and /metrics", runServe},
 		{"migrate", "apply pending database migrations and print the schema version", runMigrate},
+		{"user", "add, list and change accounts and roles; issue password reset links", runUser},
 		{"version", "print the version", runVersion},
 		{"help", "show help for escnet or one of its commands", runHelp},
 	}

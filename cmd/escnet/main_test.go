@@ -150,6 +150,11 @@ func TestServeDemo(t *testing.T) {
 	if !strings.Contains(out.String(), "Loaded the demonstration alliance: 8 clusters") {
 		t.Errorf("output does not report the demo load:\n%s", out.String())
 	}
+	for _, who := range []string{"admin@example.org", "manager.hsd@example.org", "admin.tno@example.org", "member.tno@example.org", "escnet-demo-2026"} {
+		if !strings.Contains(out.String(), who) {
+			t.Errorf("output does not say how to sign in as %s:\n%s", who, out.String())
+		}
+	}
 	res, err := http.Get(url + "/api/v1/clusters")
 	if err != nil {
 		t.Fatal(err)
@@ -183,4 +188,55 @@ func TestServeDemoLeavesDataAlone(t *testing.T) {
 	if !strings.Contains(second.String(), "already holds data") || strings.Contains(second.String(), "Loaded the demonstration") {
 		t.Errorf("second --demo output:\n%s", second.String())
 	}
+}
+
+func TestUserCommands(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "users.db")
+	var out bytes.Buffer
+	ctx := context.Background()
+	if err := run(ctx, []string{"serve", "--help"}, &out, &out); err != nil && !errors.Is(err, flag.ErrHelp) {
+		t.Fatal(err)
+	}
+	// Load the demo so that organisations and clusters exist.
+	startServeOnce(t, dsn)
+	t.Setenv("ESCNET_PASSWORD", "a long enough password")
+	steps := []struct {
+		args    []string
+		wantErr string
+		wantOut string
+	}{
+		{[]string{"user", "add", "--db", dsn, "--email", "Ada@Example.org", "--name", "Ada", "--org", "tno"}, "", "created ada@example.org (member)"},
+		{[]string{"user", "add", "--db", dsn, "--email", "ada@example.org"}, "conflict", ""},
+		{[]string{"user", "add", "--db", dsn, "--email", "bad"}, "email", ""},
+		{[]string{"user", "set-role", "--db", dsn, "--email", "ada@example.org", "--role", "cluster-manager", "--cluster", "hsd"}, "", "is now cluster_manager"},
+		{[]string{"user", "set-role", "--db", dsn, "--email", "ada@example.org", "--role", "wizard"}, "--role", ""},
+		{[]string{"user", "set-role", "--db", dsn, "--email", "nobody@example.org", "--role", "member"}, "no account", ""},
+		{[]string{"user", "list", "--db", dsn}, "", "ada@example.org"},
+		{[]string{"user", "reset-password", "--db", dsn, "--email", "ada@example.org"}, "", "/reset/"},
+		{[]string{"user", "frobnicate", "--db", dsn}, "usage", ""},
+	}
+	for _, st := range steps {
+		out.Reset()
+		err := run(ctx, st.args, &out, &out)
+		switch {
+		case st.wantErr == "usage":
+			if !errors.Is(err, errUsage) {
+				t.Errorf("%v: err = %v, want usage", st.args, err)
+			}
+		case st.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), st.wantErr) {
+				t.Errorf("%v: err = %v, want %q", st.args, err, st.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%v: %v", st.args, err)
+		}
+		if !strings.Contains(out.String(), st.wantOut) {
+			t.Errorf("%v: output %q, want %q", st.args, out.String(), st.wantOut)
+		}
+	}
+}
+
+// startServeOnce runs serve --demo until it listens, then stops it.
+func startServeOnce(t *testing.T, dsn string) {
+	t.Run("demo", func(t *testing.T) { startServe(t, "--db", dsn, "--demo") })
 }

@@ -2,18 +2,19 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
+	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -56,7 +57,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", ":8080", "address to listen on")
 	dsn := fs.String("db", defaultDB, "database: a file path, sqlite:PATH or postgres://...")
 	loadDemo := fs.Bool("demo", false, "load the demonstration alliance into an empty database")
-	adminToken := fs.String("admin-token", "", "bearer token that allows writes through the API (a random one is made with --demo)")
+	baseURL := fs.String("base-url", "", "public address of this server, for links in e-mails (default http://localhost:PORT)")
+	smtpAddr := fs.String("smtp-addr", "", "SMTP server host:port for e-mail; without it, e-mails go to the log")
+	smtpFrom := fs.String("smtp-from", "escnet@localhost", "sender address of e-mails")
+	smtpUser := fs.String("smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	logFormat := fs.String("log-format", "text", "text or json")
 	if err := parse(fs, args, stdout); err != nil {
@@ -90,21 +94,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "Loaded the demonstration alliance: %d clusters, %d organisations, %d people, %d facilities.\n",
 				n.Clusters, n.Organisations, n.People, n.Facilities)
 		}
-		if *adminToken == "" {
-			b := make([]byte, 16)
-			rand.Read(b)
-			*adminToken = hex.EncodeToString(b)
-			fmt.Fprintf(stdout, "Demo admin token for API writes (Authorization: Bearer ...): %s\n", *adminToken)
-		}
 	}
 
-	srv, err := web.New(db, web.Config{AdminToken: *adminToken, Version: versionString(), Logger: logger})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	if *baseURL == "" {
+		*baseURL = listenURL(ln.Addr())
+	}
+	cfg := web.Config{Version: versionString(), Logger: logger, Accounts: accounts.Config{BaseURL: *baseURL}}
+	if *smtpAddr != "" {
+		// The password comes from the environment only, so it never shows
+		// in a process list.
+		cfg.Mail = mail.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("ESCNET_SMTP_PASSWORD")}
+	}
+	srv, err := web.New(db, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if *loadDemo {
+		if err := demo.LoadAccounts(ctx, db, srv.Accounts()); err != nil {
+			ln.Close()
+			return err
+		}
+		fmt.Fprintf(stdout, "Demo accounts (password %q):\n", demo.Password)
+		for _, a := range demo.Accounts {
+			fmt.Fprintf(stdout, "  %-26s %-27s %s\n", a.Email, a.Role, a.Description)
+		}
+		fmt.Fprintln(stdout, "  (anonymous visitors see what is public; sign in at /login)")
 	}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),

@@ -2,9 +2,13 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store"
 )
 
 // Counts says how many records a load wrote.
@@ -15,6 +19,7 @@ type Counts struct {
 // Empty reports whether the directory holds no clusters and no
 // organisations, the condition under which the demo may be loaded.
 func Empty(ctx context.Context, s directory.Store) (bool, error) {
+	ctx = access.WithScope(ctx, access.System)
 	c, err := s.ListClusters(ctx, directory.Filter{Limit: 1})
 	if err != nil {
 		return false, err
@@ -29,6 +34,7 @@ func Empty(ctx context.Context, s directory.Store) (bool, error) {
 // Load writes the demonstration alliance through the directory's rules, so
 // the demo is held to the same validation as any other input.
 func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
+	ctx = access.WithScope(ctx, access.System)
 	var n Counts
 	d := Alliance()
 	for i := range d.Clusters {
@@ -47,6 +53,11 @@ func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
 	}
 	for i := range d.People {
 		p := &d.People[i]
+		// A mix of sharing levels, so that signing in as different roles
+		// shows different directories.
+		if p.Visibility == "" {
+			p.Visibility = []string{access.Public, access.Alliance, access.Cluster}[i%3]
+		}
 		if err := svc.CreatePerson(ctx, p); err != nil {
 			return n, fmt.Errorf("demo person %s: %w", p.Name, err)
 		}
@@ -54,10 +65,67 @@ func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
 	}
 	for i := range d.Facilities {
 		f := &d.Facilities[i]
+		if f.Visibility == "" {
+			f.Visibility = access.Public
+			if i == len(d.Facilities)-1 {
+				f.Visibility = access.Alliance
+			}
+		}
 		if err := svc.CreateFacility(ctx, f); err != nil {
 			return n, fmt.Errorf("demo facility %s: %w", f.Slug, err)
 		}
 		n.Facilities++
 	}
 	return n, nil
+}
+
+// Password is the password of every demonstration account. It is printed
+// by `escnet serve --demo`; never use the demo accounts on a real server.
+const Password = "escnet-demo-2026"
+
+// Account is a demonstration login.
+type Account struct {
+	Email, Role, Description string
+}
+
+// Accounts lists the demonstration logins, one per role.
+var Accounts = []Account{
+	{"admin@example.org", "alliance administrator", "everything, the audit log, users and roles"},
+	{"manager.hsd@example.org", "cluster manager", "The Hague Security Delta: edits the cluster and its members"},
+	{"admin.tno@example.org", "organisation administrator", "TNO: edits TNO, its people and facilities, invites colleagues"},
+	{"member.tno@example.org", "member", "TNO: sees what is shared with TNO's clusters and the alliance"},
+}
+
+// LoadAccounts creates the demonstration accounts that do not exist yet.
+func LoadAccounts(ctx context.Context, dir directory.Store, acc *accounts.Service) error {
+	ctx = access.WithScope(ctx, access.System)
+	hsd, err := dir.GetCluster(ctx, "hsd")
+	if err != nil {
+		return fmt.Errorf("demo accounts: %w", err)
+	}
+	tno, err := dir.GetOrganisation(ctx, "tno")
+	if err != nil {
+		return fmt.Errorf("demo accounts: %w", err)
+	}
+	hsdOrg, err := dir.GetOrganisation(ctx, "hsd-foundation")
+	if err != nil {
+		return fmt.Errorf("demo accounts: %w", err)
+	}
+	users := []accounts.User{
+		{Email: Accounts[0].Email, Name: "Demo Administrator", AllianceAdmin: true},
+		{Email: Accounts[1].Email, Name: "Demo Cluster Manager", OrganisationID: hsdOrg.ID, ManagedClusters: []string{hsd.ID}},
+		{Email: Accounts[2].Email, Name: "Demo Organisation Administrator", OrganisationID: tno.ID, OrgAdmin: true},
+		{Email: Accounts[3].Email, Name: "Demo Member", OrganisationID: tno.ID},
+	}
+	for _, u := range users {
+		if _, err := acc.Store().GetUserByEmail(ctx, u.Email); err == nil {
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := acc.NewUser(ctx, &u, Password); err != nil {
+			return fmt.Errorf("demo account %s: %w", u.Email, err)
+		}
+	}
+	return nil
 }

@@ -111,6 +111,8 @@ type Organisation struct {
 	Description       string       `json:"description,omitempty"`
 	Capabilities      []string     `json:"capabilities"`
 	Memberships       []Membership `json:"memberships"`
+	Visibility        string       `json:"visibility"`
+	TLP               string       `json:"tlp"`
 	CreatedAt         time.Time    `json:"created_at"`
 	UpdatedAt         time.Time    `json:"updated_at"`
 }
@@ -136,6 +138,8 @@ type Person struct {
 	Expertise        []string  `json:"expertise"`
 	Languages        []string  `json:"languages"`
 	Listed           bool      `json:"listed"`
+	Visibility       string    `json:"visibility"`
+	TLP              string    `json:"tlp"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
 }
@@ -190,6 +194,8 @@ type Facility struct {
 	Website          string    `json:"website,omitempty"`
 	Description      string    `json:"description,omitempty"`
 	Capabilities     []string  `json:"capabilities"`
+	Visibility       string    `json:"visibility"`
+	TLP              string    `json:"tlp"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
 }
@@ -208,11 +214,8 @@ type Filter struct {
 	// Organisation narrows people and facilities to one organisation (id
 	// or slug).
 	Organisation string
-	// IncludeUnlisted shows people who did not agree to be listed; only
-	// for administrators and the person themself.
-	IncludeUnlisted bool
-	Limit           int
-	Cursor          string // opaque, from Page.Next
+	Limit        int
+	Cursor       string // opaque, from Page.Next
 }
 
 // Page is one page of a list in a stable order (by name, then id).
@@ -222,10 +225,11 @@ type Page[T any] struct {
 	Next  string `json:"next,omitempty"`
 }
 
-// Store is what the directory needs from a storage engine. Get methods
-// return an error wrapping store.ErrNotFound for a missing record; writes
-// return *store.ConflictError for duplicate identifiers and references in
-// use.
+// Store is what the directory needs from a storage engine. Reads apply the
+// access scope in the context (access.ScopeFrom): lists and counts include
+// only what the viewer may see, and Get methods return an error wrapping
+// store.ErrNotFound for a record that is missing or hidden. Writes return
+// *store.ConflictError for duplicate identifiers and references in use.
 type Store interface {
 	ListClusters(ctx context.Context, f Filter) (Page[Cluster], error)
 	GetCluster(ctx context.Context, idOrSlug string) (Cluster, error)

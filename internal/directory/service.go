@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/country"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -110,6 +111,19 @@ func checkCountry(errs *validate.Errors, field string, v *string) {
 	*v = c
 }
 
+// checkSharing fills in the default visibility and TLP and checks both.
+func checkSharing(errs *validate.Errors, visibility, tlp *string, def string) {
+	if *visibility == "" {
+		*visibility = def
+	}
+	if *tlp == "" {
+		*tlp = access.TLPClear
+	}
+	*tlp = strings.ToUpper(*tlp)
+	errs.Choice("visibility", *visibility, true, access.Levels...)
+	errs.Choice("tlp", *tlp, true, access.TLPs...)
+}
+
 func checkDate(errs *validate.Errors, field, v string) {
 	if v == "" {
 		return
@@ -205,6 +219,7 @@ func (s *Service) ValidateOrganisation(ctx context.Context, o *Organisation) err
 	}
 	errs.Text("description", o.Description, false, 10000)
 	o.Capabilities = s.checkCodes(ctx, &errs, "capabilities", o.Capabilities)
+	checkSharing(&errs, &o.Visibility, &o.TLP, access.Public)
 	seen := map[string]bool{}
 	for i := range o.Memberships {
 		m := &o.Memberships[i]
@@ -282,6 +297,7 @@ func (s *Service) ValidatePerson(ctx context.Context, p *Person) error {
 	errs.Email("email", p.Email, false)
 	errs.Text("title", p.Title, false, 200)
 	p.Expertise = s.checkCodes(ctx, &errs, "expertise", p.Expertise)
+	checkSharing(&errs, &p.Visibility, &p.TLP, access.Alliance)
 	p.Languages = dedupe(p.Languages)
 	for i, l := range p.Languages {
 		p.Languages[i] = strings.ToLower(l)
@@ -395,6 +411,7 @@ func (s *Service) ValidateFacility(ctx context.Context, f *Facility) error {
 	errs.URL("website", f.Website)
 	errs.Text("description", f.Description, false, 10000)
 	f.Capabilities = s.checkCodes(ctx, &errs, "capabilities", f.Capabilities)
+	checkSharing(&errs, &f.Visibility, &f.TLP, access.Alliance)
 	if f.OrganisationID == "" {
 		errs.Add("organisation_id", validate.Required)
 	} else if o, err := s.store.GetOrganisation(ctx, f.OrganisationID); errors.Is(err, store.ErrNotFound) {

@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -53,12 +55,14 @@ type OrganisationInput struct {
 	Description       string            `json:"description"`
 	Capabilities      []string          `json:"capabilities"`
 	Memberships       []MembershipInput `json:"memberships"`
+	Visibility        string            `json:"visibility"`
+	TLP               string            `json:"tlp"`
 }
 
 func (in OrganisationInput) organisation(id string) *directory.Organisation {
 	o := &directory.Organisation{ID: id, Slug: in.Slug, Name: in.Name, ShortName: in.ShortName, Kind: in.Kind, SME: in.SME,
 		PractitionerRoles: in.PractitionerRoles, Country: in.Country, City: in.City, Website: in.Website, PIC: in.PIC, VAT: in.VAT,
-		Description: in.Description, Capabilities: in.Capabilities}
+		Description: in.Description, Capabilities: in.Capabilities, Visibility: in.Visibility, TLP: in.TLP}
 	for _, m := range in.Memberships {
 		o.Memberships = append(o.Memberships, directory.Membership{ClusterID: m.Cluster, Role: m.Role, Since: m.Since})
 	}
@@ -74,11 +78,13 @@ type PersonInput struct {
 	Expertise    []string `json:"expertise"`
 	Languages    []string `json:"languages"`
 	Listed       bool     `json:"listed"`
+	Visibility   string   `json:"visibility"`
+	TLP          string   `json:"tlp"`
 }
 
 func (in PersonInput) person(id string) *directory.Person {
 	return &directory.Person{ID: id, Name: in.Name, Email: in.Email, OrganisationID: in.Organisation, Title: in.Title,
-		Expertise: in.Expertise, Languages: in.Languages, Listed: in.Listed}
+		Expertise: in.Expertise, Languages: in.Languages, Listed: in.Listed, Visibility: in.Visibility, TLP: in.TLP}
 }
 
 // CapabilityInput is the writable part of a taxonomy node.
@@ -102,12 +108,14 @@ type FacilityInput struct {
 	Website      string   `json:"website"`
 	Description  string   `json:"description"`
 	Capabilities []string `json:"capabilities"`
+	Visibility   string   `json:"visibility"`
+	TLP          string   `json:"tlp"`
 }
 
 func (in FacilityInput) facility(id string) *directory.Facility {
 	return &directory.Facility{ID: id, Slug: in.Slug, Name: in.Name, Kind: in.Kind, OrganisationID: in.Organisation,
 		ClusterID: in.Cluster, Country: in.Country, City: in.City, Website: in.Website, Description: in.Description,
-		Capabilities: in.Capabilities}
+		Capabilities: in.Capabilities, Visibility: in.Visibility, TLP: in.TLP}
 }
 
 func checkKind(f directory.Filter, kinds []string) error {
@@ -142,6 +150,9 @@ func (s *Server) apiGetCluster(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCreateCluster(w http.ResponseWriter, r *http.Request) error {
+	if v := viewerFrom(r.Context()); !access.CanManageAlliance(v) {
+		return errForbidden(v)
+	}
 	var in ClusterInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -167,6 +178,9 @@ func (s *Server) apiUpdateCluster(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if v := viewerFrom(r.Context()); !access.CanEditCluster(v, cur.ID) {
+		return errForbidden(v)
+	}
 	var in ClusterInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -178,6 +192,12 @@ func (s *Server) apiUpdateCluster(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiDeleteCluster(w http.ResponseWriter, r *http.Request) error {
+	if v := viewerFrom(r.Context()); !access.CanManageAlliance(v) {
+		if _, err := s.db.GetCluster(r.Context(), r.PathValue("id")); err != nil {
+			return err
+		}
+		return errForbidden(v)
+	}
 	return deleteBy(w, r, s.db.GetCluster, func(ctx context.Context, c directory.Cluster) error { return s.db.DeleteCluster(ctx, c.ID) })
 }
 
@@ -232,6 +252,10 @@ func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	o := in.organisation("")
+	v := viewerFrom(r.Context())
+	if !access.CanCreateOrganisation(v, s.clusterIDs(r.Context(), o.Memberships)) {
+		return errForbidden(v)
+	}
 	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
 		return err
 	}
@@ -252,8 +276,17 @@ func (s *Server) apiUpdateOrganisation(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	v := viewerFrom(r.Context())
+	rec := recordOf(cur, cur.Visibility, cur.TLP)
+	if !access.CanEditOrganisationRecord(v, rec) {
+		return errForbidden(v)
+	}
 	var in OrganisationInput
 	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	keepSharing(&in.Visibility, &in.TLP, cur.Visibility, cur.TLP)
+	if err := checkWiden(v, rec, cur.Visibility, cur.TLP, in.Visibility, in.TLP); err != nil {
 		return err
 	}
 	if err := s.dir.UpdateOrganisation(r.Context(), in.organisation(cur.ID)); err != nil {
@@ -263,19 +296,33 @@ func (s *Server) apiUpdateOrganisation(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) apiDeleteOrganisation(w http.ResponseWriter, r *http.Request) error {
-	return deleteBy(w, r, s.db.GetOrganisation, func(ctx context.Context, o directory.Organisation) error { return s.db.DeleteOrganisation(ctx, o.ID) })
+	return deleteBy(w, r, s.db.GetOrganisation, func(ctx context.Context, o directory.Organisation) error {
+		if v := viewerFrom(ctx); !access.CanEditOrganisationRecord(v, recordOf(o, o.Visibility, o.TLP)) {
+			return errForbidden(v)
+		}
+		return s.db.DeleteOrganisation(ctx, o.ID)
+	})
 }
 
 // ---- people
 
-// getListedPerson hides people who did not agree to be listed: to an
-// anonymous reader they do not exist.
-func (s *Server) getListedPerson(ctx context.Context, id string) (directory.Person, error) {
-	p, err := s.db.GetPerson(ctx, id)
-	if err == nil && !p.Listed {
-		return directory.Person{}, store.ErrNotFound
+// canEditOwned checks that the viewer may change records of organisation
+// org (id or slug), which the viewer must be able to see.
+func (s *Server) canEditOwned(ctx context.Context, org string) error {
+	if v := viewerFrom(ctx); v.Anonymous() || !v.WriteAllowed {
+		return errForbidden(v)
 	}
-	return p, err
+	o, err := s.db.GetOrganisation(ctx, org)
+	if errors.Is(err, store.ErrNotFound) {
+		return validate.Errors{{Field: "organisation_id", Code: validate.NotFound}}
+	}
+	if err != nil {
+		return err
+	}
+	if v := viewerFrom(ctx); !access.CanEditOrganisationRecord(v, recordOf(o, o.Visibility, o.TLP)) {
+		return errForbidden(v)
+	}
+	return nil
 }
 
 func (s *Server) apiListPeople(w http.ResponseWriter, r *http.Request) error {
@@ -294,7 +341,7 @@ func (s *Server) apiListPeople(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGetPerson(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.getListedPerson(r.Context(), r.PathValue("id"))
+	p, err := s.db.GetPerson(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -307,6 +354,13 @@ func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := in.person("")
+	if p.OrganisationID != "" {
+		if err := s.canEditOwned(r.Context(), p.OrganisationID); err != nil {
+			return err
+		}
+	} else if v := viewerFrom(r.Context()); v.Anonymous() {
+		return errForbidden(v)
+	}
 	if err := s.dir.CreatePerson(r.Context(), p); err != nil {
 		return err
 	}
@@ -327,9 +381,28 @@ func (s *Server) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v := viewerFrom(r.Context())
+	rec, err := s.orgRecord(r.Context(), cur.OrganisationID, cur.Visibility, cur.TLP)
+	if err != nil {
+		return err
+	}
+	rec.PersonID = cur.ID
+	if !access.CanEditPerson(v, rec) {
+		return errForbidden(v)
+	}
 	var in PersonInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
+	}
+	keepSharing(&in.Visibility, &in.TLP, cur.Visibility, cur.TLP)
+	if err := checkWiden(v, rec, cur.Visibility, cur.TLP, in.Visibility, in.TLP); err != nil {
+		return err
+	}
+	if in.Organisation != "" && in.Organisation != cur.OrganisationID && in.Organisation != cur.OrganisationSlug {
+		// Moving a person to another organisation needs the right there too.
+		if err := s.canEditOwned(r.Context(), in.Organisation); err != nil {
+			return err
+		}
 	}
 	if err := s.dir.UpdatePerson(r.Context(), in.person(cur.ID)); err != nil {
 		return err
@@ -338,7 +411,12 @@ func (s *Server) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDeletePerson(w http.ResponseWriter, r *http.Request) error {
-	return deleteBy(w, r, s.db.GetPerson, func(ctx context.Context, p directory.Person) error { return s.db.DeletePerson(ctx, p.ID) })
+	return deleteBy(w, r, s.db.GetPerson, func(ctx context.Context, p directory.Person) error {
+		if err := s.canEditOwned(ctx, p.OrganisationID); err != nil {
+			return err
+		}
+		return s.db.DeletePerson(ctx, p.ID)
+	})
 }
 
 // ---- capabilities
@@ -399,6 +477,9 @@ func (s *Server) apiGetCapability(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiCreateCapability(w http.ResponseWriter, r *http.Request) error {
+	if v := viewerFrom(r.Context()); !access.CanManageAlliance(v) {
+		return errForbidden(v)
+	}
 	var in CapabilityInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -424,6 +505,9 @@ func (s *Server) apiUpdateCapability(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	if v := viewerFrom(r.Context()); !access.CanManageAlliance(v) {
+		return errForbidden(v)
+	}
 	var in CapabilityInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -439,7 +523,12 @@ func (s *Server) apiUpdateCapability(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) apiDeleteCapability(w http.ResponseWriter, r *http.Request) error {
-	return deleteBy(w, r, s.db.GetCapability, func(ctx context.Context, c directory.Capability) error { return s.db.DeleteCapability(ctx, c.Code) })
+	return deleteBy(w, r, s.db.GetCapability, func(ctx context.Context, c directory.Capability) error {
+		if v := viewerFrom(ctx); !access.CanManageAlliance(v) {
+			return errForbidden(v)
+		}
+		return s.db.DeleteCapability(ctx, c.Code)
+	})
 }
 
 // ---- facilities
@@ -473,6 +562,13 @@ func (s *Server) apiCreateFacility(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	f := in.facility("")
+	if f.OrganisationID != "" {
+		if err := s.canEditOwned(r.Context(), f.OrganisationID); err != nil {
+			return err
+		}
+	} else if v := viewerFrom(r.Context()); v.Anonymous() {
+		return errForbidden(v)
+	}
 	if err := s.dir.CreateFacility(r.Context(), f); err != nil {
 		return err
 	}
@@ -493,9 +589,26 @@ func (s *Server) apiUpdateFacility(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	v := viewerFrom(r.Context())
+	rec, err := s.orgRecord(r.Context(), cur.OrganisationID, cur.Visibility, cur.TLP)
+	if err != nil {
+		return err
+	}
+	if !access.CanEditOrganisationRecord(v, rec) {
+		return errForbidden(v)
+	}
 	var in FacilityInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
+	}
+	keepSharing(&in.Visibility, &in.TLP, cur.Visibility, cur.TLP)
+	if err := checkWiden(v, rec, cur.Visibility, cur.TLP, in.Visibility, in.TLP); err != nil {
+		return err
+	}
+	if in.Organisation != "" && in.Organisation != cur.OrganisationID {
+		if err := s.canEditOwned(r.Context(), in.Organisation); err != nil {
+			return err
+		}
 	}
 	if err := s.dir.UpdateFacility(r.Context(), in.facility(cur.ID)); err != nil {
 		return err
@@ -504,5 +617,33 @@ func (s *Server) apiUpdateFacility(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiDeleteFacility(w http.ResponseWriter, r *http.Request) error {
-	return deleteBy(w, r, s.db.GetFacility, func(ctx context.Context, f directory.Facility) error { return s.db.DeleteFacility(ctx, f.ID) })
+	return deleteBy(w, r, s.db.GetFacility, func(ctx context.Context, f directory.Facility) error {
+		if err := s.canEditOwned(ctx, f.OrganisationID); err != nil {
+			return err
+		}
+		return s.db.DeleteFacility(ctx, f.ID)
+	})
+}
+
+// clusterIDs resolves the clusters named in memberships (id or slug); names
+// that resolve to nothing are left for validation to report.
+func (s *Server) clusterIDs(ctx context.Context, ms []directory.Membership) []string {
+	var ids []string
+	for _, m := range ms {
+		if c, err := s.db.GetCluster(ctx, m.ClusterID); err == nil {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// keepSharing keeps a record's visibility and TLP when an update leaves
+// them out, so that omitting a field never widens a record.
+func keepSharing(visibility, tlp *string, curVisibility, curTLP string) {
+	if *visibility == "" {
+		*visibility = curVisibility
+	}
+	if *tlp == "" {
+		*tlp = curTLP
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/escnet/escnet/internal/audit"
 )
 
 type ctxKey int
@@ -68,6 +70,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		holder := &routeHolder{}
+		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, holder))
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.ErrorContext(r.Context(), "panic", "panic", p, "path", r.URL.Path)
@@ -75,7 +79,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					writeProblem(sw, r, Problem{Type: "about:blank", Title: "Internal error", Status: 500})
 				}
 			}
-			route := r.Pattern
+			route := holder.pattern
 			if route == "" {
 				route = "unmatched"
 			}
@@ -113,9 +117,42 @@ func securityHeaders(next http.Handler) http.Handler {
 func (s *Server) Handler() http.Handler {
 	mux := s.mux()
 	var h http.Handler = mux
-	h = http.NewCrossOriginProtection().Handler(h)
+	h = s.authenticate(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.refuseCrossOrigin))
+	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = s.observe(h)
 	h = withRequestID(h)
 	return h
+}
+
+// refuseCrossOrigin answers a state-changing request that came from another
+// site, and records it: it is either a forged request or a misconfigured
+// client.
+func (s *Server) refuseCrossOrigin(w http.ResponseWriter, r *http.Request) {
+	ctx := audit.WithActor(r.Context(), audit.Actor{Label: "anonymous", IP: clientIP(r), RequestID: RequestID(r.Context())})
+	detail := r.Method + " " + r.URL.Path + " from " + r.Header.Get("Origin")
+	if err := s.db.Audit(ctx, "request.cross_origin_refused", "", "", detail); err != nil {
+		s.log.ErrorContext(ctx, "audit", "err", err)
+	}
+	writeProblem(w, r, Problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden,
+		Detail: "Cross-site requests may not change anything here."})
+}
+
+// routeHolder carries the matched route pattern back out to observe:
+// middleware below it replaces the request, so r.Pattern is not visible
+// there.
+type routeHolder struct{ pattern string }
+
+type routeKey struct{}
+
+// tagRoute records the route pattern for metrics and logs.
+func tagRoute(pattern string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if holder, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+			holder.pattern = pattern
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
 )
 
@@ -26,6 +28,8 @@ type openAPIDoc struct {
 		SecuritySchemes map[string]struct {
 			Type   string `json:"type"`
 			Scheme string `json:"scheme"`
+			In     string `json:"in"`
+			Name   string `json:"name"`
 		} `json:"securitySchemes"`
 	} `json:"components"`
 }
@@ -140,8 +144,15 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
-	if s := doc.Components.SecuritySchemes["adminToken"]; s.Type != "http" || s.Scheme != "bearer" {
-		t.Errorf("security scheme adminToken = %+v, want an http bearer scheme", s)
+	schemes := doc.Components.SecuritySchemes
+	if s := schemes["apiToken"]; s.Type != "http" || s.Scheme != "bearer" {
+		t.Errorf("security scheme apiToken = %+v, want an http bearer scheme", s)
+	}
+	if s := schemes["session"]; s.Type != "apiKey" || s.In != "cookie" || s.Name != sessionCookie {
+		t.Errorf("security scheme session = %+v, want an apiKey in the cookie %s", s, sessionCookie)
+	}
+	if _, ok := schemes["adminToken"]; ok {
+		t.Error("security scheme adminToken is still documented; accounts replaced the admin token")
 	}
 
 	// Every $ref points into components and resolves.
@@ -221,34 +232,75 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			}
 		}
 
-		// Writes need the admin token; reads don't.
-		hasToken := slices.ContainsFunc(op.Security, func(req map[string][]string) bool {
-			_, ok := req["adminToken"]
-			return ok
-		})
+		// Security: only the document's schemes; API writes and the
+		// account reads need a signed-in user, by API token or session.
+		offers := func(scheme string) bool {
+			return slices.ContainsFunc(op.Security, func(req map[string][]string) bool {
+				_, ok := req[scheme]
+				return ok
+			})
+		}
+		for _, req := range op.Security {
+			for scheme := range req {
+				if _, ok := schemes[scheme]; !ok {
+					t.Errorf("%s: security names %q, which is not a security scheme of the document", key, scheme)
+				}
+			}
+		}
+		isAPI := strings.HasPrefix(path, "/api/v1/")
+		if isAPI {
+			// A bad API token is refused on every route.
+			if _, ok := op.Responses["401"]; !ok {
+				t.Errorf("%s documents no 401 response (an invalid API token is refused on every route)", key)
+			}
+		}
 		switch method {
 		case http.MethodPost, http.MethodPut, http.MethodDelete:
-			if !hasToken {
-				t.Errorf("%s writes but has no adminToken security", key)
-			}
-			if _, ok := op.Responses["401"]; !ok {
-				t.Errorf("%s writes but documents no 401 response", key)
-			}
-			if _, ok := op.Responses["403"]; !ok {
-				t.Errorf("%s writes but documents no 403 response", key)
-			}
-			if method != http.MethodDelete && len(op.RequestBody) == 0 {
-				t.Errorf("%s has no requestBody", key)
+			if isAPI {
+				if !offers("apiToken") || !offers("session") {
+					t.Errorf("%s writes but does not accept security apiToken or session: %v", key, op.Security)
+				}
+				if _, ok := op.Responses["403"]; !ok {
+					t.Errorf("%s writes but documents no 403 response", key)
+				}
+				if method != http.MethodDelete && len(op.RequestBody) == 0 {
+					t.Errorf("%s has no requestBody", key)
+				}
+			} else if len(op.RequestBody) != 0 {
+				// HTML forms post application/x-www-form-urlencoded.
+				var body struct {
+					Content map[string]json.RawMessage `json:"content"`
+				}
+				if err := json.Unmarshal(op.RequestBody, &body); err != nil {
+					t.Errorf("%s: requestBody: %v", key, err)
+				} else if _, ok := body.Content["application/x-www-form-urlencoded"]; !ok || len(body.Content) != 1 {
+					t.Errorf("%s: a form's requestBody should be application/x-www-form-urlencoded only, got %v", key, sortedKeys(body.Content))
+				}
 			}
 		default:
-			if hasToken {
-				t.Errorf("%s reads but requires adminToken", key)
-			}
 			if len(op.RequestBody) != 0 {
 				t.Errorf("%s reads but has a requestBody", key)
 			}
 		}
+		if signedInReads[key] && (!offers("apiToken") || !offers("session")) {
+			t.Errorf("%s needs a signed-in user but does not have security apiToken or session: %v", key, op.Security)
+		}
 	}
+	for _, key := range sortedKeys(signedInReads) {
+		if _, ok := ops[key]; !ok {
+			t.Errorf("%s should need a signed-in user, but is not documented", key)
+		}
+	}
+}
+
+// signedInReads are the API reads that need a signed-in user; other reads
+// are open to anonymous visitors, who see only public records.
+var signedInReads = map[string]bool{
+	"GET /api/v1/me":        true,
+	"GET /api/v1/me/export": true,
+	"GET /api/v1/tokens":    true,
+	"GET /api/v1/users":     true,
+	"GET /api/v1/audit":     true,
 }
 
 // walkRefs calls f for every "$ref" in the tree v.
@@ -300,6 +352,9 @@ func TestOpenAPIInputSchemasMatchTypes(t *testing.T) {
 		"PersonInput":       PersonInput{},
 		"CapabilityInput":   CapabilityInput{},
 		"FacilityInput":     FacilityInput{},
+		"TokenInput":        TokenInput{},
+		"InvitationInput":   InvitationInput{},
+		"RolesInput":        RolesInput{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := doc.Components.Schemas[name]
@@ -335,6 +390,17 @@ func TestOpenAPIResponseSchemasMatchTypes(t *testing.T) {
 		"Health":           Health{},
 		"Problem":          Problem{},
 		"ProblemField":     ProblemField{},
+		"User":             accounts.User{},
+		"APIToken":         accounts.APIToken{},
+		"Invitation":       accounts.Invitation{},
+		"AuditEntry":       audit.Entry{},
+		"AuditActor":       audit.Actor{},
+		"Me":               Me{},
+		"NewToken":         NewToken{},
+		"TokenList":        TokenList{},
+		"UserList":         UserList{},
+		"AuditList":        AuditList{},
+		"PersonalData":     PersonalData{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := doc.Components.Schemas[name]
@@ -356,21 +422,9 @@ func compareSchema(t *testing.T, doc openAPIDoc, name string, schema *openAPISch
 	}
 	fields := map[string]reflect.StructField{}
 	var alwaysWritten []string
-	for i := range typ.NumField() {
-		f := typ.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		jname, opts, _ := strings.Cut(tag, ",")
-		if jname == "" {
-			jname = f.Name
-		}
-		fields[jname] = f
-		if !slices.Contains(strings.Split(opts, ","), "omitempty") {
+	for jname, f := range jsonFields(typ) {
+		fields[jname] = f.StructField
+		if !f.omitempty {
 			alwaysWritten = append(alwaysWritten, jname)
 		}
 	}
@@ -407,6 +461,52 @@ func compareSchema(t *testing.T, doc openAPIDoc, name string, schema *openAPISch
 			t.Errorf("%s: required = %v, want the fields without omitempty: %v", name, got, want)
 		}
 	}
+}
+
+// jsonField is a field as encoding/json writes it.
+type jsonField struct {
+	reflect.StructField
+	omitempty bool
+}
+
+// jsonFields returns the JSON fields of struct type typ by name, the way
+// encoding/json finds them: fields tagged "-" are skipped, and the fields of
+// an embedded struct without a JSON name are promoted, unless a shallower
+// field has the same name.
+func jsonFields(typ reflect.Type) map[string]jsonField {
+	out := map[string]jsonField{}
+	var embedded []reflect.Type
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		jname, opts, _ := strings.Cut(tag, ",")
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if f.Anonymous && jname == "" && ft.Kind() == reflect.Struct {
+			embedded = append(embedded, ft)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if jname == "" {
+			jname = f.Name
+		}
+		out[jname] = jsonField{f, slices.Contains(strings.Split(opts, ","), "omitempty")}
+	}
+	for _, et := range embedded {
+		for jname, f := range jsonFields(et) {
+			if _, shadowed := out[jname]; !shadowed {
+				out[jname] = f
+			}
+		}
+	}
+	return out
 }
 
 func resolveSchema(t *testing.T, doc openAPIDoc, ref string) *openAPISchema {

@@ -94,9 +94,28 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 
 // layout is what every page shows around its content.
 type layout struct {
-	Title   string
-	Section string
-	Query   string
+	Title     string
+	Section   string
+	Query     string
+	SignedIn  bool
+	UserEmail string
+	Admin     bool // alliance administrator: show the administration links
+}
+
+// layout fills the frame of a page for the request's viewer.
+func (s *Server) layout(r *http.Request, title, section string) layout {
+	l := layout{Title: title, Section: section}
+	if u, ok := userFrom(r.Context()); ok {
+		l.SignedIn, l.UserEmail, l.Admin = true, u.Email, u.AllianceAdmin
+	}
+	return l
+}
+
+// layoutQ is layout with the search box filled in.
+func (s *Server) layoutQ(r *http.Request, title, section, query string) layout {
+	l := s.layout(r, title, section)
+	l.Query = query
+	return l
 }
 
 // render executes a page template into a buffer first, so that a template
@@ -133,7 +152,7 @@ func (s *Server) page(h handlerFunc) http.Handler {
 			return
 		}
 		p := toProblem(r, err)
-		data := errorPage{layout: layout{Title: p.Title}, Status: p.Status, Detail: p.Detail, Fields: p.Errors}
+		data := errorPage{layout: s.layout(r, p.Title, ""), Status: p.Status, Detail: p.Detail, Fields: p.Errors}
 		if rerr := s.render(w, p.Status, "error", data); rerr != nil {
 			s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 			http.Error(w, p.Title, p.Status)
@@ -239,7 +258,7 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "home", homePage{layout: layout{Title: "European security clusters", Section: "home"},
+	return s.render(w, http.StatusOK, "home", homePage{layout: s.layout(r, "European security clusters", "home"),
 		Clusters: cl.Items, Organisations: orgs.Total, People: people.Total, Facilities: fac.Total})
 }
 
@@ -266,7 +285,7 @@ func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "clusters", clustersPage{layout: layout{Title: "Clusters", Section: "clusters", Query: form.Filter.Query}, Form: form, Page: p, Caps: caps})
+	return s.render(w, http.StatusOK, "clusters", clustersPage{layout: s.layoutQ(r, "Clusters", "clusters", form.Filter.Query), Form: form, Page: p, Caps: caps})
 }
 
 type clusterPage struct {
@@ -294,7 +313,7 @@ func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cluster", clusterPage{layout: layout{Title: c.Name, Section: "clusters"}, Cluster: c, Members: members, Facilities: fac.Items, Caps: caps})
+	return s.render(w, http.StatusOK, "cluster", clusterPage{layout: s.layout(r, c.Name, "clusters"), Cluster: c, Members: members, Facilities: fac.Items, Caps: caps})
 }
 
 // ---- organisations
@@ -315,7 +334,7 @@ func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "organisations", organisationsPage{layout: layout{Title: "Organisations", Section: "organisations", Query: form.Filter.Query}, Form: form, Page: p})
+	return s.render(w, http.StatusOK, "organisations", organisationsPage{layout: s.layoutQ(r, "Organisations", "organisations", form.Filter.Query), Form: form, Page: p})
 }
 
 type organisationPage struct {
@@ -343,7 +362,7 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "organisation", organisationPage{layout: layout{Title: o.Name, Section: "organisations"}, Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps})
+	return s.render(w, http.StatusOK, "organisation", organisationPage{layout: s.layout(r, o.Name, "organisations"), Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps})
 }
 
 // ---- people
@@ -364,7 +383,7 @@ func (s *Server) pagePeople(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "people", peoplePage{layout: layout{Title: "People", Section: "people", Query: form.Filter.Query}, Form: form, Page: p})
+	return s.render(w, http.StatusOK, "people", peoplePage{layout: s.layoutQ(r, "People", "people", form.Filter.Query), Form: form, Page: p})
 }
 
 type personPage struct {
@@ -374,7 +393,7 @@ type personPage struct {
 }
 
 func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.getListedPerson(r.Context(), r.PathValue("id"))
+	p, err := s.db.GetPerson(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -382,7 +401,7 @@ func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "person", personPage{layout: layout{Title: p.Name, Section: "people"}, Person: p, Caps: caps})
+	return s.render(w, http.StatusOK, "person", personPage{layout: s.layout(r, p.Name, "people"), Person: p, Caps: caps})
 }
 
 // ---- capabilities
@@ -415,7 +434,7 @@ func (s *Server) pageCapabilities(w http.ResponseWriter, r *http.Request) error 
 			tree[i].Children = append(tree[i].Children, c)
 		}
 	}
-	return s.render(w, http.StatusOK, "capabilities", capabilitiesPage{layout: layout{Title: "Capability taxonomy", Section: "capabilities"}, Tree: tree})
+	return s.render(w, http.StatusOK, "capabilities", capabilitiesPage{layout: s.layout(r, "Capability taxonomy", "capabilities"), Tree: tree})
 }
 
 type capabilityPage struct {
@@ -435,7 +454,7 @@ func (s *Server) pageCapability(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return store.ErrNotFound
 	}
-	data := capabilityPage{layout: layout{Title: c.Label("en"), Section: "capabilities"}, Capability: c}
+	data := capabilityPage{layout: s.layout(r, c.Label("en"), "capabilities"), Capability: c}
 	if p, ok := caps[c.Parent]; ok {
 		data.Parent = &p
 	}
@@ -469,7 +488,7 @@ func (s *Server) pageFacilities(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "facilities", facilitiesPage{layout: layout{Title: "Facilities", Section: "facilities", Query: form.Filter.Query}, Form: form, Page: p})
+	return s.render(w, http.StatusOK, "facilities", facilitiesPage{layout: s.layoutQ(r, "Facilities", "facilities", form.Filter.Query), Form: form, Page: p})
 }
 
 type facilityPage struct {
@@ -487,5 +506,5 @@ func (s *Server) pageFacility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "facility", facilityPage{layout: layout{Title: f.Name, Section: "facilities"}, Facility: f, Caps: caps})
+	return s.render(w, http.StatusOK, "facility", facilityPage{layout: s.layout(r, f.Name, "facilities"), Facility: f, Caps: caps})
 }

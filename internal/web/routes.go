@@ -11,7 +11,6 @@ type route struct {
 
 // routes lists every route of the server, in one place.
 func (s *Server) routes() []route {
-	w := s.requireWriter
 	return []route{
 		// Operations.
 		{"GET /healthz", api(s.handleHealth)},
@@ -20,34 +19,46 @@ func (s *Server) routes() []route {
 
 		// JSON API.
 		{"GET /api/v1/clusters", api(s.apiListClusters)},
-		{"POST /api/v1/clusters", api(w(s.apiCreateCluster))},
+		{"POST /api/v1/clusters", api(s.apiCreateCluster)},
 		{"GET /api/v1/clusters/{id}", api(s.apiGetCluster)},
-		{"PUT /api/v1/clusters/{id}", api(w(s.apiUpdateCluster))},
-		{"DELETE /api/v1/clusters/{id}", api(w(s.apiDeleteCluster))},
+		{"PUT /api/v1/clusters/{id}", api(s.apiUpdateCluster)},
+		{"DELETE /api/v1/clusters/{id}", api(s.apiDeleteCluster)},
 
 		{"GET /api/v1/organisations", api(s.apiListOrganisations)},
-		{"POST /api/v1/organisations", api(w(s.apiCreateOrganisation))},
+		{"POST /api/v1/organisations", api(s.apiCreateOrganisation)},
 		{"GET /api/v1/organisations/{id}", api(s.apiGetOrganisation)},
-		{"PUT /api/v1/organisations/{id}", api(w(s.apiUpdateOrganisation))},
-		{"DELETE /api/v1/organisations/{id}", api(w(s.apiDeleteOrganisation))},
+		{"PUT /api/v1/organisations/{id}", api(s.apiUpdateOrganisation)},
+		{"DELETE /api/v1/organisations/{id}", api(s.apiDeleteOrganisation)},
 
 		{"GET /api/v1/people", api(s.apiListPeople)},
-		{"POST /api/v1/people", api(w(s.apiCreatePerson))},
+		{"POST /api/v1/people", api(s.apiCreatePerson)},
 		{"GET /api/v1/people/{id}", api(s.apiGetPerson)},
-		{"PUT /api/v1/people/{id}", api(w(s.apiUpdatePerson))},
-		{"DELETE /api/v1/people/{id}", api(w(s.apiDeletePerson))},
+		{"PUT /api/v1/people/{id}", api(s.apiUpdatePerson)},
+		{"DELETE /api/v1/people/{id}", api(s.apiDeletePerson)},
 
 		{"GET /api/v1/capabilities", api(s.apiListCapabilities)},
-		{"POST /api/v1/capabilities", api(w(s.apiCreateCapability))},
+		{"POST /api/v1/capabilities", api(s.apiCreateCapability)},
 		{"GET /api/v1/capabilities/{code}", api(s.apiGetCapability)},
-		{"PUT /api/v1/capabilities/{code}", api(w(s.apiUpdateCapability))},
-		{"DELETE /api/v1/capabilities/{code}", api(w(s.apiDeleteCapability))},
+		{"PUT /api/v1/capabilities/{code}", api(s.apiUpdateCapability)},
+		{"DELETE /api/v1/capabilities/{code}", api(s.apiDeleteCapability)},
 
 		{"GET /api/v1/facilities", api(s.apiListFacilities)},
-		{"POST /api/v1/facilities", api(w(s.apiCreateFacility))},
+		{"POST /api/v1/facilities", api(s.apiCreateFacility)},
 		{"GET /api/v1/facilities/{id}", api(s.apiGetFacility)},
-		{"PUT /api/v1/facilities/{id}", api(w(s.apiUpdateFacility))},
-		{"DELETE /api/v1/facilities/{id}", api(w(s.apiDeleteFacility))},
+		{"PUT /api/v1/facilities/{id}", api(s.apiUpdateFacility)},
+		{"DELETE /api/v1/facilities/{id}", api(s.apiDeleteFacility)},
+
+		{"GET /api/v1/me", api(s.apiMe)},
+		{"DELETE /api/v1/me", api(s.apiDeleteMe)},
+		{"GET /api/v1/me/export", api(s.exportPersonal)},
+		{"GET /api/v1/tokens", api(s.apiListTokens)},
+		{"POST /api/v1/tokens", api(s.apiCreateToken)},
+		{"DELETE /api/v1/tokens/{id}", api(s.apiRevokeToken)},
+		{"POST /api/v1/invitations", api(s.apiCreateInvitation)},
+		{"GET /api/v1/users", api(s.apiListUsers)},
+		{"PUT /api/v1/users/{id}/roles", api(s.apiSetRoles)},
+		{"GET /api/v1/audit", api(s.apiAudit)},
+		{"GET /api/v1/export/organisations.csv", api(s.exportOrganisations)},
 
 		// Web pages.
 		{"GET /{$}", s.page(s.pageHome)},
@@ -61,6 +72,25 @@ func (s *Server) routes() []route {
 		{"GET /capabilities/{code}", s.page(s.pageCapability)},
 		{"GET /facilities", s.page(s.pageFacilities)},
 		{"GET /facilities/{slug}", s.page(s.pageFacility)},
+		{"GET /organisations/{slug}/invite", s.page(s.pageInvite)},
+		{"POST /organisations/{slug}/invite", s.page(s.postInvite)},
+		{"GET /login", s.page(s.pageLogin)},
+		{"POST /login", s.page(s.postLogin)},
+		{"POST /logout", s.page(s.postLogout)},
+		{"GET /reset", s.page(s.pageResetRequest)},
+		{"POST /reset", s.page(s.postResetRequest)},
+		{"GET /reset/{token}", s.page(s.pageReset)},
+		{"POST /reset/{token}", s.page(s.postReset)},
+		{"GET /invitations/{token}", s.page(s.pageInvitation)},
+		{"POST /invitations/{token}", s.page(s.postInvitation)},
+		{"GET /account", s.page(s.pageAccount)},
+		{"POST /account/tokens", s.page(s.postAccountToken)},
+		{"POST /account/tokens/{id}/revoke", s.page(s.postRevokeToken)},
+		{"GET /account/export", api(s.exportPersonal)},
+		{"POST /account/delete", s.page(s.postDeleteAccount)},
+		{"GET /admin/users", s.page(s.pageUsers)},
+		{"POST /admin/users/{id}/roles", s.page(s.postUserRoles)},
+		{"GET /admin/audit", s.page(s.pageAudit)},
 		{"GET /static/{file}", http.HandlerFunc(s.handleStatic)},
 	}
 }
@@ -68,7 +98,7 @@ func (s *Server) routes() []route {
 func (s *Server) mux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
-		mux.Handle(rt.pattern, rt.handler)
+		mux.Handle(rt.pattern, tagRoute(rt.pattern, rt.handler))
 	}
 	// Anything else under /api answers in problem+json, not with the HTML
 	// not-found page.

@@ -4,25 +4,27 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 )
 
 // Config is what the server needs to know besides its database.
 type Config struct {
-	// AdminToken authorises writes through the API (Authorization:
-	// Bearer). Without it, the API is read-only.
-	AdminToken string
+	// Accounts sets session lifetimes, throttling and the base URL used in
+	// e-mailed links.
+	Accounts accounts.Config
+	// Mail sends e-mail; nil writes messages to the log.
+	Mail mail.Sender
 	// Version is reported by /healthz.
 	Version string
 	Logger  *slog.Logger
@@ -30,12 +32,13 @@ type Config struct {
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	db      *sqlstore.DB
-	dir     *directory.Service
-	cfg     Config
-	log     *slog.Logger
-	metrics *metrics
-	pages   *pages
+	db       *sqlstore.DB
+	dir      *directory.Service
+	accounts *accounts.Service
+	cfg      Config
+	log      *slog.Logger
+	metrics  *metrics
+	pages    *pages
 }
 
 // New returns a server over db.
@@ -47,7 +50,11 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: db, dir: directory.NewService(db), cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p}, nil
+	if cfg.Mail == nil {
+		cfg.Mail = mail.Log{Logger: cfg.Logger}
+	}
+	return &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
+		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p}, nil
 }
 
 type metrics struct {
@@ -96,19 +103,5 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, h)
 }
 
-// requireWriter refuses API writes without the admin token. The comparison
-// takes constant time so the token cannot be guessed byte by byte.
-func (s *Server) requireWriter(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.cfg.AdminToken == "" {
-			return &httpError{status: http.StatusForbidden, title: "Forbidden",
-				detail: "This server is read-only: start it with --admin-token (ESCNET_ADMIN_TOKEN) to allow writes."}
-		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.AdminToken)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="escnet"`)
-			return errUnauthorized("Send the admin token as Authorization: Bearer <token>.")
-		}
-		return h(w, r)
-	}
-}
+// Accounts returns the account service (for the command line and tests).
+func (s *Server) Accounts() *accounts.Service { return s.accounts }

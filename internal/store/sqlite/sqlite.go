@@ -34,7 +34,7 @@ func Migrations() fs.FS {
 }
 
 // pragmas go in the DSN so that every pooled connection has them.
-const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+const pragmas = "_time_format=sqlite&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
 // Open opens (creating if needed) the SQLite file at path and checks that it
 // is a SQLite database.

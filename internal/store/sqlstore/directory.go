@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -43,9 +45,23 @@ func replaceLinks(ctx context.Context, tx *Tx, table, ownerCol, valueCol, owner 
 
 // ---- clusters
 
+// clusterCols selects a cluster; the member count only counts members the
+// viewer may see, so it takes the scope's condition (see memberCount).
 const clusterCols = `c.id, c.slug, c.name, c.country, c.region, c.city, c.website, c.description, c.joined,
-	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.sort_key,
-	(SELECT COUNT(*) FROM memberships m WHERE m.cluster_id = c.id)`
+	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.sort_key`
+
+// memberCount is a column counting the cluster's members visible in s.
+func (w *where) memberCount(s access.Scope) string {
+	var inner where
+	inner.args = w.args
+	inner.scope(s, "mo.reach", "mo.id", "mo.tlp")
+	w.args = inner.args
+	cond := ""
+	if len(inner.conds) > 0 {
+		cond = " AND " + strings.Join(inner.conds, " AND ")
+	}
+	return ", (SELECT COUNT(*) FROM memberships m JOIN organisations mo ON mo.id = m.organisation_id WHERE m.cluster_id = c.id" + cond + ")"
+}
 
 func scanCluster(r interface{ Scan(...any) error }) (keyed[directory.Cluster], error) {
 	var c directory.Cluster
@@ -65,7 +81,8 @@ func (db *DB) ListClusters(ctx context.Context, f directory.Filter) (directory.P
 	if f.Capability != "" {
 		w.capability("cluster_themes", "c.id", "cluster_id", f.Capability)
 	}
-	p, ids, err := page(ctx, db, f, clusterCols, "clusters c", "c", &w, func(r *sql.Rows) (keyed[directory.Cluster], error) { return scanCluster(r) })
+	cols := func(w *where) string { return clusterCols + w.memberCount(access.ScopeFrom(ctx)) }
+	p, ids, err := page(ctx, db, f, cols, "clusters c", "c", &w, func(r *sql.Rows) (keyed[directory.Cluster], error) { return scanCluster(r) })
 	if err != nil {
 		return p, err
 	}
@@ -81,7 +98,9 @@ func (db *DB) ListClusters(ctx context.Context, f directory.Filter) (directory.P
 
 // GetCluster returns the cluster with that id or slug.
 func (db *DB) GetCluster(ctx context.Context, key string) (directory.Cluster, error) {
-	k, err := scanCluster(db.queryRow(ctx, `SELECT `+clusterCols+` FROM clusters c WHERE c.id = $1 OR c.slug = $1`, key))
+	w := where{args: []any{key}}
+	cols := clusterCols + w.memberCount(access.ScopeFrom(ctx))
+	k, err := scanCluster(db.queryRow(ctx, `SELECT `+cols+` FROM clusters c WHERE c.id = $1 OR c.slug = $1`, w.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return directory.Cluster{}, notFound("cluster", key)
 	}
@@ -178,13 +197,13 @@ func deleteRow(ctx context.Context, tx *Tx, table, entity, id string) error {
 // ---- organisations
 
 const orgCols = `o.id, o.slug, o.name, o.short_name, o.kind, o.sme, o.country, o.city, o.website,
-	COALESCE(o.pic, ''), COALESCE(o.vat, ''), o.description, o.created_at, o.updated_at, o.sort_key`
+	COALESCE(o.pic, ''), COALESCE(o.vat, ''), o.description, o.visibility, o.tlp, o.created_at, o.updated_at, o.sort_key`
 
 func scanOrg(r interface{ Scan(...any) error }) (keyed[directory.Organisation], error) {
 	var o directory.Organisation
 	var key string
 	err := r.Scan(&o.ID, &o.Slug, &o.Name, &o.ShortName, &o.Kind, &o.SME, &o.Country, &o.City, &o.Website,
-		&o.PIC, &o.VAT, &o.Description, &o.CreatedAt, &o.UpdatedAt, &key)
+		&o.PIC, &o.VAT, &o.Description, &o.Visibility, &o.TLP, &o.CreatedAt, &o.UpdatedAt, &key)
 	return keyed[directory.Organisation]{o, key, o.ID}, err
 }
 
@@ -196,6 +215,7 @@ func (w *where) inCluster(owner, cluster string) {
 // ListOrganisations lists organisations by name.
 func (db *DB) ListOrganisations(ctx context.Context, f directory.Filter) (directory.Page[directory.Organisation], error) {
 	var w where
+	w.scope(access.ScopeFrom(ctx), "o.reach", "o.id", "o.tlp")
 	w.text("o.search_text", f.Query)
 	if f.Country != "" {
 		w.add("o.country = " + w.arg(f.Country))
@@ -212,7 +232,7 @@ func (db *DB) ListOrganisations(ctx context.Context, f directory.Filter) (direct
 	if f.Role != "" {
 		w.add("EXISTS (SELECT 1 FROM organisation_roles r WHERE r.organisation_id = o.id AND r.role = " + w.arg(f.Role) + ")")
 	}
-	p, ids, err := page(ctx, db, f, orgCols, "organisations o", "o", &w, func(r *sql.Rows) (keyed[directory.Organisation], error) { return scanOrg(r) })
+	p, ids, err := page(ctx, db, f, static(orgCols), "organisations o", "o", &w, func(r *sql.Rows) (keyed[directory.Organisation], error) { return scanOrg(r) })
 	if err != nil {
 		return p, err
 	}
@@ -265,7 +285,10 @@ func (db *DB) fillOrganisations(ctx context.Context, orgs []directory.Organisati
 
 // GetOrganisation returns the organisation with that id or slug.
 func (db *DB) GetOrganisation(ctx context.Context, key string) (directory.Organisation, error) {
-	k, err := scanOrg(db.queryRow(ctx, `SELECT `+orgCols+` FROM organisations o WHERE o.id = $1 OR o.slug = $1`, key))
+	w := where{args: []any{key}}
+	w.add("(o.id = $1 OR o.slug = $1)")
+	w.scope(access.ScopeFrom(ctx), "o.reach", "o.id", "o.tlp")
+	k, err := scanOrg(db.queryRow(ctx, `SELECT `+orgCols+` FROM organisations o`+w.sql(), w.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return directory.Organisation{}, notFound("organisation", key)
 	}
@@ -283,13 +306,15 @@ func writeOrganisation(ctx context.Context, tx *Tx, o *directory.Organisation, c
 	var res sql.Result
 	var err error
 	if create {
-		res, err = tx.ExecContext(ctx, `INSERT INTO organisations (id, slug, name, short_name, sort_key, search_text, kind, sme, country, city, website, pic, vat, description, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-			o.ID, o.Slug, o.Name, o.ShortName, key, search, o.Kind, o.SME, o.Country, o.City, o.Website, nullable(o.PIC), nullable(o.VAT), o.Description, o.CreatedAt, o.UpdatedAt)
+		res, err = tx.ExecContext(ctx, `INSERT INTO organisations (id, slug, name, short_name, sort_key, search_text, kind, sme, country, city, website, pic, vat, description, created_at, updated_at, visibility, tlp, reach)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+			o.ID, o.Slug, o.Name, o.ShortName, key, search, o.Kind, o.SME, o.Country, o.City, o.Website, nullable(o.PIC), nullable(o.VAT), o.Description, o.CreatedAt, o.UpdatedAt,
+			o.Visibility, o.TLP, int(access.EffectiveReach(o.Visibility, o.TLP)))
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE organisations SET slug = $2, name = $3, short_name = $4, sort_key = $5, search_text = $6, kind = $7, sme = $8, country = $9,
-			city = $10, website = $11, pic = $12, vat = $13, description = $14, updated_at = $15 WHERE id = $1`,
-			o.ID, o.Slug, o.Name, o.ShortName, key, search, o.Kind, o.SME, o.Country, o.City, o.Website, nullable(o.PIC), nullable(o.VAT), o.Description, o.UpdatedAt)
+			city = $10, website = $11, pic = $12, vat = $13, description = $14, updated_at = $15, visibility = $16, tlp = $17, reach = $18 WHERE id = $1`,
+			o.ID, o.Slug, o.Name, o.ShortName, key, search, o.Kind, o.SME, o.Country, o.City, o.Website, nullable(o.PIC), nullable(o.VAT), o.Description, o.UpdatedAt,
+			o.Visibility, o.TLP, int(access.EffectiveReach(o.Visibility, o.TLP)))
 	}
 	if err != nil {
 		return err
@@ -355,23 +380,21 @@ func (db *DB) DeleteOrganisation(ctx context.Context, id string) error {
 
 // ---- people
 
-const personCols = `p.id, p.name, p.email, p.organisation_id, o.name, o.slug, p.title, p.languages, p.listed, p.created_at, p.updated_at, p.sort_key`
+const personCols = `p.id, p.name, p.email, p.organisation_id, o.name, o.slug, p.title, p.languages, p.listed, p.visibility, p.tlp, p.created_at, p.updated_at, p.sort_key`
 
 func scanPerson(r interface{ Scan(...any) error }) (keyed[directory.Person], error) {
 	var p directory.Person
 	var key, langs string
-	err := r.Scan(&p.ID, &p.Name, &p.Email, &p.OrganisationID, &p.OrganisationName, &p.OrganisationSlug, &p.Title, &langs, &p.Listed, &p.CreatedAt, &p.UpdatedAt, &key)
+	err := r.Scan(&p.ID, &p.Name, &p.Email, &p.OrganisationID, &p.OrganisationName, &p.OrganisationSlug, &p.Title, &langs, &p.Listed, &p.Visibility, &p.TLP, &p.CreatedAt, &p.UpdatedAt, &key)
 	p.Languages = splitList(langs)
 	return keyed[directory.Person]{p, key, p.ID}, err
 }
 
 // ListPeople lists people by name; people who did not agree to be listed
-// only when the filter asks for them.
+// appear only to those the policy allows (see access.Scope).
 func (db *DB) ListPeople(ctx context.Context, f directory.Filter) (directory.Page[directory.Person], error) {
 	var w where
-	if !f.IncludeUnlisted {
-		w.add("p.listed = " + w.arg(true))
-	}
+	w.personScope(access.ScopeFrom(ctx))
 	w.text("p.search_text", f.Query)
 	if f.Country != "" {
 		w.add("o.country = " + w.arg(f.Country))
@@ -389,7 +412,7 @@ func (db *DB) ListPeople(ctx context.Context, f directory.Filter) (directory.Pag
 	if f.Capability != "" {
 		w.capability("person_expertise", "p.id", "person_id", f.Capability)
 	}
-	p, ids, err := page(ctx, db, f, personCols, "people p JOIN organisations o ON o.id = p.organisation_id", "p", &w,
+	p, ids, err := page(ctx, db, f, static(personCols), "people p JOIN organisations o ON o.id = p.organisation_id", "p", &w,
 		func(r *sql.Rows) (keyed[directory.Person], error) { return scanPerson(r) })
 	if err != nil {
 		return p, err
@@ -401,10 +424,12 @@ func (db *DB) ListPeople(ctx context.Context, f directory.Filter) (directory.Pag
 	return p, err
 }
 
-// GetPerson returns a person by id, listed or not; callers decide whether
-// the viewer may see an unlisted person.
+// GetPerson returns a person by id if the viewer may see them.
 func (db *DB) GetPerson(ctx context.Context, id string) (directory.Person, error) {
-	k, err := scanPerson(db.queryRow(ctx, `SELECT `+personCols+` FROM people p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1`, id))
+	w := where{args: []any{id}}
+	w.add("p.id = $1")
+	w.personScope(access.ScopeFrom(ctx))
+	k, err := scanPerson(db.queryRow(ctx, `SELECT `+personCols+` FROM people p JOIN organisations o ON o.id = p.organisation_id`+w.sql(), w.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return directory.Person{}, notFound("person", id)
 	}
@@ -424,13 +449,15 @@ func writePerson(ctx context.Context, tx *Tx, p *directory.Person, create bool) 
 	var res sql.Result
 	var err error
 	if create {
-		res, err = tx.ExecContext(ctx, `INSERT INTO people (id, name, sort_key, search_text, email, organisation_id, title, languages, listed, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			p.ID, p.Name, key, search, p.Email, p.OrganisationID, p.Title, langs, p.Listed, p.CreatedAt, p.UpdatedAt)
+		res, err = tx.ExecContext(ctx, `INSERT INTO people (id, name, sort_key, search_text, email, organisation_id, title, languages, listed, created_at, updated_at, visibility, tlp, reach)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			p.ID, p.Name, key, search, p.Email, p.OrganisationID, p.Title, langs, p.Listed, p.CreatedAt, p.UpdatedAt,
+			p.Visibility, p.TLP, int(access.EffectiveReach(p.Visibility, p.TLP)))
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE people SET name = $2, sort_key = $3, search_text = $4, email = $5, organisation_id = $6, title = $7, languages = $8,
-			listed = $9, updated_at = $10 WHERE id = $1`,
-			p.ID, p.Name, key, search, p.Email, p.OrganisationID, p.Title, langs, p.Listed, p.UpdatedAt)
+			listed = $9, updated_at = $10, visibility = $11, tlp = $12, reach = $13 WHERE id = $1`,
+			p.ID, p.Name, key, search, p.Email, p.OrganisationID, p.Title, langs, p.Listed, p.UpdatedAt,
+			p.Visibility, p.TLP, int(access.EffectiveReach(p.Visibility, p.TLP)))
 	}
 	if err != nil {
 		return err
@@ -581,7 +608,7 @@ func (db *DB) DeleteCapability(ctx context.Context, code string) error {
 // ---- facilities
 
 const facilityCols = `f.id, f.slug, f.name, f.kind, f.organisation_id, o.name, COALESCE(f.cluster_id, ''), COALESCE(c.name, ''),
-	f.country, f.city, f.website, f.description, f.created_at, f.updated_at, f.sort_key`
+	f.country, f.city, f.website, f.description, f.visibility, f.tlp, f.created_at, f.updated_at, f.sort_key`
 
 const facilityFrom = `facilities f JOIN organisations o ON o.id = f.organisation_id LEFT JOIN clusters c ON c.id = f.cluster_id`
 
@@ -589,13 +616,14 @@ func scanFacility(r interface{ Scan(...any) error }) (keyed[directory.Facility],
 	var f directory.Facility
 	var key string
 	err := r.Scan(&f.ID, &f.Slug, &f.Name, &f.Kind, &f.OrganisationID, &f.OrganisationName, &f.ClusterID, &f.ClusterName,
-		&f.Country, &f.City, &f.Website, &f.Description, &f.CreatedAt, &f.UpdatedAt, &key)
+		&f.Country, &f.City, &f.Website, &f.Description, &f.Visibility, &f.TLP, &f.CreatedAt, &f.UpdatedAt, &key)
 	return keyed[directory.Facility]{f, key, f.ID}, err
 }
 
 // ListFacilities lists facilities by name.
 func (db *DB) ListFacilities(ctx context.Context, f directory.Filter) (directory.Page[directory.Facility], error) {
 	var w where
+	w.facilityScope(access.ScopeFrom(ctx))
 	w.text("f.search_text", f.Query)
 	if f.Country != "" {
 		w.add("f.country = " + w.arg(f.Country))
@@ -614,7 +642,7 @@ func (db *DB) ListFacilities(ctx context.Context, f directory.Filter) (directory
 	if f.Capability != "" {
 		w.capability("facility_capabilities", "f.id", "facility_id", f.Capability)
 	}
-	p, ids, err := page(ctx, db, f, facilityCols, facilityFrom, "f", &w, func(r *sql.Rows) (keyed[directory.Facility], error) { return scanFacility(r) })
+	p, ids, err := page(ctx, db, f, static(facilityCols), facilityFrom, "f", &w, func(r *sql.Rows) (keyed[directory.Facility], error) { return scanFacility(r) })
 	if err != nil {
 		return p, err
 	}
@@ -627,7 +655,10 @@ func (db *DB) ListFacilities(ctx context.Context, f directory.Filter) (directory
 
 // GetFacility returns the facility with that id or slug.
 func (db *DB) GetFacility(ctx context.Context, key string) (directory.Facility, error) {
-	k, err := scanFacility(db.queryRow(ctx, `SELECT `+facilityCols+` FROM `+facilityFrom+` WHERE f.id = $1 OR f.slug = $1`, key))
+	w := where{args: []any{key}}
+	w.add("(f.id = $1 OR f.slug = $1)")
+	w.facilityScope(access.ScopeFrom(ctx))
+	k, err := scanFacility(db.queryRow(ctx, `SELECT `+facilityCols+` FROM `+facilityFrom+w.sql(), w.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return directory.Facility{}, notFound("facility", key)
 	}
@@ -646,13 +677,15 @@ func writeFacility(ctx context.Context, tx *Tx, f *directory.Facility, create bo
 	var res sql.Result
 	var err error
 	if create {
-		res, err = tx.ExecContext(ctx, `INSERT INTO facilities (id, slug, name, sort_key, search_text, kind, organisation_id, cluster_id, country, city, website, description, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.CreatedAt, f.UpdatedAt)
+		res, err = tx.ExecContext(ctx, `INSERT INTO facilities (id, slug, name, sort_key, search_text, kind, organisation_id, cluster_id, country, city, website, description, created_at, updated_at, visibility, tlp, reach)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.CreatedAt, f.UpdatedAt,
+			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)))
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE facilities SET slug = $2, name = $3, sort_key = $4, search_text = $5, kind = $6, organisation_id = $7, cluster_id = $8,
-			country = $9, city = $10, website = $11, description = $12, updated_at = $13 WHERE id = $1`,
-			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.UpdatedAt)
+			country = $9, city = $10, website = $11, description = $12, updated_at = $13, visibility = $14, tlp = $15, reach = $16 WHERE id = $1`,
+			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.UpdatedAt,
+			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)))
 	}
 	if err != nil {
 		return err

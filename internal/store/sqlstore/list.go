@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -84,15 +85,21 @@ type keyed[T any] struct {
 	id   string
 }
 
+// static returns fixed columns for page.
+func static(cols string) func(*where) string { return func(*where) string { return cols } }
+
 // page runs a list query: count with the filter, then one page after the
 // cursor in (sort_key, id) order.
-func page[T any](ctx context.Context, db *DB, f directory.Filter, selectCols, from, alias string, w *where,
+func page[T any](ctx context.Context, db *DB, f directory.Filter, selectCols func(*where) string, from, alias string, w *where,
 	scan func(*sql.Rows) (keyed[T], error)) (directory.Page[T], []string, error) {
 	var out directory.Page[T]
 	out.Items = []T{}
 	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM "+from+w.sql(), w.args...).Scan(&out.Total); err != nil {
 		return out, nil, err
 	}
+	// Columns may carry parameters of their own (scoped counts); they are
+	// numbered after the count query's.
+	cols := selectCols(w)
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -106,7 +113,7 @@ func page[T any](ctx context.Context, db *DB, f directory.Filter, selectCols, fr
 		limit = 50
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s.sort_key, %s.id LIMIT %s",
-		selectCols, from, w.sql(), alias, alias, w.arg(limit+1))
+		cols, from, w.sql(), alias, alias, w.arg(limit+1))
 	rows, err := db.query(ctx, q, w.args...)
 	if err != nil {
 		return out, nil, err
@@ -177,4 +184,56 @@ func splitList(s string) []string {
 		return []string{}
 	}
 	return strings.Split(s, ",")
+}
+
+// scope adds the access policy's condition for a record whose effective
+// reach, owner organisation and TLP are in the given columns (see
+// access.Scope for the rule this mirrors).
+func (w *where) scope(s access.Scope, reach, owner, tlp string) {
+	if s.Bulk {
+		w.add(tlp + " <> " + w.arg(access.TLPRed))
+	}
+	if s.All {
+		return
+	}
+	ors := []string{reach + " >= " + w.arg(int(s.MinReach))}
+	if len(s.Orgs) > 0 {
+		ors = append(ors, owner+" IN ("+w.inList(s.Orgs)+")")
+	}
+	if len(s.Clusters) > 0 {
+		ors = append(ors, fmt.Sprintf("(%s >= 1 AND EXISTS (SELECT 1 FROM memberships sm WHERE sm.organisation_id = %s AND sm.cluster_id IN (%s)))",
+			reach, owner, w.inList(s.Clusters)))
+	}
+	w.add("(" + strings.Join(ors, " OR ") + ")")
+}
+
+// personScope adds the policy for people: the person's own sharing, their
+// organisation's visibility, and the listing consent.
+func (w *where) personScope(s access.Scope) {
+	self := ""
+	if s.PersonID != "" {
+		self = "p.id = " + w.arg(s.PersonID) + " OR "
+	}
+	if !s.All {
+		listed := "p.listed = " + w.arg(true)
+		if len(s.UnlistedOrgs) > 0 {
+			listed += " OR p.organisation_id IN (" + w.inList(s.UnlistedOrgs) + ")"
+		}
+		w.add("(" + self + listed + ")")
+	}
+	var inner where
+	inner.args = w.args
+	inner.scope(s, "p.reach", "p.organisation_id", "p.tlp")
+	inner.scope(s, "o.reach", "o.id", "o.tlp")
+	w.args = inner.args
+	if len(inner.conds) > 0 {
+		w.add("(" + self + "(" + strings.Join(inner.conds, " AND ") + "))")
+	}
+}
+
+// facilityScope applies the policy to a facility and to its owner, so that
+// a visible facility never reveals a hidden organisation.
+func (w *where) facilityScope(s access.Scope) {
+	w.scope(s, "f.reach", "f.organisation_id", "f.tlp")
+	w.scope(s, "o.reach", "o.id", "o.tlp")
 }

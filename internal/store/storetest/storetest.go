@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
@@ -112,13 +114,19 @@ func Run(t *testing.T, newDB func(t *testing.T) *sqlstore.DB) {
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"CapabilityRules", testCapabilityRules},
 		{"AuditLog", testAuditLog},
+		{"ScopeMatchesPolicy", testScopeMatchesPolicy},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
 	}
 }
 
-var ctx = context.Background()
+// ctx sees everything, as the application itself does; the access tests
+// use narrower scopes on purpose.
+var ctx = access.WithScope(context.Background(), access.System)
+
+// memberCtx is a signed-in member of no particular organisation.
+var memberCtx = access.WithScope(context.Background(), access.Scope{MinReach: 2})
 
 func svc(db *sqlstore.DB) *directory.Service { return directory.NewService(db) }
 
@@ -391,13 +399,13 @@ func testPeople(t *testing.T, db *sqlstore.DB) {
 	hidden := &directory.Person{Name: "Anna Verborgen", OrganisationID: "tno", Listed: false}
 	must(t, s.CreatePerson(ctx, listed))
 	must(t, s.CreatePerson(ctx, hidden))
-	p, err := db.ListPeople(ctx, directory.Filter{})
+	p, err := db.ListPeople(memberCtx, directory.Filter{})
 	must(t, err)
 	if p.Total != 1 || p.Items[0].Name != "Jan Voorbeeld" || p.Items[0].Email != "jan@example.org" ||
 		strings.Join(p.Items[0].Languages, ",") != "nl,en" || p.Items[0].OrganisationSlug != "tno" {
 		t.Errorf("listed people = %+v", p.Items)
 	}
-	all, err := db.ListPeople(ctx, directory.Filter{IncludeUnlisted: true})
+	all, err := db.ListPeople(ctx, directory.Filter{})
 	must(t, err)
 	if all.Total != 2 {
 		t.Errorf("with unlisted: total %d, want 2", all.Total)
@@ -525,5 +533,114 @@ func testAuditLog(t *testing.T, db *sqlstore.DB) {
 	}
 	if got, _ := db.AuditLog(ctx, audit.Filter{UserID: "u1"}); len(got) != 2 {
 		t.Errorf("after refused changes: %d entries, want 2", len(got))
+	}
+}
+
+// testScopeMatchesPolicy checks that the SQL the store runs for a scope
+// selects exactly the records that access.Scope.CanSee allows, for every
+// visibility × TLP × viewer combination, on lists, counts and gets.
+func testScopeMatchesPolicy(t *testing.T, db *sqlstore.DB) {
+	s := svc(db)
+	must(t, s.CreateCluster(ctx, cluster("a", "A", "NL")))
+	must(t, s.CreateCluster(ctx, cluster("b", "B", "BE")))
+	ca, _ := db.GetCluster(ctx, "a")
+	cb, _ := db.GetCluster(ctx, "b")
+	viewerOrg := org("viewer-org", "Viewer Org", "NL", "company", "a")
+	must(t, s.CreateOrganisation(ctx, viewerOrg))
+	type rec struct {
+		org    directory.Organisation
+		person directory.Person
+		fac    directory.Facility
+	}
+	var recs []rec
+	for i, level := range access.Levels {
+		for j, tlp := range access.TLPs {
+			for k, cl := range []string{"a", "b"} {
+				o := org(fmt.Sprintf("o-%d-%d-%d", i, j, k), fmt.Sprintf("Org %d %d %d", i, j, k), "NL", "company", cl)
+				o.Visibility, o.TLP = level, tlp
+				must(t, s.CreateOrganisation(ctx, o))
+				p := &directory.Person{Name: "Person " + o.Slug, OrganisationID: o.ID, Listed: (i+j)%2 == 0, Visibility: access.Public, TLP: access.TLPClear}
+				must(t, s.CreatePerson(ctx, p))
+				f := &directory.Facility{Slug: "f-" + o.Slug, Name: "Facility " + o.Slug, Kind: "laboratory", OrganisationID: o.ID, Country: "NL",
+					Visibility: access.Public, TLP: access.TLPClear}
+				must(t, s.CreateFacility(ctx, f))
+				recs = append(recs, rec{*o, *p, *f})
+			}
+		}
+	}
+	clustersOf := map[string][]string{}
+	for _, r := range recs {
+		for _, m := range r.org.Memberships {
+			clustersOf[r.org.ID] = append(clustersOf[r.org.ID], m.ClusterID)
+		}
+	}
+	scopes := map[string]access.Scope{
+		"anonymous":        access.ScopeOf(access.Viewer{}),
+		"member in A":      access.ScopeOf(access.Viewer{UserID: "u", OrganisationID: viewerOrg.ID, Clusters: []string{ca.ID}}),
+		"admin of o-0-0-0": access.ScopeOf(access.Viewer{UserID: "u", OrganisationID: recs[0].org.ID, OrgAdmin: true, Clusters: []string{ca.ID}}),
+		"manager of B":     access.ScopeOf(access.Viewer{UserID: "u", ManagedClusters: []string{cb.ID}}),
+		"alliance admin":   access.ScopeOf(access.Viewer{UserID: "u", AllianceAdmin: true}),
+		"member bulk":      access.ScopeOf(access.Viewer{UserID: "u", OrganisationID: viewerOrg.ID, Clusters: []string{ca.ID}}).ForBulk(),
+		"admin bulk":       access.ScopeOf(access.Viewer{UserID: "u", AllianceAdmin: true}).ForBulk(),
+	}
+	for name, sc := range scopes {
+		sctx := access.WithScope(context.Background(), sc)
+		orgs, err := db.ListOrganisations(sctx, directory.Filter{Limit: 200})
+		must(t, err)
+		people, err := db.ListPeople(sctx, directory.Filter{Limit: 200})
+		must(t, err)
+		facs, err := db.ListFacilities(sctx, directory.Filter{Limit: 200})
+		must(t, err)
+		listed := func(ids []string, id string) bool { return slices.Contains(ids, id) }
+		var orgIDs, personIDs, facIDs []string
+		for _, o := range orgs.Items {
+			orgIDs = append(orgIDs, o.ID)
+		}
+		for _, p := range people.Items {
+			personIDs = append(personIDs, p.ID)
+		}
+		for _, f := range facs.Items {
+			facIDs = append(facIDs, f.ID)
+		}
+		for _, r := range recs {
+			orec := access.Record{OwnerOrg: r.org.ID, OwnerClusters: clustersOf[r.org.ID], Visibility: r.org.Visibility, TLP: r.org.TLP}
+			orgSeen := sc.CanSee(orec)
+			if got := listed(orgIDs, r.org.ID); got != orgSeen {
+				t.Errorf("%s: organisation %s (%s, %s) listed = %v, policy says %v", name, r.org.Slug, r.org.Visibility, r.org.TLP, got, orgSeen)
+			}
+			_, err := db.GetOrganisation(sctx, r.org.ID)
+			if got := err == nil; got != orgSeen {
+				t.Errorf("%s: get organisation %s = %v, policy says %v", name, r.org.Slug, got, orgSeen)
+			}
+			prec := access.Record{OwnerOrg: r.org.ID, OwnerClusters: clustersOf[r.org.ID], Visibility: r.person.Visibility, TLP: r.person.TLP,
+				PersonID: r.person.ID, Unlisted: !r.person.Listed}
+			personSeen := sc.CanSee(prec) && orgSeen
+			if got := listed(personIDs, r.person.ID); got != personSeen {
+				t.Errorf("%s: person of %s (listed %v) listed = %v, policy says %v", name, r.org.Slug, r.person.Listed, got, personSeen)
+			}
+			if _, err := db.GetPerson(sctx, r.person.ID); (err == nil) != personSeen {
+				t.Errorf("%s: get person of %s = %v, policy says %v", name, r.org.Slug, err == nil, personSeen)
+			}
+			if got := listed(facIDs, r.fac.ID); got != orgSeen {
+				t.Errorf("%s: facility of %s listed = %v, want %v", name, r.org.Slug, got, orgSeen)
+			}
+		}
+		if orgs.Total != len(orgs.Items) {
+			t.Errorf("%s: total %d but %d items", name, orgs.Total, len(orgs.Items))
+		}
+		// Member counts only count what the viewer may see.
+		a, err := db.GetCluster(sctx, "a")
+		must(t, err)
+		want := 0
+		for _, o := range orgs.Items {
+			for _, m := range o.Memberships {
+				if m.ClusterID == ca.ID {
+					want++
+				}
+			}
+		}
+		if a.MemberCount != want {
+			t.Errorf("%s: cluster A member count %d, want %d", name, a.MemberCount, want)
+		}
 	}
 }
