@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,6 +32,10 @@ type Config struct {
 	BaseURL         string        // for links in e-mails, e.g. https://escnet.example.org
 	Params          Params        // argon2id cost
 	Now             func() time.Time
+	// Text renders the e-mails' message keys (mail.reset.subject, ...) in
+	// the language of the request; without it the keys are sent as they
+	// are, which only a test would notice.
+	Text func(ctx context.Context, key string, args ...any) string
 }
 
 func (c *Config) defaults() {
@@ -62,6 +65,9 @@ func (c *Config) defaults() {
 	}
 	if c.Now == nil {
 		c.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if c.Text == nil {
+		c.Text = func(_ context.Context, key string, _ ...any) string { return key }
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 }
@@ -317,9 +323,9 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	return s.mail.Send(ctx, mail.Message{To: u.Email, Subject: "Reset your escnet password",
-		Text: fmt.Sprintf("Hello %s,\n\nSomeone asked to reset the password of your escnet account. To choose a new password, open this link within %s:\n\n%s\n\nIf it was not you, ignore this e-mail: your password stays as it is.\n",
-			displayName(u), s.cfg.ResetTTL, link)})
+	t := s.cfg.Text
+	return s.mail.Send(ctx, mail.Message{To: u.Email, Subject: t(ctx, "mail.reset.subject"),
+		Text: t(ctx, "mail.reset.body", "name", displayName(u), "minutes", int(s.cfg.ResetTTL.Minutes()), "link", link)})
 }
 
 // ResetLink makes a one-time reset link for u (also used by the CLI).
@@ -401,9 +407,9 @@ func (s *Service) Invite(ctx context.Context, inviter User, email, org, orgName 
 		return Invitation{}, err
 	}
 	link := s.cfg.BaseURL + "/invitations/" + secret
-	err := s.mail.Send(ctx, mail.Message{To: email, Subject: "You are invited to escnet",
-		Text: fmt.Sprintf("Hello,\n\n%s invites you to join %s on escnet, the platform of the European alliance of safety & security clusters.\n\nTo accept, open this link within %d days and choose a password:\n\n%s\n",
-			displayName(inviter), orgName, int(s.cfg.InviteTTL.Hours()/24), link)})
+	t := s.cfg.Text
+	err := s.mail.Send(ctx, mail.Message{To: email, Subject: t(ctx, "mail.invite.subject"),
+		Text: t(ctx, "mail.invite.body", "inviter", displayName(inviter), "organisation", orgName, "days", int(s.cfg.InviteTTL.Hours()/24), "link", link)})
 	return inv, err
 }
 

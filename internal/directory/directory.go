@@ -225,6 +225,21 @@ type Page[T any] struct {
 	Next  string `json:"next,omitempty"`
 }
 
+// Facet is one value of a facet and how many records have it.
+type Facet struct {
+	Value string `json:"value"`
+	Label string `json:"label,omitempty"`
+	Count int    `json:"count"`
+}
+
+// Facets are the counts of a search, by field.
+type Facets struct {
+	Country    []Facet `json:"country"`
+	Kind       []Facet `json:"kind"`
+	Cluster    []Facet `json:"cluster"`
+	Capability []Facet `json:"capability"` // top-level taxonomy nodes
+}
+
 // Store is what the directory needs from a storage engine. Reads apply the
 // access scope in the context (access.ScopeFrom): lists and counts include
 // only what the viewer may see, and Get methods return an error wrapping
@@ -254,6 +269,10 @@ type Store interface {
 	CreateCapability(ctx context.Context, c *Capability) error
 	UpdateCapability(ctx context.Context, c *Capability) error
 	DeleteCapability(ctx context.Context, code string) error
+
+	// OrganisationFacets counts the organisations matching f by country,
+	// kind, cluster and capability, for search facets.
+	OrganisationFacets(ctx context.Context, f Filter) (Facets, error)
 
 	ListFacilities(ctx context.Context, f Filter) (Page[Facility], error)
 	GetFacility(ctx context.Context, idOrSlug string) (Facility, error)

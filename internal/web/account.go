@@ -45,7 +45,8 @@ type formPage struct {
 	layout
 	Values  url.Values
 	Errors  []ProblemField
-	Message string
+	Message string // a message key
+	Sent    string
 	Token   string
 }
 
@@ -62,7 +63,7 @@ func fieldErrors(err error) ([]ProblemField, bool) {
 // ---- sign in and out
 
 func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "login", formPage{layout: s.layout(r, "Sign in", "login"), Values: url.Values{"next": {safeNext(r.URL.Query().Get("next"))}}})
+	return s.render(w, http.StatusOK, "login", formPage{layout: s.layout(r, "title.sign_in", "login"), Values: url.Values{"next": {safeNext(r.URL.Query().Get("next"))}}})
 }
 
 // safeNext keeps redirects after sign-in on this site.
@@ -80,12 +81,12 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
 	u, token, err := s.accounts.Login(r.Context(), email, password, r.UserAgent())
 	if errors.Is(err, accounts.ErrInvalidCredentials) || errors.Is(err, accounts.ErrThrottled) {
-		status := http.StatusUnauthorized
+		status, msg := http.StatusUnauthorized, "login.invalid"
 		if errors.Is(err, accounts.ErrThrottled) {
-			status = http.StatusTooManyRequests
+			status, msg = http.StatusTooManyRequests, "login.throttled"
 		}
 		vals := url.Values{"email": {email}, "next": {safeNext(r.PostForm.Get("next"))}}
-		return s.render(w, status, "login", formPage{layout: s.layout(r, "Sign in", "login"), Values: vals, Message: err.Error()})
+		return s.render(w, status, "login", formPage{layout: s.layout(r, "title.sign_in", "login"), Values: vals, Message: msg})
 	}
 	if err != nil {
 		return err
@@ -110,11 +111,11 @@ func (s *Server) postLogout(w http.ResponseWriter, r *http.Request) error {
 // ---- password reset
 
 func (s *Server) pageResetRequest(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "reset_request", formPage{layout: s.layout(r, "Reset your password", "login")})
+	return s.render(w, http.StatusOK, "reset_request", formPage{layout: s.layout(r, "title.reset_request", "login")})
 }
 
 // resetSent is said whether or not the address has an account.
-const resetSent = "If an account exists for this address, we have sent it a link to choose a new password. The link works once, for one hour."
+const resetSent = "message.reset_sent"
 
 func (s *Server) postResetRequest(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
@@ -122,16 +123,16 @@ func (s *Server) postResetRequest(w http.ResponseWriter, r *http.Request) error 
 	}
 	err := s.accounts.RequestReset(r.Context(), r.PostForm.Get("email"))
 	if fe, ok := fieldErrors(err); ok {
-		return s.render(w, http.StatusUnprocessableEntity, "reset_request", formPage{layout: s.layout(r, "Reset your password", "login"), Values: r.PostForm, Errors: fe})
+		return s.render(w, http.StatusUnprocessableEntity, "reset_request", formPage{layout: s.layout(r, "title.reset_request", "login"), Values: r.PostForm, Errors: fe})
 	}
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "message", formPage{layout: s.layout(r, "Check your e-mail", "login"), Message: resetSent})
+	return s.render(w, http.StatusOK, "message", formPage{layout: s.layout(r, "title.check_mail", "login"), Message: resetSent})
 }
 
 func (s *Server) pageReset(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "reset", formPage{layout: s.layout(r, "Choose a new password", "login"), Token: r.PathValue("token")})
+	return s.render(w, http.StatusOK, "reset", formPage{layout: s.layout(r, "title.reset", "login"), Token: r.PathValue("token")})
 }
 
 func (s *Server) postReset(w http.ResponseWriter, r *http.Request) error {
@@ -139,19 +140,19 @@ func (s *Server) postReset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err := s.accounts.ResetPassword(r.Context(), r.PathValue("token"), r.PostForm.Get("password"))
-	data := formPage{layout: s.layout(r, "Choose a new password", "login"), Token: r.PathValue("token")}
+	data := formPage{layout: s.layout(r, "title.reset", "login"), Token: r.PathValue("token")}
 	if fe, ok := fieldErrors(err); ok {
 		data.Errors = fe
 		return s.render(w, http.StatusUnprocessableEntity, "reset", data)
 	}
 	if errors.Is(err, accounts.ErrLinkInvalid) {
-		data.Message = err.Error()
+		data.Message = "link.invalid"
 		return s.render(w, http.StatusGone, "message", data)
 	}
 	if err != nil {
 		return err
 	}
-	data.Message = "Your password has been changed, and every session of your account has ended. Sign in with the new password."
+	data.Message = "message.password_changed"
 	return s.render(w, http.StatusOK, "message", data)
 }
 
@@ -159,9 +160,9 @@ func (s *Server) postReset(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) pageInvitation(w http.ResponseWriter, r *http.Request) error {
 	inv, err := s.accounts.Invitation(r.Context(), r.PathValue("token"))
-	data := formPage{layout: s.layout(r, "Join escnet", "login"), Token: r.PathValue("token")}
+	data := formPage{layout: s.layout(r, "title.join", "login"), Token: r.PathValue("token")}
 	if errors.Is(err, accounts.ErrLinkInvalid) {
-		data.Message = err.Error()
+		data.Message = "link.invalid"
 		return s.render(w, http.StatusGone, "message", data)
 	}
 	if err != nil {
@@ -175,20 +176,20 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	data := formPage{layout: s.layout(r, "Join escnet", "login"), Token: r.PathValue("token"), Values: r.PostForm}
+	data := formPage{layout: s.layout(r, "title.join", "login"), Token: r.PathValue("token"), Values: r.PostForm}
 	_, err := s.accounts.AcceptInvitation(r.Context(), r.PathValue("token"), r.PostForm.Get("name"), r.PostForm.Get("password"))
 	if fe, ok := fieldErrors(err); ok {
 		data.Errors = fe
 		return s.render(w, http.StatusUnprocessableEntity, "invitation", data)
 	}
 	if errors.Is(err, accounts.ErrLinkInvalid) {
-		data.Message = err.Error()
+		data.Message = "link.invalid"
 		return s.render(w, http.StatusGone, "message", data)
 	}
 	if err != nil {
 		return err
 	}
-	data.Message = "Your account is ready. Sign in with your e-mail address and the password you chose."
+	data.Message = "message.account_ready"
 	return s.render(w, http.StatusOK, "message", data)
 }
 
@@ -249,7 +250,9 @@ func (s *Server) pageInvite(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanInvite(v, o.ID, recordOf(o, "", "").OwnerClusters) {
 		return errForbidden(v)
 	}
-	return s.render(w, http.StatusOK, "invite", invitePage{formPage{layout: s.layout(r, "Invite to "+o.Name, "organisations")}, o})
+	data := invitePage{formPage{layout: s.layout(r, "", "organisations")}, o}
+	data.Title = data.L.T("title.invite", "name", o.Name)
+	return s.render(w, http.StatusOK, "invite", data)
 }
 
 func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
@@ -260,7 +263,8 @@ func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := invitePage{formPage{layout: s.layout(r, "Invite to "+o.Name, "organisations"), Values: r.PostForm}, o}
+	data := invitePage{formPage{layout: s.layout(r, "", "organisations"), Values: r.PostForm}, o}
+	data.Title = data.L.T("title.invite", "name", o.Name)
 	_, err = s.invite(r.Context(), InvitationInput{Email: r.PostForm.Get("email"), OrganisationID: o.ID, OrganisationAdmin: r.PostForm.Get("organisation_admin") == "on"})
 	if fe, ok := fieldErrors(err); ok {
 		data.Errors = fe
@@ -270,7 +274,7 @@ func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Values = nil
-	data.Message = "Invitation sent to " + r.PostForm.Get("email") + "."
+	data.Message, data.Sent = "message.invitation_sent", r.PostForm.Get("email")
 	return s.render(w, http.StatusOK, "invite", data)
 }
 
@@ -278,12 +282,12 @@ func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
 
 type accountPage struct {
 	layout
-	User      accounts.User
-	Tokens    []accounts.APIToken
-	NewToken  string
-	Errors    []ProblemField
-	OrgName   string
-	RoleLabel string
+	User     accounts.User
+	Tokens   []accounts.APIToken
+	NewToken string
+	Errors   []ProblemField
+	OrgName  string
+	Role     string
 }
 
 func (s *Server) accountData(r *http.Request, u accounts.User) (accountPage, error) {
@@ -291,7 +295,7 @@ func (s *Server) accountData(r *http.Request, u accounts.User) (accountPage, err
 	if err != nil {
 		return accountPage{}, err
 	}
-	data := accountPage{layout: s.layout(r, "Your account", "account"), User: u, Tokens: tokens, RoleLabel: strings.ReplaceAll(u.Role(), "_", " ")}
+	data := accountPage{layout: s.layout(r, "title.account", "account"), User: u, Tokens: tokens, Role: viewerFrom(r.Context()).Role()}
 	if u.OrganisationID != "" {
 		if o, err := s.db.GetOrganisation(system(r.Context()), u.OrganisationID); err == nil {
 			data.OrgName = o.Name
@@ -428,8 +432,8 @@ func (s *Server) postDeleteAccount(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	clearSessionCookie(w)
-	return s.render(w, http.StatusOK, "message", formPage{layout: layout{Title: "Account deleted"},
-		Message: "Your account and personal data have been erased. Records of your organisation stay with your organisation."})
+	return s.render(w, http.StatusOK, "message", formPage{layout: s.layout(r, "title.account_deleted", ""),
+		Message: "message.account_deleted"})
 }
 
 // ---- JSON API for accounts
@@ -649,7 +653,7 @@ func (s *Server) pageUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "users", usersPage{layout: s.layout(r, "Users and roles", "admin"), Users: users, Clusters: cl.Items})
+	return s.render(w, http.StatusOK, "users", usersPage{layout: s.layout(r, "title.users", "admin"), Users: users, Clusters: cl.Items})
 }
 
 func (s *Server) postUserRoles(w http.ResponseWriter, r *http.Request) error {
@@ -737,6 +741,7 @@ type auditPage struct {
 	layout
 	List    AuditList
 	NextURL string
+	Action  string
 }
 
 func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
@@ -744,7 +749,7 @@ func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := auditPage{layout: s.layout(r, "Audit log", "admin"), List: l}
+	data := auditPage{layout: s.layout(r, "title.audit", "admin"), List: l, Action: r.URL.Query().Get("action")}
 	if l.Before > 0 {
 		q := r.URL.Query()
 		q.Set("before", strconv.FormatInt(l.Before, 10))

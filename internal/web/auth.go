@@ -54,6 +54,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		actor := audit.Actor{Label: "anonymous", IP: clientIP(r), RequestID: RequestID(ctx)}
 		ctx = audit.WithActor(ctx, actor)
+		ctx = withLang(ctx, requestLanguage(r))
 		var user accounts.User
 		var viewer access.Viewer
 		signedIn := false

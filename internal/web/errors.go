@@ -44,9 +44,10 @@ type Problem struct {
 
 // ProblemField names one bad field of a request.
 type ProblemField struct {
-	Field  string `json:"field"`
-	Code   string `json:"code"`
-	Detail string `json:"detail"`
+	Field  string         `json:"field"`
+	Code   string         `json:"code"`
+	Detail string         `json:"detail"`
+	Args   map[string]any `json:"args,omitempty"`
 }
 
 // toProblem maps an error to a status and a problem a client may see;
@@ -86,7 +87,7 @@ func toProblem(r *http.Request, err error) Problem {
 func fieldsOf(errs validate.Errors) []ProblemField {
 	out := make([]ProblemField, len(errs))
 	for i, fe := range errs {
-		out[i] = ProblemField{Field: fe.Field, Code: fe.Code, Detail: fe.Field + " " + validate.Message(fe)}
+		out[i] = ProblemField{Field: fe.Field, Code: fe.Code, Detail: fe.Field + " " + validate.Message(fe), Args: fe.Args}
 	}
 	return out
 }

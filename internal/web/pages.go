@@ -10,10 +10,12 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
-	"github.com/escnet/escnet/internal/country"
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 )
@@ -56,11 +58,10 @@ func loadPages() (*pages, error) {
 		p.staticURL[e.Name()] = "/static/" + hashed
 	}
 	funcs := template.FuncMap{
-		"static":      func(name string) string { return p.staticURL[name] },
-		"countryName": func(code string) string { return country.Name(code, "en") },
-		"label":       labelOf,
-		"join":        strings.Join,
-		"humanize":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"static": func(name string) string { return p.staticURL[name] },
+		"label":  labelOf,
+		"join":   strings.Join,
+		"list":   func(items ...string) []string { return items },
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -68,10 +69,10 @@ func loadPages() (*pages, error) {
 	}
 	for _, name := range names {
 		base := path.Base(name)
-		if base == "layout.html" {
+		if base == "layout.html" || base == "filters.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/filters.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -100,11 +101,28 @@ type layout struct {
 	SignedIn  bool
 	UserEmail string
 	Admin     bool // alliance administrator: show the administration links
+	L         *Localizer
+	Languages []languageLink
+	Path      string // the current page, to come back to after a language switch
 }
 
-// layout fills the frame of a page for the request's viewer.
+// languageLink is one entry of the language switch, named in its own
+// language.
+type languageLink struct{ Code, Name string }
+
+var languageLinks = []languageLink{{"en", "English"}, {"nl", "Nederlands"}, {"fr", "Français"}, {"de", "Deutsch"}}
+
+// loc returns the request's localizer.
+func (s *Server) loc(r *http.Request) *Localizer { return s.catalog.localizer(requestLanguage(r)) }
+
+// layout fills the frame of a page for the request's viewer and language.
+// A title starting with "title." is a message key; anything else (a
+// record's name) is shown as written.
 func (s *Server) layout(r *http.Request, title, section string) layout {
-	l := layout{Title: title, Section: section}
+	l := layout{Title: title, Section: section, L: s.loc(r), Languages: languageLinks, Path: r.URL.RequestURI()}
+	if strings.HasPrefix(title, "title.") {
+		l.Title = l.L.T(title)
+	}
 	if u, ok := userFrom(r.Context()); ok {
 		l.SignedIn, l.UserEmail, l.Admin = true, u.Email, u.AllianceAdmin
 	}
@@ -140,7 +158,7 @@ type errorPage struct {
 	layout
 	Status int
 	Detail string
-	Fields []ProblemField
+	Errors []ProblemField
 }
 
 // page adapts a handler for HTML: errors become an error page with the
@@ -152,7 +170,14 @@ func (s *Server) page(h handlerFunc) http.Handler {
 			return
 		}
 		p := toProblem(r, err)
-		data := errorPage{layout: s.layout(r, p.Title, ""), Status: p.Status, Detail: p.Detail, Fields: p.Errors}
+		code := strconv.Itoa(p.Status)
+		if p.Status == http.StatusUnauthorized && r.Method == http.MethodGet {
+			// A page that needs an account: sign in and come back.
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		data := errorPage{layout: s.layout(r, "title.status."+code, ""), Status: p.Status, Errors: p.Errors}
+		data.Detail = data.L.T("status." + code + ".detail")
 		if rerr := s.render(w, p.Status, "error", data); rerr != nil {
 			s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 			http.Error(w, p.Title, p.Status)
@@ -160,10 +185,10 @@ func (s *Server) page(h handlerFunc) http.Handler {
 	})
 }
 
-// labelOf returns a capability's English label from a code→capability map.
-func labelOf(caps map[string]directory.Capability, code string) string {
+// labelOf returns a capability's label in lang from a code→capability map.
+func labelOf(caps map[string]directory.Capability, code, lang string) string {
 	if c, ok := caps[code]; ok {
-		return c.Label("en")
+		return c.Label(lang)
 	}
 	return code
 }
@@ -184,6 +209,8 @@ func (s *Server) capabilityMap(r *http.Request) (map[string]directory.Capability
 type filterForm struct {
 	Filter       directory.Filter
 	Kinds        []string
+	KindPrefix   string // message key prefix of the kinds
+	Roles        []string
 	Countries    []string
 	Clusters     []directory.Cluster
 	Capabilities []directory.Capability
@@ -198,7 +225,10 @@ func (s *Server) readFilterForm(r *http.Request, kinds []string, allowed ...stri
 			q.Del(k)
 		}
 	}
-	form := filterForm{Kinds: kinds}
+	form := filterForm{Kinds: kinds, KindPrefix: "kind", Roles: directory.PractitionerRoles}
+	if len(kinds) > 0 && kinds[0] == directory.FacilityKinds[0] {
+		form.KindPrefix = "facility_kind"
+	}
 	f, err := listFilter(q, allowed...)
 	if err == nil && kinds != nil {
 		err = checkKind(f, kinds)
@@ -258,7 +288,7 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "home", homePage{layout: s.layout(r, "European security clusters", "home"),
+	return s.render(w, http.StatusOK, "home", homePage{layout: s.layout(r, "title.home", "home"),
 		Clusters: cl.Items, Organisations: orgs.Total, People: people.Total, Facilities: fac.Total})
 }
 
@@ -269,6 +299,13 @@ type clustersPage struct {
 	Form filterForm
 	Page directory.Page[directory.Cluster]
 	Caps map[string]directory.Capability
+	Map  *mapView
+}
+
+// mapView is a rendered map with its caption.
+type mapView struct {
+	SVG     template.HTML
+	Caption string
 }
 
 func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
@@ -285,7 +322,7 @@ func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "clusters", clustersPage{layout: s.layoutQ(r, "Clusters", "clusters", form.Filter.Query), Form: form, Page: p, Caps: caps})
+	return s.render(w, http.StatusOK, "clusters", clustersPage{layout: s.layoutQ(r, "title.clusters", "clusters", form.Filter.Query), Form: form, Page: p, Caps: caps})
 }
 
 type clusterPage struct {
@@ -320,8 +357,10 @@ func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
 
 type organisationsPage struct {
 	layout
-	Form filterForm
-	Page directory.Page[directory.Organisation]
+	Form        filterForm
+	Page        directory.Page[directory.Organisation]
+	Map         *mapView
+	ExportQuery string
 }
 
 func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error {
@@ -334,11 +373,17 @@ func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "organisations", organisationsPage{layout: s.layoutQ(r, "Organisations", "organisations", form.Filter.Query), Form: form, Page: p})
+	data := organisationsPage{layout: s.layoutQ(r, "title.organisations", "organisations", form.Filter.Query), Form: form, Page: p}
+	if q := r.URL.Query(); len(q) > 0 {
+		q.Del("cursor")
+		data.ExportQuery = "?" + q.Encode()
+	}
+	return s.render(w, http.StatusOK, "organisations", data)
 }
 
 type organisationPage struct {
 	layout
+	CanInvite    bool
 	Organisation directory.Organisation
 	People       []directory.Person
 	Facilities   []directory.Facility
@@ -362,7 +407,9 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "organisation", organisationPage{layout: s.layout(r, o.Name, "organisations"), Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps})
+	data := organisationPage{layout: s.layout(r, o.Name, "organisations"), Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps}
+	data.CanInvite = access.CanInvite(viewerFrom(r.Context()), o.ID, recordOf(o, "", "").OwnerClusters)
+	return s.render(w, http.StatusOK, "organisation", data)
 }
 
 // ---- people
@@ -383,7 +430,7 @@ func (s *Server) pagePeople(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "people", peoplePage{layout: s.layoutQ(r, "People", "people", form.Filter.Query), Form: form, Page: p})
+	return s.render(w, http.StatusOK, "people", peoplePage{layout: s.layoutQ(r, "title.people", "people", form.Filter.Query), Form: form, Page: p})
 }
 
 type personPage struct {
@@ -434,7 +481,7 @@ func (s *Server) pageCapabilities(w http.ResponseWriter, r *http.Request) error 
 			tree[i].Children = append(tree[i].Children, c)
 		}
 	}
-	return s.render(w, http.StatusOK, "capabilities", capabilitiesPage{layout: s.layout(r, "Capability taxonomy", "capabilities"), Tree: tree})
+	return s.render(w, http.StatusOK, "capabilities", capabilitiesPage{layout: s.layout(r, "title.capabilities", "capabilities"), Tree: tree})
 }
 
 type capabilityPage struct {
@@ -488,7 +535,7 @@ func (s *Server) pageFacilities(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "facilities", facilitiesPage{layout: s.layoutQ(r, "Facilities", "facilities", form.Filter.Query), Form: form, Page: p})
+	return s.render(w, http.StatusOK, "facilities", facilitiesPage{layout: s.layoutQ(r, "title.facilities", "facilities", form.Filter.Query), Form: form, Page: p})
 }
 
 type facilityPage struct {

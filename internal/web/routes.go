@@ -59,9 +59,12 @@ func (s *Server) routes() []route {
 		{"PUT /api/v1/users/{id}/roles", api(s.apiSetRoles)},
 		{"GET /api/v1/audit", api(s.apiAudit)},
 		{"GET /api/v1/export/organisations.csv", api(s.exportOrganisations)},
+		{"GET /api/v1/search", api(s.apiSearch)},
+		{"GET /api/v1/suggest", api(s.apiSuggest)},
 
 		// Web pages.
 		{"GET /{$}", s.page(s.pageHome)},
+		{"GET /search", s.page(s.pageSearch)},
 		{"GET /clusters", s.page(s.pageClusters)},
 		{"GET /clusters/{slug}", s.page(s.pageCluster)},
 		{"GET /organisations", s.page(s.pageOrganisations)},
@@ -91,6 +94,7 @@ func (s *Server) routes() []route {
 		{"GET /admin/users", s.page(s.pageUsers)},
 		{"POST /admin/users/{id}/roles", s.page(s.postUserRoles)},
 		{"GET /admin/audit", s.page(s.pageAudit)},
+		{"GET /language/{lang}", http.HandlerFunc(s.handleLanguage)},
 		{"GET /static/{file}", http.HandlerFunc(s.handleStatic)},
 	}
 }

@@ -39,6 +39,7 @@ type Server struct {
 	log      *slog.Logger
 	metrics  *metrics
 	pages    *pages
+	catalog  catalog
 }
 
 // New returns a server over db.
@@ -53,8 +54,16 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 	if cfg.Mail == nil {
 		cfg.Mail = mail.Log{Logger: cfg.Logger}
 	}
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	// E-mails are written in the language of the request that sends them.
+	cfg.Accounts.Text = func(ctx context.Context, key string, args ...any) string {
+		return cat.localizer(langFrom(ctx)).T(key, args...)
+	}
 	return &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
-		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p}, nil
+		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 
 type metrics struct {

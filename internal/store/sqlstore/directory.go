@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -740,4 +741,103 @@ func (db *DB) InsertCapabilities(ctx context.Context, nodes []directory.Capabili
 		}
 		return tx.Change(ctx, "capability", "*", "create")
 	}))
+}
+
+// orgWhere builds the organisation list's condition for f under the
+// viewer's scope.
+func orgWhere(ctx context.Context, f directory.Filter) *where {
+	w := &where{}
+	w.scope(access.ScopeFrom(ctx), "o.reach", "o.id", "o.tlp")
+	w.text("o.search_text", f.Query)
+	if f.Country != "" {
+		w.add("o.country = " + w.arg(f.Country))
+	}
+	if f.Kind != "" {
+		w.add("o.kind = " + w.arg(f.Kind))
+	}
+	if f.Cluster != "" {
+		w.inCluster("o.id", f.Cluster)
+	}
+	if f.Capability != "" {
+		w.capability("organisation_capabilities", "o.id", "organisation_id", f.Capability)
+	}
+	if f.Role != "" {
+		w.add("EXISTS (SELECT 1 FROM organisation_roles r WHERE r.organisation_id = o.id AND r.role = " + w.arg(f.Role) + ")")
+	}
+	return w
+}
+
+// OrganisationFacets counts matching organisations by country, kind,
+// cluster and top-level capability: four grouped queries, whatever the
+// number of organisations.
+func (db *DB) OrganisationFacets(ctx context.Context, f directory.Filter) (directory.Facets, error) {
+	var out directory.Facets
+	count := func(q string, scan func(*sql.Rows) error) error {
+		w := orgWhere(ctx, f)
+		rows, err := db.query(ctx, fmt.Sprintf(q, w.sql()), w.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	simple := func(dst *[]directory.Facet) func(*sql.Rows) error {
+		return func(r *sql.Rows) error {
+			var fc directory.Facet
+			if err := r.Scan(&fc.Value, &fc.Count); err != nil {
+				return err
+			}
+			*dst = append(*dst, fc)
+			return nil
+		}
+	}
+	if err := count(`SELECT o.country, COUNT(*) FROM organisations o%s GROUP BY o.country ORDER BY COUNT(*) DESC, o.country`, simple(&out.Country)); err != nil {
+		return out, err
+	}
+	if err := count(`SELECT o.kind, COUNT(*) FROM organisations o%s GROUP BY o.kind ORDER BY COUNT(*) DESC, o.kind`, simple(&out.Kind)); err != nil {
+		return out, err
+	}
+	if err := count(`SELECT c.slug, c.name, COUNT(*) FROM organisations o JOIN memberships m ON m.organisation_id = o.id JOIN clusters c ON c.id = m.cluster_id%s
+		GROUP BY c.slug, c.name ORDER BY COUNT(*) DESC, c.slug`, func(r *sql.Rows) error {
+		var fc directory.Facet
+		if err := r.Scan(&fc.Value, &fc.Label, &fc.Count); err != nil {
+			return err
+		}
+		out.Cluster = append(out.Cluster, fc)
+		return nil
+	}); err != nil {
+		return out, err
+	}
+	// Capabilities roll up to their top-level node, counting each
+	// organisation once per node.
+	tops := map[string]map[string]bool{}
+	if err := count(`SELECT DISTINCT o.id, oc.capability_code FROM organisations o JOIN organisation_capabilities oc ON oc.organisation_id = o.id%s`, func(r *sql.Rows) error {
+		var id, code string
+		if err := r.Scan(&id, &code); err != nil {
+			return err
+		}
+		top, _, _ := strings.Cut(code, ".")
+		if tops[top] == nil {
+			tops[top] = map[string]bool{}
+		}
+		tops[top][id] = true
+		return nil
+	}); err != nil {
+		return out, err
+	}
+	for code, ids := range tops {
+		out.Capability = append(out.Capability, directory.Facet{Value: code, Count: len(ids)})
+	}
+	slices.SortFunc(out.Capability, func(a, b directory.Facet) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out, nil
 }

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// usedKeys collects the message keys the code and templates use: literal
+// keys in templates ({{$.L.T "key"}}) and Go ("title.x", "message.x", ...),
+// plus the families built at run time from the domain's own lists.
+func usedKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	used := map[string]bool{}
+	tmplKey := regexp.MustCompile(`\.(?:T|N) "([a-z0-9_.+-]+)"`)
+	err := fs.WalkDir(templateFiles, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFiles, p)
+		for _, m := range tmplKey.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status)\.[a-z0-9_.]+)"`)
+	files, _ := filepath.Glob("*.go")
+	files = append(files, "../accounts/service.go")
+	for _, f := range files {
+		pattern := goKey
+		if strings.HasPrefix(f, "../") {
+			// Outside the web package only e-mail texts are messages; the
+			// rest are audit actions that merely look like keys.
+			pattern = regexp.MustCompile(`"(mail\.[a-z0-9_.]+)"`)
+		}
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range pattern.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	family := func(prefix string, values []string) {
+		for _, v := range values {
+			used[prefix+v] = true
+		}
+	}
+	family("kind.", directory.Kinds)
+	family("role.", directory.PractitionerRoles)
+	family("membership.", directory.MembershipRoles)
+	family("nature.", directory.Natures)
+	family("facility_kind.", directory.FacilityKinds)
+	family("level.", access.Levels)
+	family("scope.", []string{"read", "read-write"})
+	family("userrole.", []string{"anonymous", "member", "organisation_admin", "cluster_manager", "alliance_admin"})
+	for m := 1; m <= 12; m++ {
+		used["month."+strconv.Itoa(m)] = true
+	}
+	for _, code := range statusCodes {
+		used["title.status."+strconv.Itoa(code)] = true
+		used["status."+strconv.Itoa(code)+".detail"] = true
+	}
+	for code := range validate.English() {
+		used[code] = true
+	}
+	family("", extraErrorCodes)
+	family("field.", translatedFields)
+	// Prefix-only matches from Go ("title.status." + code) are not keys.
+	for k := range used {
+		if strings.HasSuffix(k, ".") {
+			delete(used, k)
+		}
+	}
+	return used
+}
+
+// TestLocalesComplete fails when a key is missing in a language or is no
+// longer used anywhere.
+func TestLocalesComplete(t *testing.T) {
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := usedKeys(t)
+	for _, lang := range []string{"en", "nl", "fr", "de"} {
+		msgs, ok := cat[lang]
+		if !ok {
+			t.Fatalf("no locale file for %s", lang)
+		}
+		var missing, unused []string
+		for k := range used {
+			if _, ok := msgs[k]; !ok {
+				missing = append(missing, k)
+			}
+		}
+		for k := range msgs {
+			if !used[k] {
+				unused = append(unused, k)
+			}
+		}
+		sort.Strings(missing)
+		sort.Strings(unused)
+		if len(missing) > 0 {
+			t.Errorf("%s: %d keys missing: %v", lang, len(missing), missing)
+		}
+		if len(unused) > 0 {
+			t.Errorf("%s: %d keys no longer used: %v", lang, len(unused), unused)
+		}
+	}
+}
+
+// TestLocalesTranslated catches copies of English left in another
+// language (long sentences only: short words like "Cluster" or "API" are
+// legitimately the same).
+func TestLocalesTranslated(t *testing.T) {
+	cat, _ := loadCatalog()
+	for _, lang := range []string{"nl", "fr", "de"} {
+		for k, e := range cat[lang] {
+			en := cat["en"][k].forms["other"]
+			if len(en) > 30 && e.forms["other"] == en {
+				t.Errorf("%s: %q is the English text", lang, k)
+			}
+			for form := range e.forms {
+				if !slices.Contains([]string{"zero", "one", "two", "few", "many", "other"}, form) {
+					t.Errorf("%s: %q has unknown plural form %q", lang, k, form)
+				}
+			}
+		}
+	}
+}
+
+func TestLocalizer(t *testing.T) {
+	cat, _ := loadCatalog()
+	tests := []struct {
+		lang string
+		got  func(l *Localizer) string
+		want string
+	}{
+		{"en", func(l *Localizer) string { return l.N("count.organisations", 1) }, "1 organisation"},
+		{"en", func(l *Localizer) string { return l.N("count.organisations", 12345) }, "12,345 organisations"},
+		{"nl", func(l *Localizer) string { return l.N("count.organisations", 12345) }, "12.345 organisaties"},
+		{"fr", func(l *Localizer) string { return l.N("count.organisations", 0) }, "0 organisation"},
+		{"fr", func(l *Localizer) string { return l.N("count.organisations", 2) }, "2 organisations"},
+		{"de", func(l *Localizer) string { return l.N("count.members", 1) }, "1 Mitglied"},
+		{"de", func(l *Localizer) string { return l.Date("2016-06-02") }, "2. Juni 2016"},
+		{"fr", func(l *Localizer) string { return l.Date("2016-06-02") }, "2 juin 2016"},
+		{"nl", func(l *Localizer) string { return l.Country("DE") }, "Duitsland"},
+		{"en", func(l *Localizer) string { return l.T("title.invite", "name", "TNO") }, "Invite someone to TNO"},
+		{"de", func(l *Localizer) string {
+			return l.Field(ProblemField{Field: "name", Code: validate.TooLong, Args: map[string]any{"max": 200}})
+		}, "Name: ist länger als 200 Zeichen"},
+		{"en", func(l *Localizer) string { return l.T("no.such.key") }, "no.such.key"},
+	}
+	for _, tt := range tests {
+		if got := tt.got(cat.localizer(tt.lang)); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+}
