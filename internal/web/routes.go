@@ -89,7 +89,7 @@ func (s *Server) routes() []route {
 		{"GET /account", s.page(s.pageAccount)},
 		{"POST /account/tokens", s.page(s.postAccountToken)},
 		{"POST /account/tokens/{id}/revoke", s.page(s.postRevokeToken)},
-		{"GET /account/export", api(s.exportPersonal)},
+		{"GET /account/export", s.page(s.exportPersonal)},
 		{"POST /account/delete", s.page(s.postDeleteAccount)},
 		{"GET /admin/users", s.page(s.pageUsers)},
 		{"POST /admin/users/{id}/roles", s.page(s.postUserRoles)},
