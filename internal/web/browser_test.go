@@ -1,0 +1,295 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/demo"
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store/storetest"
+)
+
+// The browser tests drive Debian's chromium with chromedp. They run when a
+// browser is installed and always in CI (CI=true), where a missing browser
+// or axe-core fails the run instead of skipping.
+
+func browserPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("ESCNET_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but no chromium is installed (.ci/run installs it)")
+	}
+	t.Skip("no chromium installed; skipping browser tests")
+	return ""
+}
+
+// axeSource is axe-core from the npm registry (package.json, installed by
+// npm ci in .ci/run).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../node_modules/axe-core/axe.min.js")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but axe-core is missing: %v (run npm ci)", err)
+		}
+		t.Skip("axe-core not installed (npm ci); skipping browser tests")
+	}
+	return string(b)
+}
+
+// artifactDir is where screenshots go: $ESCNET_ARTIFACTS or artifacts/ at
+// the repository root (ignored by git).
+func artifactDir(t *testing.T) string {
+	dir := os.Getenv("ESCNET_ARTIFACTS")
+	if dir == "" {
+		dir = "../../artifacts"
+	}
+	dir = filepath.Join(dir, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+type browserEnv struct {
+	*testEnv
+	base string // http://localhost:port
+	ctx  context.Context
+}
+
+func newBrowser(t *testing.T) *browserEnv {
+	path := browserPath(t)
+	env := newEnv(t, storetest.NewSQLite(t))
+	// Browsers treat localhost as a secure context, so the Secure session
+	// cookie works over plain http in the test.
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(env.srv.URL, "http://"))
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// The first run starts the browser; it must not carry a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &browserEnv{testEnv: env, base: "http://localhost:" + port, ctx: ctx}
+}
+
+// axeResult is the part of axe-core's result the test reads.
+type axeResult struct {
+	Violations []struct {
+		ID          string `json:"id"`
+		Impact      string `json:"impact"`
+		Description string `json:"description"`
+		Nodes       []struct {
+			Target []any  `json:"target"`
+			HTML   string `json:"html"`
+		} `json:"nodes"`
+	} `json:"violations"`
+}
+
+// checkAccessible runs axe-core (WCAG 2.1 A and AA rules) on the current
+// page and fails on any violation.
+func (b *browserEnv) checkAccessible(t *testing.T, axe, name string) {
+	t.Helper()
+	script := axe + `;
+		(async () => JSON.stringify(await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})))()`
+	raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](script, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe: %v", name, err)
+	}
+	var res axeResult
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatalf("%s: axe result: %v", name, err)
+	}
+	for _, v := range res.Violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
+		}
+		t.Errorf("%s: axe %s (%s): %s\n  %s", name, v.ID, v.Impact, v.Description, strings.Join(where, "\n  "))
+	}
+}
+
+func (b *browserEnv) screenshot(t *testing.T, name string) {
+	t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("%s: screenshot: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(artifactDir(t), name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (b *browserEnv) signIn(t *testing.T, email string) {
+	t.Helper()
+	err := chromedp.Do(b.ctx,
+		chromedp.Navigate(b.base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), demo.Password),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		// The account page, not the sign-in page that is still showing.
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/account/tokens"]`)),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	if !strings.HasSuffix(loc, "/account") {
+		t.Fatalf("after sign-in at %s, want /account", loc)
+	}
+}
+
+// pageTypes lists one address per page type, for the accessibility and
+// screenshot sweep.
+func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
+	ctx := access.WithScope(context.Background(), access.System)
+	person, err := b.db.ListPeople(ctx, directory.Filter{Limit: 1})
+	if err != nil || len(person.Items) == 0 {
+		t.Fatal("no person in the demo")
+	}
+	return map[string]string{
+		"home":          "/",
+		"clusters":      "/clusters",
+		"cluster":       "/clusters/twente-safety-security",
+		"organisations": "/organisations?country=NL",
+		"organisation":  "/organisations/tno",
+		"people":        "/people",
+		"person":        "/people/" + person.Items[0].ID,
+		"facilities":    "/facilities",
+		"facility":      "/facilities/riskfactory-twente",
+		"capabilities":  "/capabilities",
+		"capability":    "/capabilities/cybersecurity",
+		"search":        "/search?q=drone",
+		"account":       "/account",
+		"invite":        "/organisations/tno/invite",
+		"users":         "/admin/users",
+		"audit":         "/admin/audit",
+		"not-found":     "/no-such-page",
+		"reset":         "/reset",
+	}
+}
+
+// TestPagesAccessibleInEveryLanguage visits every page type in every
+// interface language as the alliance administrator (who sees every page),
+// checks it with axe-core and saves a screenshot.
+func TestPagesAccessibleInEveryLanguage(t *testing.T) {
+	b := newBrowser(t)
+	axe := axeSource(t)
+	// The sign-in page first, before signing in.
+	for _, lang := range []string{"en", "nl", "fr", "de"} {
+		b.visit(t, "/language/"+lang+"?next=/login")
+		b.checkLang(t, lang)
+		b.checkAccessible(t, axe, "login-"+lang)
+		b.screenshot(t, "login-"+lang)
+	}
+	b.visit(t, "/language/en?next=/")
+	b.signIn(t, "admin@example.org")
+	pages := b.pageTypes(t)
+	for _, lang := range []string{"en", "nl", "fr", "de"} {
+		b.visit(t, "/language/"+lang+"?next=/")
+		for name, path := range pages {
+			b.visit(t, path)
+			b.checkLang(t, lang)
+			b.checkAccessible(t, axe, name+"-"+lang)
+			b.screenshot(t, name+"-"+lang)
+		}
+	}
+}
+
+func (b *browserEnv) visit(t *testing.T, path string) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+		t.Fatalf("visit %s: %v", path, err)
+	}
+}
+
+func (b *browserEnv) checkLang(t *testing.T, want string) {
+	t.Helper()
+	attr, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lang := attr.Value; lang != want {
+		t.Errorf("html lang = %q, want %q", lang, want)
+	}
+}
+
+// TestBrowserFlows walks what people do: sign in, search with
+// suggestions, open an organisation, switch language, use the map.
+func TestBrowserFlows(t *testing.T) {
+	b := newBrowser(t)
+	b.signIn(t, "member.tno@example.org")
+
+	// Search: typing shows suggestions; submitting shows grouped results.
+	err := chromedp.Do(b.ctx,
+		chromedp.Navigate(b.base+"/"),
+		chromedp.SendKeys(chromedp.CSS(`#site-q`), "twen"),
+		chromedp.WaitVisible(chromedp.CSS(`#site-q-suggestions li`)),
+	)
+	if err != nil {
+		t.Fatalf("suggestions: %v", err)
+	}
+	suggestions, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#site-q-suggestions li").length`))
+	if suggestions == 0 {
+		t.Error("no suggestions shown")
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Submit(chromedp.CSS(`#site-q`)), chromedp.WaitVisible(chromedp.CSS(`.results`))); err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	firstHit, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`.results mark`)))
+	if err != nil || !strings.EqualFold(firstHit, "twen") {
+		t.Errorf("search results: %v, first highlight %q", err, firstHit)
+	}
+
+	// Open an organisation from the list.
+	err = chromedp.Do(b.ctx,
+		chromedp.Navigate(b.base+"/organisations?q=TNO"),
+		chromedp.Click(chromedp.CSS(`table tbody a[href="/organisations/tno"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dl.facts`)),
+	)
+	h1, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`h1`)))
+	if err != nil || !strings.Contains(h1, "TNO") {
+		t.Errorf("open organisation: %v, h1 %q", err, h1)
+	}
+
+	// Switch language from the header; the choice is remembered.
+	err = chromedp.Do(b.ctx,
+		chromedp.Click(chromedp.CSS(`nav.languages a[hreflang="de"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+		chromedp.Navigate(b.base+"/clusters"),
+	)
+	nav, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`header nav a[href="/organisations"]`)))
+	if err != nil || nav != "Organisationen" {
+		t.Errorf("language switch: %v, nav %q", err, nav)
+	}
+	b.checkLang(t, "de")
+}
