@@ -59,7 +59,14 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the web pages, the JSON API, /healthz and /metrics", runServe},
 		{"migrate", "apply pending database migrations and print the schema version", runMigrate},
+		{"import", "import CORDIS projects (import cordis FILE...) or call topics (import calls FILE)", runImport},
+		{"orgs", "duplicate organisations: candidates, merge, unmerge, distinct", runOrgs},
+		{"bench", "measure the CORDIS import against the engine's bulk load: bench import", runBench},
 		{"user", "add, list and change accounts and roles; issue password reset links", runUser},
+		{"facilities", "import shared facilities from CSV for their owners (facilities import)", runFacilities},
+		{"partners", "rank partners for a call or an idea, with the reasons", runPartners},
+		{"consortium", "propose consortia that meet a call's eligibility rules", runConsortium},
+		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
 		{"version", "print the version", runVersion},
 		{"help", "show help for escnet or one of its commands", runHelp},
 	}
@@ -110,7 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "escnet %s — the platform of the European alliance of safety & security clusters\n\nUsage:\n  escnet <command> [flags]\n\nCommands:\n", versionString())
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'escnet help <command>' or 'escnet <command> -h' for a command's flags.\nEvery flag can also be set by an environment variable: --db is ESCNET_DB, --admin-token is ESCNET_ADMIN_TOKEN.\n")
 }

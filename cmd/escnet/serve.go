@@ -14,6 +14,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
@@ -91,8 +92,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "Loaded the demonstration alliance: %d clusters, %d organisations, %d people, %d facilities.\n",
-				n.Clusters, n.Organisations, n.People, n.Facilities)
+			fmt.Fprintf(stdout, "Loaded the demonstration alliance: %d clusters, %d organisations, %d people, %d facilities, %d calls.\n",
+				n.Clusters, n.Organisations, n.People, n.Facilities, n.Calls)
+			// The demonstration's bookings go through the booking rules; their
+			// notices go nowhere.
+			quiet := facilities.NewService(db, db, db, mail.Log{Logger: slog.New(slog.DiscardHandler)}, facilities.Config{})
+			nb, err := demo.LoadBookings(ctx, db, quiet, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Loaded %d demonstration bookings of the shared facilities.\n", nb)
 		}
 	}
 

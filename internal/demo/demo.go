@@ -85,7 +85,7 @@ func Alliance() Data {
 		Clusters:      clusters(),
 		Organisations: organisations(),
 		People:        people(),
-		Facilities:    facilities(),
+		Facilities:    profiles(facilities()),
 	}
 }
 

@@ -7,13 +7,14 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 )
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities int
+	Clusters, Organisations, People, Facilities, Calls int
 }
 
 // Empty reports whether the directory holds no clusters and no
@@ -75,6 +76,14 @@ func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
 			return n, fmt.Errorf("demo facility %s: %w", f.Slug, err)
 		}
 		n.Facilities++
+	}
+	// Calls live in their own store, which the directory's engine also
+	// implements (calls.go).
+	if cs, ok := svc.Store().(calls.Store); ok {
+		var err error
+		if n.Calls, err = loadCalls(ctx, cs); err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }

@@ -178,30 +178,61 @@ func (c Capability) Label(lang string) string {
 	return c.Labels["en"]
 }
 
-// Facility is a shared testing or training facility (the full catalogue
-// and bookings are a capability of their own).
+// Facility is a shared testing or training facility: the catalogue record.
+// Its bookable resources, availability and bookings are the facilities
+// package's.
 type Facility struct {
-	ID               string    `json:"id"`
-	Slug             string    `json:"slug"`
-	Name             string    `json:"name"`
-	Kind             string    `json:"kind"`
-	OrganisationID   string    `json:"organisation_id"`
-	OrganisationName string    `json:"organisation_name,omitempty"`
-	ClusterID        string    `json:"cluster_id,omitempty"`
-	ClusterName      string    `json:"cluster_name,omitempty"`
-	Country          string    `json:"country"`
-	City             string    `json:"city,omitempty"`
-	Website          string    `json:"website,omitempty"`
-	Description      string    `json:"description,omitempty"`
-	Capabilities     []string  `json:"capabilities"`
-	Visibility       string    `json:"visibility"`
-	TLP              string    `json:"tlp"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	ID               string   `json:"id"`
+	Slug             string   `json:"slug"`
+	Name             string   `json:"name"`
+	Kind             string   `json:"kind"`
+	OrganisationID   string   `json:"organisation_id"`
+	OrganisationName string   `json:"organisation_name,omitempty"`
+	ClusterID        string   `json:"cluster_id,omitempty"`
+	ClusterName      string   `json:"cluster_name,omitempty"`
+	Country          string   `json:"country"`
+	City             string   `json:"city,omitempty"`
+	Website          string   `json:"website,omitempty"`
+	Description      string   `json:"description,omitempty"`
+	Capabilities     []string `json:"capabilities"`
+	// Address and coordinates (WGS 84 degrees) place the facility for the
+	// search by distance; TimeZone (IANA, defaulting from the country) is
+	// the zone its opening hours and bookings are given in.
+	Address   string   `json:"address,omitempty"`
+	Latitude  *float64 `json:"latitude,omitempty"`
+	Longitude *float64 `json:"longitude,omitempty"`
+	TimeZone  string   `json:"time_zone"`
+	Capacity  int      `json:"capacity,omitempty"` // people at once
+	// Uses says what can be tested or trained there.
+	Uses             string   `json:"uses,omitempty"`
+	Certifications   []string `json:"certifications"`
+	Restrictions     []string `json:"restrictions"` // FacilityRestrictions
+	AccessConditions string   `json:"access_conditions,omitempty"`
+	PriceModel       string   `json:"price_model"`           // FacilityPriceModels
+	PriceCents       int64    `json:"price_cents,omitempty"` // euro cents, for a fixed price
+	PriceUnit        string   `json:"price_unit,omitempty"`  // hour, day or booking, for a fixed price
+
+	Visibility string    `json:"visibility"`
+	TLP        string    `json:"tlp"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Facility kinds.
 var FacilityKinds = []string{"test_range", "training_ground", "laboratory", "cyber_range", "campus", "other"}
+
+// FacilityRestrictions are the kinds of restriction a facility may be
+// under: controlled airspace, explosives, classified work, chemical,
+// biological or radiological agents, live fire, radio transmission,
+// export control, escorted access.
+var FacilityRestrictions = []string{"airspace", "explosives", "classified", "cbrn", "live_fire", "radio", "export_control", "escort"}
+
+// FacilityPriceModels: free of charge, a fixed price per PriceUnit, or a
+// price on request.
+var FacilityPriceModels = []string{"free", "fixed", "on_request"}
+
+// FacilityPriceUnits are what a fixed price is per.
+var FacilityPriceUnits = []string{"hour", "day", "booking"}
 
 // Filter narrows a list. Every field is optional; Limit defaults to 50.
 type Filter struct {

@@ -411,6 +411,7 @@ func (s *Service) ValidateFacility(ctx context.Context, f *Facility) error {
 	errs.URL("website", f.Website)
 	errs.Text("description", f.Description, false, 10000)
 	f.Capabilities = s.checkCodes(ctx, &errs, "capabilities", f.Capabilities)
+	checkFacilityProfile(&errs, f)
 	checkSharing(&errs, &f.Visibility, &f.TLP, access.Alliance)
 	if f.OrganisationID == "" {
 		errs.Add("organisation_id", validate.Required)

@@ -110,12 +110,28 @@ type FacilityInput struct {
 	Capabilities []string `json:"capabilities"`
 	Visibility   string   `json:"visibility"`
 	TLP          string   `json:"tlp"`
+	// The catalogue fields (see directory.Facility).
+	Address          string   `json:"address"`
+	Latitude         *float64 `json:"latitude"`
+	Longitude        *float64 `json:"longitude"`
+	TimeZone         string   `json:"time_zone"`
+	Capacity         int      `json:"capacity"`
+	Uses             string   `json:"uses"`
+	Certifications   []string `json:"certifications"`
+	Restrictions     []string `json:"restrictions"`
+	AccessConditions string   `json:"access_conditions"`
+	PriceModel       string   `json:"price_model"`
+	PriceCents       int64    `json:"price_cents"`
+	PriceUnit        string   `json:"price_unit"`
 }
 
 func (in FacilityInput) facility(id string) *directory.Facility {
 	return &directory.Facility{ID: id, Slug: in.Slug, Name: in.Name, Kind: in.Kind, OrganisationID: in.Organisation,
 		ClusterID: in.Cluster, Country: in.Country, City: in.City, Website: in.Website, Description: in.Description,
-		Capabilities: in.Capabilities, Visibility: in.Visibility, TLP: in.TLP}
+		Capabilities: in.Capabilities, Visibility: in.Visibility, TLP: in.TLP,
+		Address: in.Address, Latitude: in.Latitude, Longitude: in.Longitude, TimeZone: in.TimeZone, Capacity: in.Capacity, Uses: in.Uses,
+		Certifications: in.Certifications, Restrictions: in.Restrictions, AccessConditions: in.AccessConditions,
+		PriceModel: in.PriceModel, PriceCents: in.PriceCents, PriceUnit: in.PriceUnit}
 }
 
 func checkKind(f directory.Filter, kinds []string) error {
@@ -251,16 +267,22 @@ func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) e
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	o := in.organisation("")
-	v := viewerFrom(r.Context())
-	if !access.CanCreateOrganisation(v, s.clusterIDs(r.Context(), o.Memberships)) {
-		return errForbidden(v)
-	}
-	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
+	o, err := s.createOrganisation(r.Context(), in)
+	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/organisations/"+o.ID)
 	return s.respondOrganisation(w, r, http.StatusCreated, o.ID)
+}
+
+// createOrganisation adds an organisation if the viewer may: alliance
+// administrators, and managers of a cluster it joins.
+func (s *Server) createOrganisation(ctx context.Context, in OrganisationInput) (*directory.Organisation, error) {
+	o := in.organisation("")
+	if v := viewerFrom(ctx); !access.CanCreateOrganisation(v, s.clusterIDs(ctx, o.Memberships)) {
+		return nil, errForbidden(v)
+	}
+	return o, s.dir.CreateOrganisation(ctx, o)
 }
 
 func (s *Server) respondOrganisation(w http.ResponseWriter, r *http.Request, status int, id string) error {
@@ -272,27 +294,43 @@ func (s *Server) respondOrganisation(w http.ResponseWriter, r *http.Request, sta
 }
 
 func (s *Server) apiUpdateOrganisation(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.db.GetOrganisation(r.Context(), r.PathValue("id"))
+	cur, rec, err := s.editableOrganisation(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
-	}
-	v := viewerFrom(r.Context())
-	rec := recordOf(cur, cur.Visibility, cur.TLP)
-	if !access.CanEditOrganisationRecord(v, rec) {
-		return errForbidden(v)
 	}
 	var in OrganisationInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	keepSharing(&in.Visibility, &in.TLP, cur.Visibility, cur.TLP)
-	if err := checkWiden(v, rec, cur.Visibility, cur.TLP, in.Visibility, in.TLP); err != nil {
-		return err
-	}
-	if err := s.dir.UpdateOrganisation(r.Context(), in.organisation(cur.ID)); err != nil {
+	if err := s.updateOrganisation(r.Context(), cur, rec, in); err != nil {
 		return err
 	}
 	return s.respondOrganisation(w, r, http.StatusOK, cur.ID)
+}
+
+// editableOrganisation returns the organisation if the viewer may see and
+// change it: hidden → not found, visible but not theirs to change →
+// forbidden.
+func (s *Server) editableOrganisation(ctx context.Context, key string) (directory.Organisation, access.Record, error) {
+	cur, err := s.db.GetOrganisation(ctx, key)
+	if err != nil {
+		return cur, access.Record{}, err
+	}
+	rec := recordOf(cur, cur.Visibility, cur.TLP)
+	if v := viewerFrom(ctx); !access.CanEditOrganisationRecord(v, rec) {
+		return cur, rec, errForbidden(v)
+	}
+	return cur, rec, nil
+}
+
+// updateOrganisation applies an update that the viewer may make: leaving
+// out the sharing keeps it; widening it needs the owner.
+func (s *Server) updateOrganisation(ctx context.Context, cur directory.Organisation, rec access.Record, in OrganisationInput) error {
+	keepSharing(&in.Visibility, &in.TLP, cur.Visibility, cur.TLP)
+	if err := checkWiden(viewerFrom(ctx), rec, cur.Visibility, cur.TLP, in.Visibility, in.TLP); err != nil {
+		return err
+	}
+	return s.dir.UpdateOrganisation(ctx, in.organisation(cur.ID))
 }
 
 func (s *Server) apiDeleteOrganisation(w http.ResponseWriter, r *http.Request) error {

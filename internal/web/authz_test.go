@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"strings"
@@ -267,6 +268,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, env *testEnv) {
 		fx := newAuthzFixture(t, env)
 		exps := authzExpectations(t, pol)
+		maps.Copy(exps, bookingExpectations(t, pol))
+		maps.Copy(exps, projectExpectations(t, pol)) // authz_projects_test.go
+		maps.Copy(exps, callExpectations(t, pol))    // authz_calls_test.go
+		maps.Copy(exps, matchExpectations(t, pol))   // authz_match_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {
@@ -552,6 +557,43 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 		"GET /capabilities/{code}":  always("GET", "/capabilities/cybersecurity", 200),
 		"GET /facilities":           list("/facilities"),
 		"GET /facilities/{slug}":    read(func(fx *authzFixture, l string) string { return "/facilities/" + fx.facs[l].Slug }),
+		"GET /organisations/new": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "GET", path: "/organisations/new", want: denied(who)}
+			if mayAddOrg(who) {
+				c.want = 200
+			}
+			return c
+		},
+		"POST /organisations/new": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "POST", path: "/organisations/new", want: denied(who),
+				form: url.Values{"slug": {fx.unique("authz-form")}, "name": {"Authz Form"}, "kind": {"company"}, "country": {"NL"},
+					"membership_" + fx.hsd.ID: {"member"}}}
+			if mayAddOrg(who) {
+				c.want = 303
+			}
+			return c
+		},
+		"GET /organisations/{slug}/edit": change("GET", func(fx *authzFixture, l string) string { return "/organisations/" + fx.orgs[l].Slug + "/edit" }, nil, 200),
+		"POST /organisations/{slug}/edit": func(fx *authzFixture, who persona, level string) authzCase {
+			o := fx.orgs[level]
+			c := change("POST", func(*authzFixture, string) string { return "/organisations/" + o.Slug + "/edit" }, nil, 303)(fx, who, level)
+			c.form = url.Values{"slug": {o.Slug}, "name": {o.Name}, "kind": {o.Kind}, "country": {o.Country}, "membership_" + fx.hsd.ID: {"member"}}
+			return c
+		},
+		"GET /admin/import": admin(mayAlliance, "GET", func(*authzFixture) string { return "/admin/import" }, nil, 200),
+		// The matrix posts a plain form: an administrator passes the check
+		// and is told to send multipart (400); TestImportUpload uploads.
+		"POST /admin/import":        withForm(admin(mayAlliance, "POST", func(*authzFixture) string { return "/admin/import" }, nil, 400), url.Values{}),
+		"GET /clusters/{slug}/edit": admin(mayCluster, "GET", func(*authzFixture) string { return "/clusters/hsd/edit" }, nil, 200),
+		"POST /clusters/{slug}/edit": withForm(admin(mayCluster, "POST", func(*authzFixture) string { return "/clusters/hsd/edit" }, nil, 303),
+			url.Values{"slug": {"hsd"}, "name": {"The Hague Security Delta"}, "country": {"NL"}, "region": {"NL33"}}),
+		"GET /people/{id}/edit": change("GET", func(fx *authzFixture, l string) string { return "/people/" + fx.people[l].ID + "/edit" }, nil, 200),
+		"POST /people/{id}/edit": func(fx *authzFixture, who persona, level string) authzCase {
+			p := fx.people[level]
+			c := change("POST", func(*authzFixture, string) string { return "/people/" + p.ID + "/edit" }, nil, 303)(fx, who, level)
+			c.form = url.Values{"name": {p.Name}, "listed": {"on"}}
+			return c
+		},
 		"GET /organisations/{slug}/invite": func(fx *authzFixture, who persona, level string) authzCase {
 			c := authzCase{method: "GET", path: "/organisations/" + fx.orgs[level].Slug + "/invite"}
 			switch {

@@ -177,24 +177,42 @@ func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 		t.Fatal("no person in the demo")
 	}
 	return map[string]string{
-		"home":          "/",
-		"clusters":      "/clusters",
-		"cluster":       "/clusters/twente-safety-security",
-		"organisations": "/organisations?country=NL",
-		"organisation":  "/organisations/tno",
-		"people":        "/people",
-		"person":        "/people/" + person.Items[0].ID,
-		"facilities":    "/facilities",
-		"facility":      "/facilities/riskfactory-twente",
-		"capabilities":  "/capabilities",
-		"capability":    "/capabilities/cybersecurity",
-		"search":        "/search?q=drone",
-		"account":       "/account",
-		"invite":        "/organisations/tno/invite",
-		"users":         "/admin/users",
-		"audit":         "/admin/audit",
-		"not-found":     "/no-such-page",
-		"reset":         "/reset",
+		"home":              "/",
+		"clusters":          "/clusters",
+		"cluster":           "/clusters/twente-safety-security",
+		"organisations":     "/organisations?country=NL",
+		"organisation":      "/organisations/tno",
+		"people":            "/people",
+		"person":            "/people/" + person.Items[0].ID,
+		"facilities":        "/facilities",
+		"facility":          "/facilities/riskfactory-twente",
+		"capabilities":      "/capabilities",
+		"capability":        "/capabilities/cybersecurity",
+		"search":            "/search?q=drone",
+		"account":           "/account",
+		"invite":            "/organisations/tno/invite",
+		"users":             "/admin/users",
+		"audit":             "/admin/audit",
+		"not-found":         "/no-such-page",
+		"reset":             "/reset",
+		"calls":             "/calls",
+		"call":              "/calls/DEMO-CL3-2027-01-DRS-01",
+		"call-edit":         "/calls/DEMO-CL3-2027-01-DRS-01/edit",
+		"call-new":          "/calls/new",
+		"organisation-edit": "/organisations/tno/edit",
+		"organisation-new":  "/organisations/new",
+		"person-edit":       "/people/" + person.Items[0].ID + "/edit",
+		"cluster-edit":      "/clusters/hsd/edit",
+		"import":            "/admin/import",
+		"slots":             "/slots?kind=test_range&days=1",
+		"bookings":          "/bookings",
+		"facility-usage":    "/facilities/twente-airport-drone-centre/usage",
+		"cluster-usage":     "/clusters/twente-safety-security/usage",
+		"book":              "/facilities/riskfactory-twente/book",
+		"partners":          "/partners?text=drone+detection+at+airports&lead=tno",
+		"call-partners":     "/calls/DEMO-CL3-2027-01-DRS-01/partners",
+		"call-consortium":   "/calls/DEMO-CL3-2027-01-DRS-01/consortium",
+		"consortium-none":   "/calls/DEMO-CL3-2027-01-BM-01/consortium",
 	}
 }
 
@@ -292,4 +310,35 @@ func TestBrowserFlows(t *testing.T) {
 		t.Errorf("language switch: %v, nav %q", err, nav)
 	}
 	b.checkLang(t, "de")
+
+	// The partner finder: an idea with a lead, from the form.
+	err = chromedp.Do(b.ctx,
+		chromedp.Navigate(b.base+"/language/en?next=/partners"),
+		chromedp.WaitVisible(chromedp.CSS(`form.match-form`)),
+		chromedp.SendKeys(chromedp.CSS(`#m-text`), "first responders in floods and wildfires"),
+		chromedp.SendKeys(chromedp.CSS(`#m-lead`), "tno"),
+		chromedp.Submit(chromedp.CSS(`#m-lead`)),
+		chromedp.WaitVisible(chromedp.CSS(`ol.ranked li ul.reasons li`)),
+	)
+	ranked, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("ol.ranked > li").length`))
+	if err != nil || ranked == 0 {
+		t.Errorf("partner finder: %v, %d organisations ranked", err, ranked)
+	}
+
+	// The consortium builder, from the call's page, with a size.
+	err = chromedp.Do(b.ctx,
+		chromedp.Navigate(b.base+"/calls/DEMO-CL3-2027-01-DRS-01"),
+		chromedp.Click(chromedp.CSS(`a[href="/calls/DEMO-CL3-2027-01-DRS-01/consortium"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.proposal`)),
+		chromedp.SetValue(chromedp.CSS(`#m-size`), "5"),
+		chromedp.Submit(chromedp.CSS(`#m-size`)),
+		// The answer's form carries the size asked (the value attribute;
+		// typing changes only the property).
+		chromedp.WaitVisible(chromedp.CSS(`#m-size[value="5"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.proposal table.members`)),
+	)
+	members, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelector("section.proposal table.members").tBodies[0].rows.length`))
+	if err != nil || members != 5 {
+		t.Errorf("consortium builder: %v, %d members in the first proposal, want 5", err, members)
+	}
 }

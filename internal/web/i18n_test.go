@@ -13,6 +13,7 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -36,7 +37,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status|import|map)\.[a-z0-9_.]+)"`)
 	files, _ := filepath.Glob("*.go")
 	files = append(files, "../accounts/service.go")
 	for _, f := range files {
@@ -67,6 +68,19 @@ func usedKeys(t *testing.T) map[string]bool {
 	family("membership.", directory.MembershipRoles)
 	family("nature.", directory.Natures)
 	family("facility_kind.", directory.FacilityKinds)
+	// Facilities and bookings (facility_pages.go, facilities.go).
+	family("restriction.", directory.FacilityRestrictions)
+	family("price_model.", directory.FacilityPriceModels)
+	family("price_unit.", directory.FacilityPriceUnits)
+	family("resource_kind.", facilities.ResourceKinds)
+	family("approval.", facilities.Approvals)
+	family("blackout_kind.", facilities.BlackoutKinds)
+	family("booking_status.", facilities.Statuses)
+	family("booking_action.", facilities.Actions)
+	family("calendar_kind.", facilities.CalendarKinds)
+	family("quota_unit.", []string{facilities.UnitHours, facilities.UnitBookings})
+	family("quota_period.", []string{facilities.PeriodWeek, facilities.PeriodMonth})
+	family("weekday.", []string{"0", "1", "2", "3", "4", "5", "6"})
 	family("level.", access.Levels)
 	family("scope.", []string{"read", "read-write"})
 	family("userrole.", []string{"anonymous", "member", "organisation_admin", "cluster_manager", "alliance_admin"})
@@ -82,6 +96,12 @@ func usedKeys(t *testing.T) map[string]bool {
 	}
 	family("", extraErrorCodes)
 	family("field.", translatedFields)
+	for prefix, values := range callKeyFamilies() { // pages_calls.go
+		family(prefix, values)
+	}
+	for prefix, values := range matchKeyFamilies() { // matching.go
+		family(prefix, values)
+	}
 	// Prefix-only matches from Go ("title.status." + code) are not keys.
 	for k := range used {
 		if strings.HasSuffix(k, ".") {

@@ -15,6 +15,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/facilities"
 )
 
 // openAPIDoc is the subset of an OpenAPI 3.1 document the tests read; the
@@ -274,7 +275,10 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 				if err := json.Unmarshal(op.RequestBody, &body); err != nil {
 					t.Errorf("%s: requestBody: %v", key, err)
 				} else if _, ok := body.Content["application/x-www-form-urlencoded"]; !ok || len(body.Content) != 1 {
-					t.Errorf("%s: a form's requestBody should be application/x-www-form-urlencoded only, got %v", key, sortedKeys(body.Content))
+					// File uploads are the one exception.
+					if _, upload := body.Content["multipart/form-data"]; !upload || len(body.Content) != 1 {
+						t.Errorf("%s: a form's requestBody should be application/x-www-form-urlencoded (or multipart/form-data for uploads) only, got %v", key, sortedKeys(body.Content))
+					}
 				}
 			}
 		default:
@@ -296,11 +300,14 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 // signedInReads are the API reads that need a signed-in user; other reads
 // are open to anonymous visitors, who see only public records.
 var signedInReads = map[string]bool{
-	"GET /api/v1/me":        true,
-	"GET /api/v1/me/export": true,
-	"GET /api/v1/tokens":    true,
-	"GET /api/v1/users":     true,
-	"GET /api/v1/audit":     true,
+	"GET /api/v1/me":            true,
+	"GET /api/v1/bookings":      true,
+	"GET /api/v1/bookings/{id}": true,
+	"GET /api/v1/calendars":     true,
+	"GET /api/v1/me/export":     true,
+	"GET /api/v1/tokens":        true,
+	"GET /api/v1/users":         true,
+	"GET /api/v1/audit":         true,
 }
 
 // walkRefs calls f for every "$ref" in the tree v.
@@ -352,6 +359,14 @@ func TestOpenAPIInputSchemasMatchTypes(t *testing.T) {
 		"PersonInput":       PersonInput{},
 		"CapabilityInput":   CapabilityInput{},
 		"FacilityInput":     FacilityInput{},
+		"ResourceInput":     ResourceInput{},
+		"Opening":           facilities.Opening{},
+		"Quota":             facilities.Quota{},
+		"BlackoutInput":     facilities.BlackoutInput{},
+		"ApproversInput":    ApproversInput{},
+		"BookingInput":      facilities.RequestInput{},
+		"ActionInput":       ActionInput{},
+		"CalendarInput":     CalendarInput{},
 		"TokenInput":        TokenInput{},
 		"InvitationInput":   InvitationInput{},
 		"RolesInput":        RolesInput{},
@@ -376,31 +391,48 @@ func TestOpenAPIInputSchemasMatchTypes(t *testing.T) {
 func TestOpenAPIResponseSchemasMatchTypes(t *testing.T) {
 	doc, _ := loadOpenAPI(t)
 	for name, v := range map[string]any{
-		"Cluster":          directory.Cluster{},
-		"Organisation":     directory.Organisation{},
-		"Membership":       directory.Membership{},
-		"Person":           directory.Person{},
-		"Capability":       directory.Capability{},
-		"Facility":         directory.Facility{},
-		"ClusterPage":      directory.Page[directory.Cluster]{},
-		"OrganisationPage": directory.Page[directory.Organisation]{},
-		"PersonPage":       directory.Page[directory.Person]{},
-		"FacilityPage":     directory.Page[directory.Facility]{},
-		"CapabilityList":   CapabilityList{},
-		"Health":           Health{},
-		"Problem":          Problem{},
-		"ProblemField":     ProblemField{},
-		"User":             accounts.User{},
-		"APIToken":         accounts.APIToken{},
-		"Invitation":       accounts.Invitation{},
-		"AuditEntry":       audit.Entry{},
-		"AuditActor":       audit.Actor{},
-		"Me":               Me{},
-		"NewToken":         NewToken{},
-		"TokenList":        TokenList{},
-		"UserList":         UserList{},
-		"AuditList":        AuditList{},
-		"PersonalData":     PersonalData{},
+		"Cluster":              directory.Cluster{},
+		"Organisation":         directory.Organisation{},
+		"Membership":           directory.Membership{},
+		"Person":               directory.Person{},
+		"Capability":           directory.Capability{},
+		"Facility":             directory.Facility{},
+		"ClusterPage":          directory.Page[directory.Cluster]{},
+		"OrganisationPage":     directory.Page[directory.Organisation]{},
+		"PersonPage":           directory.Page[directory.Person]{},
+		"FacilityPage":         directory.Page[directory.Facility]{},
+		"Resource":             facilities.Resource{},
+		"ResourceList":         ResourceList{},
+		"Blackout":             facilities.Blackout{},
+		"Approver":             facilities.Approver{},
+		"ApproverList":         ApproverList{},
+		"Booking":              facilities.Booking{},
+		"BookingList":          BookingList{},
+		"Interval":             facilities.Interval{},
+		"ResourceAvailability": ResourceAvailability{},
+		"Availability":         Availability{},
+		"Slot":                 facilities.Slot{},
+		"SlotList":             SlotList{},
+		"Usage":                facilities.Usage{},
+		"UsageRow":             facilities.UsageRow{},
+		"CalendarToken":        facilities.CalendarToken{},
+		"NewCalendar":          NewCalendar{},
+		"CalendarList":         CalendarList{},
+		"CapabilityList":       CapabilityList{},
+		"Health":               Health{},
+		"Problem":              Problem{},
+		"ProblemField":         ProblemField{},
+		"User":                 accounts.User{},
+		"APIToken":             accounts.APIToken{},
+		"Invitation":           accounts.Invitation{},
+		"AuditEntry":           audit.Entry{},
+		"AuditActor":           audit.Actor{},
+		"Me":                   Me{},
+		"NewToken":             NewToken{},
+		"TokenList":            TokenList{},
+		"UserList":             UserList{},
+		"AuditList":            AuditList{},
+		"PersonalData":         PersonalData{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := doc.Components.Schemas[name]

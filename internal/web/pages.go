@@ -302,12 +302,6 @@ type clustersPage struct {
 	Map  *mapView
 }
 
-// mapView is a rendered map with its caption.
-type mapView struct {
-	SVG     template.HTML
-	Caption string
-}
-
 func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
 	form, err := s.readFilterForm(r, nil, "q", "country", "capability")
 	if err != nil {
@@ -322,11 +316,18 @@ func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "clusters", clustersPage{layout: s.layoutQ(r, "title.clusters", "clusters", form.Filter.Query), Form: form, Page: p, Caps: caps})
+	data := clustersPage{layout: s.layoutQ(r, "title.clusters", "clusters", form.Filter.Query), Form: form, Page: p, Caps: caps}
+	facets, err := s.db.OrganisationFacets(r.Context(), directory.Filter{})
+	if err != nil {
+		return err
+	}
+	data.Map = s.directoryMap(r, data.L, "clusters-map", facetCounts(facets.Country), p.Items)
+	return s.render(w, http.StatusOK, "clusters", data)
 }
 
 type clusterPage struct {
 	layout
+	CanEdit    bool
 	Cluster    directory.Cluster
 	Members    directory.Page[directory.Organisation]
 	Facilities []directory.Facility
@@ -350,13 +351,16 @@ func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cluster", clusterPage{layout: s.layout(r, c.Name, "clusters"), Cluster: c, Members: members, Facilities: fac.Items, Caps: caps})
+	data := clusterPage{layout: s.layout(r, c.Name, "clusters"), Cluster: c, Members: members, Facilities: fac.Items, Caps: caps}
+	data.CanEdit = access.CanEditCluster(viewerFrom(r.Context()), c.ID)
+	return s.render(w, http.StatusOK, "cluster", data)
 }
 
 // ---- organisations
 
 type organisationsPage struct {
 	layout
+	CanAdd      bool
 	Form        filterForm
 	Page        directory.Page[directory.Organisation]
 	Map         *mapView
@@ -374,6 +378,13 @@ func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error
 	}
 	form.NextURL = nextURL(r, p.Next)
 	data := organisationsPage{layout: s.layoutQ(r, "title.organisations", "organisations", form.Filter.Query), Form: form, Page: p}
+	facets, err := s.db.OrganisationFacets(r.Context(), form.Filter)
+	if err != nil {
+		return err
+	}
+	data.Map = s.directoryMap(r, data.L, "organisations-map", facetCounts(facets.Country), form.Clusters)
+	v := viewerFrom(r.Context())
+	data.CanAdd = v.WriteAllowed && (v.AllianceAdmin || len(v.ManagedClusters) > 0)
 	if q := r.URL.Query(); len(q) > 0 {
 		q.Del("cursor")
 		data.ExportQuery = "?" + q.Encode()
@@ -384,10 +395,12 @@ func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error
 type organisationPage struct {
 	layout
 	CanInvite    bool
+	CanEdit      bool
 	Organisation directory.Organisation
 	People       []directory.Person
 	Facilities   []directory.Facility
 	Caps         map[string]directory.Capability
+	Track        *trackView // EU projects (pages_projects.go)
 }
 
 func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -409,6 +422,10 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 	}
 	data := organisationPage{layout: s.layout(r, o.Name, "organisations"), Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps}
 	data.CanInvite = access.CanInvite(viewerFrom(r.Context()), o.ID, recordOf(o, "", "").OwnerClusters)
+	data.CanEdit = access.CanEditOrganisationRecord(viewerFrom(r.Context()), recordOf(o, o.Visibility, o.TLP))
+	if data.Track, err = s.trackRecord(r, o); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "organisation", data)
 }
 
@@ -435,8 +452,9 @@ func (s *Server) pagePeople(w http.ResponseWriter, r *http.Request) error {
 
 type personPage struct {
 	layout
-	Person directory.Person
-	Caps   map[string]directory.Capability
+	CanEdit bool
+	Person  directory.Person
+	Caps    map[string]directory.Capability
 }
 
 func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) error {
@@ -448,7 +466,12 @@ func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "person", personPage{layout: s.layout(r, p.Name, "people"), Person: p, Caps: caps})
+	data := personPage{layout: s.layout(r, p.Name, "people"), Person: p, Caps: caps}
+	if rec, err := s.orgRecord(r.Context(), p.OrganisationID, p.Visibility, p.TLP); err == nil {
+		rec.PersonID = p.ID
+		data.CanEdit = access.CanEditPerson(viewerFrom(r.Context()), rec)
+	}
+	return s.render(w, http.StatusOK, "person", data)
 }
 
 // ---- capabilities
@@ -542,6 +565,7 @@ type facilityPage struct {
 	layout
 	Facility directory.Facility
 	Caps     map[string]directory.Capability
+	Booking  facilityExtras // resources and what the viewer may do (facility_pages.go)
 }
 
 func (s *Server) pageFacility(w http.ResponseWriter, r *http.Request) error {
@@ -553,5 +577,9 @@ func (s *Server) pageFacility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "facility", facilityPage{layout: s.layout(r, f.Name, "facilities"), Facility: f, Caps: caps})
+	extras, err := s.facilityExtras(r, f)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "facility", facilityPage{layout: s.layout(r, f.Name, "facilities"), Facility: f, Caps: caps, Booking: extras})
 }

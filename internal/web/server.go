@@ -14,7 +14,9 @@ import (
 
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 )
 
@@ -40,6 +42,10 @@ type Server struct {
 	metrics  *metrics
 	pages    *pages
 	catalog  catalog
+	fac      *facilities.Service
+	// match is the partner finder's snapshot, kept fresh from the
+	// change feed (writes of this process notify it).
+	match *live.Service
 }
 
 // New returns a server over db.
@@ -62,8 +68,12 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 	cfg.Accounts.Text = func(ctx context.Context, key string, args ...any) string {
 		return cat.localizer(langFrom(ctx)).T(key, args...)
 	}
-	return &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
-		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
+	srv := &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
+		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}
+	srv.fac = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Accounts.Text, BaseURL: srv.accounts.Config().BaseURL, Logger: cfg.Logger})
+	srv.match = live.New(db, live.Options{Logger: cfg.Logger})
+	db.OnChange(srv.match.Notify)
+	return srv, nil
 }
 
 type metrics struct {

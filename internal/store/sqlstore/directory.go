@@ -609,15 +609,17 @@ func (db *DB) DeleteCapability(ctx context.Context, code string) error {
 // ---- facilities
 
 const facilityCols = `f.id, f.slug, f.name, f.kind, f.organisation_id, o.name, COALESCE(f.cluster_id, ''), COALESCE(c.name, ''),
-	f.country, f.city, f.website, f.description, f.visibility, f.tlp, f.created_at, f.updated_at, f.sort_key`
+	f.country, f.city, f.website, f.description, f.visibility, f.tlp, f.created_at, f.updated_at, f.sort_key, ` + facilityProfileCols
 
 const facilityFrom = `facilities f JOIN organisations o ON o.id = f.organisation_id LEFT JOIN clusters c ON c.id = f.cluster_id`
 
 func scanFacility(r interface{ Scan(...any) error }) (keyed[directory.Facility], error) {
 	var f directory.Facility
 	var key string
-	err := r.Scan(&f.ID, &f.Slug, &f.Name, &f.Kind, &f.OrganisationID, &f.OrganisationName, &f.ClusterID, &f.ClusterName,
-		&f.Country, &f.City, &f.Website, &f.Description, &f.Visibility, &f.TLP, &f.CreatedAt, &f.UpdatedAt, &key)
+	var p facilityProfile
+	err := r.Scan(append([]any{&f.ID, &f.Slug, &f.Name, &f.Kind, &f.OrganisationID, &f.OrganisationName, &f.ClusterID, &f.ClusterName,
+		&f.Country, &f.City, &f.Website, &f.Description, &f.Visibility, &f.TLP, &f.CreatedAt, &f.UpdatedAt, &key}, p.dest()...)...)
+	p.fill(&f)
 	return keyed[directory.Facility]{f, key, f.ID}, err
 }
 
@@ -695,6 +697,9 @@ func writeFacility(ctx context.Context, tx *Tx, f *directory.Facility, create bo
 		return notFound("facility", f.ID)
 	}
 	if err := replaceLinks(ctx, tx, "facility_capabilities", "facility_id", "capability_code", f.ID, f.Capabilities); err != nil {
+		return err
+	}
+	if err := writeFacilityProfile(ctx, tx, f); err != nil {
 		return err
 	}
 	return tx.Change(ctx, "facility", f.ID, map[bool]string{true: "create", false: "update"}[create])

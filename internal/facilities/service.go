@@ -1,0 +1,375 @@
+package facilities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// Users is what bookings need to know about accounts: who requested, who
+// approves, where to write to.
+type Users interface {
+	GetUser(ctx context.Context, id string) (accounts.User, error)
+	GetUserByEmail(ctx context.Context, email string) (accounts.User, error)
+	// ApproverEmails returns the addresses of everyone who decides on the
+	// facility's bookings: its named approvers, the administrators of the
+	// owning organisation and the managers of the facility's cluster.
+	ApproverEmails(ctx context.Context, facilityID string) ([]string, error)
+}
+
+// Config holds the booking service's settings.
+type Config struct {
+	// Text renders the e-mails' message keys (mail.booking.*) in the
+	// request's language; without it the keys are sent as they are.
+	Text    func(ctx context.Context, key string, args ...any) string
+	BaseURL string
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Service applies the booking rules around a Store and sends the
+// notices.
+type Service struct {
+	store Store
+	dir   directory.Store
+	users Users
+	mail  mail.Sender
+	cfg   Config
+}
+
+// NewService returns a Service.
+func NewService(s Store, dir directory.Store, users Users, m mail.Sender, cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if cfg.Text == nil {
+		cfg.Text = func(_ context.Context, key string, _ ...any) string { return key }
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	return &Service{store: s, dir: dir, users: users, mail: m, cfg: cfg}
+}
+
+// Store returns the underlying store for reads.
+func (s *Service) Store() Store { return s.store }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.cfg.Now() }
+
+// CreateResource validates and stores a new resource of facilityID.
+func (s *Service) CreateResource(ctx context.Context, facilityID string, r *Resource) error {
+	r.FacilityID = facilityID
+	if err := ValidateResource(r); err != nil {
+		return err
+	}
+	return s.store.CreateResource(ctx, r)
+}
+
+// UpdateResource validates and replaces resource r.ID.
+func (s *Service) UpdateResource(ctx context.Context, r *Resource) error {
+	if err := ValidateResource(r); err != nil {
+		return err
+	}
+	return s.store.UpdateResource(ctx, r)
+}
+
+// BlackoutInput is a blackout as given: local times in the facility's zone
+// (or RFC 3339).
+type BlackoutInput struct {
+	Resource string `json:"resource_id"`
+	Kind     string `json:"kind"`
+	StartsAt string `json:"starts_at"`
+	EndsAt   string `json:"ends_at"`
+	Reason   string `json:"reason"`
+}
+
+// CreateBlackout validates and stores a blackout of facility f.
+func (s *Service) CreateBlackout(ctx context.Context, f directory.Facility, in BlackoutInput) (Blackout, error) {
+	var errs validate.Errors
+	b := Blackout{FacilityID: f.ID, Kind: in.Kind, Reason: in.Reason}
+	loc, err := Location(f.TimeZone)
+	if err != nil {
+		return b, err
+	}
+	b.StartsAt = parseField(&errs, "starts_at", in.StartsAt, loc)
+	b.EndsAt = parseField(&errs, "ends_at", in.EndsAt, loc)
+	if in.Resource != "" {
+		r, err := s.store.GetResource(ctx, in.Resource)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && r.FacilityID != f.ID) {
+			errs.Add("resource_id", validate.NotFound)
+		} else if err != nil {
+			return b, err
+		} else {
+			b.ResourceID = r.ID
+		}
+	}
+	if len(errs) > 0 {
+		return b, errs
+	}
+	if err := ValidateBlackout(&b); err != nil {
+		return b, err
+	}
+	return b, s.store.CreateBlackout(ctx, &b)
+}
+
+func parseField(errs *validate.Errors, field, v string, loc *time.Location) time.Time {
+	if v == "" {
+		errs.Add(field, validate.Required)
+		return time.Time{}
+	}
+	t, code := ParseLocal(v, loc)
+	if code != "" {
+		errs.Add(field, code, "zone", loc.String())
+	}
+	return t.Truncate(time.Minute)
+}
+
+// SetApprovers names the accounts (by e-mail address) that decide on the
+// bookings of facility f. Each must belong to the owning organisation or
+// to an organisation in the facility's cluster or the owner's clusters:
+// approval across organisations, within the owner's reach.
+func (s *Service) SetApprovers(ctx context.Context, f directory.Facility, emails []string) error {
+	sys := access.WithScope(ctx, access.System)
+	owner, err := s.dir.GetOrganisation(sys, f.OrganisationID)
+	if err != nil {
+		return err
+	}
+	clusters := []string{}
+	if f.ClusterID != "" {
+		clusters = append(clusters, f.ClusterID)
+	}
+	for _, m := range owner.Memberships {
+		clusters = append(clusters, m.ClusterID)
+	}
+	var errs validate.Errors
+	var ids []string
+	for i, e := range emails {
+		field := fmt.Sprintf("approvers[%d]", i)
+		u, err := s.users.GetUserByEmail(ctx, accounts.NormalizeEmail(e))
+		if errors.Is(err, store.ErrNotFound) {
+			errs.Add(field, validate.NotFound)
+			continue
+		} else if err != nil {
+			return err
+		}
+		ok := u.OrganisationID == owner.ID
+		if !ok && u.OrganisationID != "" {
+			o, err := s.dir.GetOrganisation(sys, u.OrganisationID)
+			if err != nil {
+				return err
+			}
+			for _, m := range o.Memberships {
+				ok = ok || slices.Contains(clusters, m.ClusterID)
+			}
+		}
+		switch {
+		case !ok:
+			errs.Add(field, validate.NotAnApprover)
+		case slices.Contains(ids, u.ID):
+			errs.Add(field, validate.Duplicate)
+		default:
+			ids = append(ids, u.ID)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	return s.store.SetApprovers(ctx, f.ID, ids)
+}
+
+// RequestInput is a booking request as given. Times are local to TimeZone
+// (the facility's when empty) unless they carry a UTC offset.
+type RequestInput struct {
+	Resource     string `json:"resource_id"`
+	Organisation string `json:"organisation_id"`
+	StartsAt     string `json:"starts_at"`
+	EndsAt       string `json:"ends_at"`
+	TimeZone     string `json:"time_zone"`
+	Purpose      string `json:"purpose"`
+	Participants int    `json:"participants"`
+	// Waitlist asks to wait on the waiting list when the slot is taken,
+	// instead of being refused.
+	Waitlist bool `json:"waitlist"`
+}
+
+// Parse turns the input into a booking of resource r of facility f by
+// organisation org, reporting every bad field.
+func (in RequestInput) Parse(f directory.Facility, r Resource) (Booking, error) {
+	var errs validate.Errors
+	b := Booking{ResourceID: r.ID, FacilityID: f.ID, TimeZone: strings.TrimSpace(in.TimeZone),
+		Purpose: strings.TrimSpace(in.Purpose), Participants: in.Participants}
+	if b.TimeZone == "" {
+		b.TimeZone = f.TimeZone
+	}
+	errs.Text("purpose", b.Purpose, false, 2000)
+	if in.Participants < 0 || in.Participants > 100000 {
+		errs.Add("participants", validate.InvalidChoice, "choices", "0..100000")
+	} else if r.Capacity > 0 && in.Participants > r.Capacity {
+		errs.Add("participants", validate.InvalidChoice, "choices", fmt.Sprintf("0..%d (the resource's capacity)", r.Capacity))
+	}
+	loc, err := Location(b.TimeZone)
+	if err != nil {
+		errs.Add("time_zone", validate.InvalidTimeZone)
+		return b, errs
+	}
+	b.StartsAt = parseField(&errs, "starts_at", in.StartsAt, loc)
+	b.EndsAt = parseField(&errs, "ends_at", in.EndsAt, loc)
+	if len(errs) == 0 && !b.EndsAt.After(b.StartsAt) {
+		errs.Add("ends_at", validate.NotAfterStart)
+	}
+	return b, errs.Err()
+}
+
+// clusterFor picks the cluster a booking organisation's use counts for:
+// the facility's own cluster when the organisation is a member of it (or
+// of one of the owner's), else its first cluster.
+func (s *Service) clusterFor(ctx context.Context, org directory.Organisation, f directory.Facility) string {
+	if len(org.Memberships) == 0 {
+		return ""
+	}
+	ownerClusters := []string{f.ClusterID}
+	if owner, err := s.dir.GetOrganisation(access.WithScope(ctx, access.System), f.OrganisationID); err == nil {
+		for _, m := range owner.Memberships {
+			ownerClusters = append(ownerClusters, m.ClusterID)
+		}
+	}
+	for _, m := range org.Memberships {
+		if m.ClusterID == f.ClusterID {
+			return m.ClusterID
+		}
+	}
+	for _, m := range org.Memberships {
+		if slices.Contains(ownerClusters, m.ClusterID) {
+			return m.ClusterID
+		}
+	}
+	return org.Memberships[0].ClusterID
+}
+
+// Request books resource r of facility f for organisation org on behalf
+// of requester, atomically: the rules are checked and the booking written
+// in one transaction that holds the resource. Notices go out after the
+// commit.
+func (s *Service) Request(ctx context.Context, f directory.Facility, r Resource, org directory.Organisation, requesterID string, in RequestInput) (Booking, []Step, error) {
+	b, err := in.Parse(f, r)
+	if err != nil {
+		return b, nil, err
+	}
+	b.OrganisationID, b.OrganisationName, b.RequesterID = org.ID, org.Name, requesterID
+	b.ResourceName, b.FacilityName, b.FacilitySlug = r.Name, f.Name, f.Slug
+	b.ClusterID = s.clusterFor(ctx, org, f)
+	now := s.cfg.Now()
+	steps, err := s.store.CreateBooking(ctx, &b, func(nb Booking, snap Snapshot) ([]Step, error) {
+		snap.Now = now
+		return DecideRequest(nb, snap, in.Waitlist)
+	})
+	if err != nil {
+		return b, nil, err
+	}
+	if len(steps) > 0 {
+		b = steps[len(steps)-1].Booking
+	}
+	s.notify(ctx, f, steps)
+	return b, steps, nil
+}
+
+// Act takes action on booking id as user userID; the caller has checked
+// the user's right to.
+func (s *Service) Act(ctx context.Context, f directory.Facility, id, action, userID, reason string) (Booking, []Step, error) {
+	if !slices.Contains(Actions, action) {
+		return Booking{}, nil, validate.Errors{{Field: "action", Code: validate.InvalidChoice, Args: map[string]any{"choices": strings.Join(Actions, ", ")}}}
+	}
+	now := s.cfg.Now()
+	steps, err := s.store.ChangeBooking(ctx, id, func(b Booking, snap Snapshot) ([]Step, error) {
+		snap.Now = now
+		return DecideAction(action, b, snap, userID, reason)
+	})
+	if err != nil {
+		return Booking{}, nil, err
+	}
+	s.notify(ctx, f, steps)
+	return steps[0].Booking, steps, nil
+}
+
+// notify writes to the requester and the approvers about each step. A
+// failed e-mail is logged, not returned: the booking is written.
+func (s *Service) notify(ctx context.Context, f directory.Facility, steps []Step) {
+	if len(steps) == 0 {
+		return
+	}
+	var approvers []string
+	approversLoaded := false
+	for i, st := range steps {
+		// An automatic approval reports once, as the confirmation.
+		if st.Action == "request" && i+1 < len(steps) && steps[i+1].Booking.ID == st.Booking.ID {
+			continue
+		}
+		if st.Action == ActionApprove && i+1 < len(steps) && steps[i+1].Action == ActionConfirm && steps[i+1].Booking.ID == st.Booking.ID {
+			continue
+		}
+		toRequester, toApprovers := noticeAudience(st)
+		if !toRequester && !toApprovers {
+			continue
+		}
+		b := st.Booking
+		key := "mail.booking." + st.Action
+		if st.Action == ActionConfirm && i > 0 && steps[i-1].Booking.ID == b.ID {
+			key = "mail.booking.auto_confirm"
+		}
+		loc, _ := Location(b.TimeZone)
+		if loc == nil {
+			loc = time.UTC
+		}
+		args := []any{"facility", f.Name, "resource", b.ResourceName, "organisation", b.OrganisationName,
+			"start", b.StartsAt.In(loc).Format("2006-01-02 15:04"), "end", b.EndsAt.In(loc).Format("2006-01-02 15:04"),
+			"zone", b.TimeZone, "reason", b.Reason, "link", s.cfg.BaseURL + "/bookings/" + b.ID}
+		var to []string
+		if toRequester {
+			if u, err := s.users.GetUser(ctx, b.RequesterID); err == nil && u.Email != "" {
+				to = append(to, u.Email)
+			}
+		}
+		if toApprovers {
+			if !approversLoaded {
+				approvers, _ = s.users.ApproverEmails(ctx, f.ID)
+				approversLoaded = true
+			}
+			to = append(to, approvers...)
+		}
+		slices.Sort(to)
+		for _, addr := range slices.Compact(to) {
+			m := mail.Message{To: addr, Subject: s.cfg.Text(ctx, key+".subject", args...), Text: s.cfg.Text(ctx, key+".body", args...)}
+			if err := s.mail.Send(ctx, m); err != nil {
+				s.cfg.Logger.WarnContext(ctx, "booking notice not sent", "booking", b.ID, "to", addr, "err", err)
+			}
+		}
+	}
+}
+
+// noticeAudience says who hears of a step.
+func noticeAudience(st Step) (requester, approvers bool) {
+	switch st.Action {
+	case "request":
+		return true, true
+	case "waitlist", "promote", ActionApprove, ActionDecline:
+		return true, false
+	case ActionConfirm:
+		return true, true
+	case ActionCancel:
+		return true, true
+	}
+	return false, false
+}

@@ -1,0 +1,385 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/calls"
+	"github.com/escnet/escnet/internal/country"
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/match"
+	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// Filter narrows the ranked organisations; clusters are named by id, slug
+// or name.
+type Filter struct {
+	Countries []string
+	Kinds     []string
+	Roles     []string
+	Clusters  []string
+}
+
+// PartnerRequest asks for partners, as the API, the pages and the command
+// line state it. Organisations are named by id, slug or PIC.
+type PartnerRequest struct {
+	// Call is a call topic: its title, keywords and description are the
+	// query, and the partner types its rules ask for rank higher.
+	Call string
+	// Text is a project idea, or more words for the call.
+	Text     string
+	Lead     string
+	Locked   []string
+	Excluded []string
+	Filter   Filter
+	// Limit is the number of partners (match.DefaultLimit when 0).
+	Limit int
+}
+
+// Partner is a ranked organisation with the names people know it by.
+type Partner struct {
+	match.Ranked
+	Slug string `json:"slug"`
+	PIC  string `json:"pic,omitempty"`
+}
+
+// Partners is a ranking.
+type Partners struct {
+	Call string `json:"call,omitempty"`
+	// Lead is the lead's id, as resolved.
+	Lead string `json:"lead,omitempty"`
+	// Terms are the query's words that counted most.
+	Terms []string `json:"terms"`
+	// Candidates is how many organisations the query reached.
+	Candidates int       `json:"candidates"`
+	Partners   []Partner `json:"partners"`
+	// Change is the change-feed entry the ranking's data reflects.
+	Change int64 `json:"change"`
+}
+
+// ConsortiumRequest asks for consortia for a call.
+type ConsortiumRequest struct {
+	Call string
+	// Text adds words to the call's.
+	Text     string
+	Lead     string
+	Locked   []string
+	Excluded []string
+	Filter   Filter
+	// Size is the number of partners, lead and locked partners included
+	// (0: DefaultSize, or more when the call's rules need more).
+	Size int
+	// Proposals is the number of alternatives (match.DefaultProposals
+	// when 0).
+	Proposals int
+}
+
+// DefaultSize is the size of a consortium when the request gives none and
+// the call's rules need no more.
+const DefaultSize = 6
+
+// Member is a partner of a proposal with the names people know it by.
+type Member struct {
+	match.Member
+	Slug string `json:"slug"`
+	PIC  string `json:"pic,omitempty"`
+}
+
+// Proposal is a consortium: its members, what each brings, and how it
+// stands against each of the call's rules.
+type Proposal struct {
+	match.Proposal
+	Members []Member `json:"members"`
+}
+
+// Consortia are the proposals for a call.
+type Consortia struct {
+	Call      string       `json:"call"`
+	Lead      string       `json:"lead,omitempty"`
+	Size      int          `json:"size"`
+	Rules     []calls.Rule `json:"rules"`
+	Proposals []Proposal   `json:"proposals"`
+	Change    int64        `json:"change"`
+}
+
+// InfeasibleError is a match.InfeasibleError with the index of the call's
+// rule no consortium satisfies (-1 when it is the size, not a rule).
+type InfeasibleError struct {
+	*match.InfeasibleError
+	Index int
+}
+
+func (e *InfeasibleError) Unwrap() error { return e.InfeasibleError }
+
+// query is a request turned into the matcher's terms.
+type query struct {
+	call  *calls.Call
+	text  string
+	q     match.Query
+	lead  string
+	rules []calls.Rule
+}
+
+// prepare checks what the request says and turns it into a query for the
+// viewer's scope; problems with it come back as validate.Errors naming
+// the field, failures to read the call as the error.
+func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead string, locked, excluded []string, f Filter, callRequired bool) (query, validate.Errors, error) {
+	var errs validate.Errors
+	var qy query
+	callID, text = strings.TrimSpace(callID), strings.TrimSpace(text)
+	switch {
+	case len(text) > match.MaxQueryBytes:
+		errs.Add("text", validate.TooLong, "max", match.MaxQueryBytes)
+	case !utf8.ValidString(text):
+		errs.Add("text", validate.InvalidFormat)
+	}
+	var parts []string
+	if callID != "" {
+		c, err := s.store.GetCall(ctx, callID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			errs.Add("call", validate.NotFound)
+		case err != nil:
+			return qy, nil, err
+		default:
+			qy.call = &c
+			qy.rules = c.Rules
+			parts = append(parts, callText(c))
+		}
+	} else if callRequired {
+		errs.Add("call", validate.Required)
+	}
+	if text != "" {
+		parts = append(parts, text)
+	}
+	qy.text = clip(strings.Join(parts, "\n"), match.MaxQueryBytes)
+	if len(locked) > maxNamed {
+		errs.Add("locked", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d organisations", maxNamed))
+	}
+	if len(excluded) > maxNamed {
+		errs.Add("excluded", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d organisations", maxNamed))
+	}
+	if strings.TrimSpace(lead) != "" {
+		qy.lead = v.Resolve(lead)
+	}
+	q := match.Query{Text: qy.text, Lead: qy.lead, Visible: v.Visible(access.ScopeFrom(ctx))}
+	for _, k := range locked {
+		if strings.TrimSpace(k) != "" {
+			q.Locked = append(q.Locked, v.Resolve(k))
+		}
+	}
+	for i, k := range excluded {
+		if strings.TrimSpace(k) == "" {
+			continue
+		}
+		id := v.Resolve(k)
+		if id == qy.lead || slices.Contains(q.Locked, id) {
+			errs.Add(fmt.Sprintf("excluded[%d]", i), validate.InvalidChoice, "choices", "organisations that are neither the lead nor locked")
+		}
+		q.Excluded = append(q.Excluded, id)
+	}
+	q.Filter = match.Filter{Countries: f.Countries, Kinds: f.Kinds, Roles: f.Roles}
+	for i, c := range f.Countries {
+		if _, ok := country.Normalize(c); !ok {
+			errs.Add(fmt.Sprintf("filter.countries[%d]", i), validate.InvalidCountry)
+		}
+	}
+	for i, k := range f.Kinds {
+		if !slices.Contains(directory.Kinds, k) {
+			errs.Add(fmt.Sprintf("filter.kinds[%d]", i), validate.InvalidChoice, "choices", strings.Join(directory.Kinds, ", "))
+		}
+	}
+	for i, r := range f.Roles {
+		if !slices.Contains(directory.PractitionerRoles, r) {
+			errs.Add(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "choices", strings.Join(directory.PractitionerRoles, ", "))
+		}
+	}
+	for i, c := range f.Clusters {
+		name, ok := v.clusters[strings.TrimSpace(c)]
+		if !ok {
+			name, ok = v.clusters[strings.ToLower(strings.TrimSpace(c))]
+		}
+		if !ok {
+			errs.Add(fmt.Sprintf("filter.clusters[%d]", i), validate.NotFound)
+			continue
+		}
+		q.Filter.Clusters = append(q.Filter.Clusters, name)
+	}
+	if qy.call != nil {
+		q.Prefer = match.PreferredTypes(qy.call.Rules)
+	}
+	qy.q = q
+	return qy, errs, nil
+}
+
+// maxNamed bounds the locked and excluded organisations of a request.
+const maxNamed = 200
+
+// callText is what a call says about the work: its title, keywords and
+// description.
+func callText(c calls.Call) string {
+	return c.Title + "\n" + strings.Join(c.Keywords, ", ") + "\n" + c.Description
+}
+
+// clip cuts s to at most n bytes at a character boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// asErrors turns a matcher's *QueryError into validate.Errors; other
+// errors are returned as they are.
+func asErrors(err error) error {
+	var qe *match.QueryError
+	if errors.As(err, &qe) {
+		return qe.Validation()
+	}
+	return err
+}
+
+// Partners ranks the organisations the viewer in ctx may see
+// (access.ScopeFrom) as partners for req. Bad requests give
+// validate.Errors naming the field.
+func (s *Service) Partners(ctx context.Context, req PartnerRequest) (Partners, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return Partners{}, err
+	}
+	var errs validate.Errors
+	if req.Limit < 0 || req.Limit > match.MaxLimit {
+		errs.Add("limit", validate.InvalidChoice, "choices", fmt.Sprintf("1..%d", match.MaxLimit))
+	}
+	qy, perrs, err := s.prepare(ctx, v, req.Call, req.Text, req.Lead, req.Locked, req.Excluded, req.Filter, false)
+	if err != nil {
+		return Partners{}, err
+	}
+	if errs = append(errs, perrs...); len(errs) > 0 {
+		return Partners{}, errs
+	}
+	qy.q.Limit = req.Limit
+	res, err := v.Index.Rank(qy.q)
+	if err != nil {
+		return Partners{}, asErrors(err)
+	}
+	out := Partners{Lead: qy.lead, Terms: res.Terms, Candidates: res.Candidates, Partners: make([]Partner, len(res.Orgs)),
+		Change: v.Mark.Last}
+	if qy.call != nil {
+		out.Call = qy.call.ID
+	}
+	if out.Terms == nil {
+		out.Terms = []string{}
+	}
+	for i, r := range res.Orgs {
+		out.Partners[i] = Partner{Ranked: r}
+		if o, ok := v.orgs[r.ID]; ok {
+			out.Partners[i].Slug, out.Partners[i].PIC = o.Slug, o.PIC
+		}
+	}
+	return out, nil
+}
+
+// Consortium proposes consortia for req's call of organisations the
+// viewer in ctx may see. When none satisfies a rule it returns an
+// *InfeasibleError; bad requests give validate.Errors naming the field.
+func (s *Service) Consortium(ctx context.Context, req ConsortiumRequest) (Consortia, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return Consortia{}, err
+	}
+	var errs validate.Errors
+	if req.Size < 0 || req.Size > match.MaxConsortiumSize {
+		errs.Add("size", validate.InvalidChoice, "choices", fmt.Sprintf("1..%d", match.MaxConsortiumSize))
+	}
+	if req.Proposals < 0 || req.Proposals > match.MaxProposals {
+		errs.Add("proposals", validate.InvalidChoice, "choices", fmt.Sprintf("1..%d", match.MaxProposals))
+	}
+	qy, perrs, err := s.prepare(ctx, v, req.Call, req.Text, req.Lead, req.Locked, req.Excluded, req.Filter, true)
+	if err != nil {
+		return Consortia{}, err
+	}
+	if errs = append(errs, perrs...); len(errs) > 0 {
+		return Consortia{}, errs
+	}
+	size := req.Size
+	if size == 0 {
+		size = SizeFor(qy.rules)
+	}
+	fixed := len(qy.q.Locked)
+	if qy.lead != "" && !slices.Contains(qy.q.Locked, qy.lead) {
+		fixed++
+	}
+	for _, r := range qy.rules {
+		if r.Kind == calls.KindMaxPartners && r.Count < size {
+			errs.Add("size", validate.InvalidChoice, "choices", fmt.Sprintf("1..%d", r.Count))
+		}
+	}
+	if fixed > size {
+		errs.Add("size", validate.InvalidChoice, "choices", fmt.Sprintf("%d..%d", fixed, match.MaxConsortiumSize))
+	}
+	if len(errs) > 0 {
+		return Consortia{}, errs
+	}
+	props, err := v.Index.Consortium(match.ConsortiumRequest{Query: qy.q, Rules: qy.rules, Size: size, Proposals: req.Proposals})
+	var ie *match.InfeasibleError
+	if errors.As(err, &ie) {
+		idx := slices.IndexFunc(qy.rules, func(r calls.Rule) bool { return r.Describe() == ie.Rule })
+		return Consortia{}, &InfeasibleError{InfeasibleError: ie, Index: idx}
+	}
+	if err != nil {
+		return Consortia{}, asErrors(err)
+	}
+	out := Consortia{Call: qy.call.ID, Lead: qy.lead, Size: size, Rules: qy.rules, Proposals: make([]Proposal, len(props)),
+		Change: v.Mark.Last}
+	if out.Rules == nil {
+		out.Rules = []calls.Rule{}
+	}
+	for i, p := range props {
+		ms := p.Members
+		p.Members = nil
+		if p.Covered == nil {
+			p.Covered = []string{}
+		}
+		if p.Uncovered == nil {
+			p.Uncovered = []string{}
+		}
+		out.Proposals[i] = Proposal{Proposal: p, Members: make([]Member, len(ms))}
+		for k, m := range ms {
+			out.Proposals[i].Members[k] = Member{Member: m}
+			if o, ok := v.orgs[m.ID]; ok {
+				out.Proposals[i].Members[k].Slug, out.Proposals[i].Members[k].PIC = o.Slug, o.PIC
+			}
+		}
+	}
+	return out, nil
+}
+
+// SizeFor is the size of a consortium for a call's rules when the request
+// gives none: DefaultSize, or what the rules need together if that is
+// more, within the call's maximum.
+func SizeFor(rules []calls.Rule) int {
+	n, typed, most := DefaultSize, 0, match.MaxConsortiumSize
+	for _, r := range rules {
+		switch r.Kind {
+		case calls.KindMaxPartners:
+			most = min(most, r.Count)
+		case calls.KindAllInScope:
+		case calls.KindMinPractitioners, calls.KindMinEntitiesOfType:
+			typed += r.Count
+			n = max(n, r.Count, r.MinCountries, r.MinInMemberState)
+		default:
+			n = max(n, r.Count, r.MinCountries, r.MinInMemberState)
+		}
+	}
+	return max(min(max(n, typed), most), 1)
+}

@@ -1,0 +1,758 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/textindex"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// Limits of a query: a query is a call text or an idea of a few pages at
+// most; beyond that it is a mistake or an attack.
+const (
+	MaxQueryBytes = 64 << 10
+	DefaultLimit  = 20
+	MaxLimit      = 1000
+	maxIDs        = 200 // locked or excluded organisations
+)
+
+// How much of the index a query looks at: the most telling query terms,
+// the most similar projects and declared profiles. Everything an
+// organisation is ranked on comes from these, so they bound the cost of a
+// query whatever the size of the index.
+const (
+	maxQueryTerms  = 32
+	topProjects    = 250
+	topDeclared    = 300
+	circleProjects = 20
+	circleFanOut   = 24 // closest partners followed from each of their members
+	// leadHalfLife is the half-life of a project shared with the lead:
+	// partners of recent projects come back more often.
+	leadHalfLife  = 3.0
+	evidenceFloor = 0.05 // project similarity (relative to the best) below which a project is no evidence
+)
+
+// Filter narrows the ranked organisations; empty fields do not filter.
+// Within a field any value matches (a country of Countries), across fields
+// all must (a country and a kind).
+type Filter struct {
+	Countries []string
+	Kinds     []string
+	Roles     []string // practitioner roles
+	Clusters  []string
+}
+
+// Query asks for partners.
+type Query struct {
+	// Text is what the partners are for: a call topic (its title,
+	// description, keywords) or a project idea, in English, Dutch, French
+	// or German.
+	Text string
+	// Lead is the organisation that leads the proposal (optional):
+	// organisations that worked with it, or with its partners, rank
+	// higher.
+	Lead string
+	// Locked partners are already in; they count like the lead, less
+	// strongly, and are not ranked.
+	Locked []string
+	// Excluded organisations are never ranked.
+	Excluded []string
+	Filter   Filter
+	// Visible says whether the viewer may see an organisation; nil means
+	// every organisation of the index. Only visible organisations are
+	// ranked, and a lead or locked partner that is not visible is unknown.
+	Visible func(id string) bool
+	// Prefer lists partner types the call asks for (calls partner types:
+	// practitioner roles, "practitioner", "sme", "research_organisation");
+	// organisations of those types get a bonus, not a privilege.
+	Prefer []string
+	// Limit is the number of organisations returned (DefaultLimit when
+	// 0, at most MaxLimit).
+	Limit int
+	// Weights overrides the ranking weights (nil: DefaultWeights).
+	Weights *Weights
+}
+
+// Weights combine the signals an organisation is ranked on. The defaults
+// were set by hand on a replay that ends before the evaluation's cutoff
+// (docs/benchmarks.md says how).
+type Weights struct {
+	Text     float64 // similar past projects
+	Breadth  float64 // more than one similar project
+	Declared float64 // declared capabilities and description
+	Lead     float64 // worked with the lead or a locked partner
+	Network  float64 // shares partners with the lead or a locked partner
+	Fit      float64 // is of a partner type the call asks for
+	Prior    float64 // number of past projects
+	// Synergy rewards organisations that are both close to the lead and
+	// on the subject: the lead's partners in similar projects.
+	Synergy float64
+	// Activity is how much the organisation took part in projects
+	// lately: recent track record, not just a long one.
+	Activity float64
+	// Circle rewards the partners of the organisations that did similar
+	// projects: who the field works with. It measured neutral on the
+	// validation replay and is off by default.
+	Circle float64
+}
+
+// DefaultWeights are the weights of the ranking.
+var DefaultWeights = Weights{
+	Text:     0.6,
+	Breadth:  0.2,
+	Declared: 1.2,
+	Lead:     0.8,
+	Network:  0.35,
+	Fit:      0.2,
+	Prior:    0.12,
+	Synergy:  0.5,
+	Activity: 0.3,
+	Circle:   0,
+}
+
+// Signals are an organisation's normalised scores per signal, each in
+// [0, 1] (Breadth may exceed it), before weighting.
+type Signals struct {
+	Text       float64 `json:"text"`
+	Breadth    float64 `json:"breadth"`
+	Declared   float64 `json:"declared"`
+	Lead       float64 `json:"lead"`
+	Network    float64 `json:"network"`
+	Fit        float64 `json:"fit"`
+	Popularity float64 `json:"popularity"`
+	Activity   float64 `json:"activity"`
+	Circle     float64 `json:"circle"`
+}
+
+// Ranked is an organisation in a ranking with the reasons it is there.
+type Ranked struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Kind     string   `json:"kind,omitempty"`
+	SME      bool     `json:"sme"`
+	Country  string   `json:"country,omitempty"`
+	Roles    []string `json:"roles,omitempty"`
+	Clusters []string `json:"clusters,omitempty"`
+	Score    float64  `json:"score"`
+	Signals  Signals  `json:"signals"`
+	// Similar are its past projects most similar to the query, best
+	// first.
+	Similar []ProjectRef `json:"similar,omitempty"`
+	Reasons []Reason     `json:"reasons"`
+}
+
+// ProjectRef names a past project.
+type ProjectRef struct {
+	ID         string  `json:"id"`
+	Acronym    string  `json:"acronym"`
+	Title      string  `json:"title,omitempty"`
+	Year       int     `json:"year,omitempty"`
+	Similarity float64 `json:"similarity,omitempty"` // relative to the most similar project, in (0, 1]
+}
+
+// Reason kinds.
+const (
+	ReasonSimilarProjects = "similar_projects"
+	ReasonDeclared        = "declared"
+	ReasonWorkedWith      = "worked_with"
+	ReasonSharedPartners  = "shared_partners"
+	ReasonFit             = "fit"
+	ReasonProfile         = "profile"
+	ReasonCluster         = "cluster"
+	ReasonTrackRecord     = "track_record"
+)
+
+// Reason is one human-readable reason with its kind, so a page can show
+// an icon or translate it. Text is English; the other fields hold what it
+// says (numbers and names), so that a page can write the same reason in
+// its own language.
+type Reason struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
+	// Count is the number the reason gives: similar projects, projects
+	// with the lead or partner, shared partners, projects in the record.
+	Count int `json:"count,omitempty"`
+	// Words are the query's words the evidence shares, as written.
+	Words []string `json:"words,omitempty"`
+	// Projects are project labels ("ACRONYM, 2017"), best or most recent
+	// first.
+	Projects []string `json:"projects,omitempty"`
+	// Names are declared capabilities (their English labels), clusters,
+	// or the partner worked with (Who is WhoPartner).
+	Names []string `json:"names,omitempty"`
+	// Codes are the codes of the declared capabilities in Names.
+	Codes []string `json:"codes,omitempty"`
+	// Who says whose network a worked_with or shared_partners reason
+	// refers to: WhoLead, WhoConsortium or WhoPartner.
+	Who string `json:"who,omitempty"`
+}
+
+// Whose network a reason refers to.
+const (
+	WhoLead       = "lead"       // the lead
+	WhoConsortium = "consortium" // the lead and locked partners together
+	WhoPartner    = "partner"    // a locked partner, named in Reason.Names
+)
+
+// Result is a ranking.
+type Result struct {
+	Orgs []Ranked `json:"orgs"`
+	// Terms are the words of the query that counted most, as written.
+	Terms []string `json:"terms"`
+	// Candidates is how many organisations the query reached.
+	Candidates int `json:"candidates"`
+}
+
+// anchor is the lead or a locked partner, with how much it counts.
+type anchor struct {
+	org    uint32
+	weight float32
+}
+
+// prepared is a validated query.
+type prepared struct {
+	q       Query
+	w       Weights
+	toks    []textindex.Token
+	pq, oq  []textindex.QueryTerm
+	anchors []anchor
+	lead    int32
+	skip    []uint32 // lead, locked, excluded
+	prefer  []string
+	limit   int
+	filter  Filter
+}
+
+func (ix *Index) prepare(q Query) (*prepared, error) {
+	p := &prepared{q: q, w: DefaultWeights, lead: -1}
+	if q.Weights != nil {
+		p.w = *q.Weights
+	}
+	text := strings.TrimSpace(q.Text)
+	switch {
+	case len(text) > MaxQueryBytes:
+		return nil, queryErr("text", validate.TooLong, "the query is %d bytes long; at most %d are read: give the call's title and description or a summary of the idea", len(text), MaxQueryBytes)
+	case !utf8.ValidString(text):
+		return nil, queryErr("text", validate.InvalidFormat, "the query is not valid UTF-8 text")
+	}
+	switch {
+	case q.Limit < 0 || q.Limit > MaxLimit:
+		return nil, queryErr("limit", validate.InvalidChoice, "limit must be between 1 and %d, not %d", MaxLimit, q.Limit)
+	case q.Limit == 0:
+		p.limit = DefaultLimit
+	default:
+		p.limit = q.Limit
+	}
+	if len(q.Locked) > maxIDs || len(q.Excluded) > maxIDs {
+		return nil, queryErr("locked", validate.TooLarge, "at most %d locked and %d excluded organisations", maxIDs, maxIDs)
+	}
+	if err := p.checkFilter(q.Filter); err != nil {
+		return nil, err
+	}
+	visible := func(i uint32) bool { return q.Visible == nil || q.Visible(ix.orgs[i].ID) }
+	find := func(field, id string) (uint32, error) {
+		i, ok := ix.byID[id]
+		if !ok || !visible(i) {
+			return 0, queryErr(field, validate.NotFound, "organisation %q is not known (or not visible to you)", id)
+		}
+		return i, nil
+	}
+	excluded := map[string]bool{}
+	for _, id := range q.Excluded {
+		excluded[id] = true
+		if i, ok := ix.byID[id]; ok {
+			p.skip = append(p.skip, i) // unknown exclusions exclude nothing: no error
+		}
+	}
+	if q.Lead != "" {
+		if excluded[q.Lead] {
+			return nil, queryErr("excluded", validate.InvalidChoice, "the lead %q is also excluded", q.Lead)
+		}
+		i, err := find("lead", q.Lead)
+		if err != nil {
+			return nil, err
+		}
+		p.lead = int32(i)
+		p.skip = append(p.skip, i)
+		p.anchors = append(p.anchors, anchor{i, 1})
+	}
+	for k, id := range q.Locked {
+		if excluded[id] {
+			return nil, queryErr("excluded", validate.InvalidChoice, "organisation %q is both locked and excluded", id)
+		}
+		if id == q.Lead {
+			continue
+		}
+		i, err := find(fmt.Sprintf("locked[%d]", k), id)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(p.skip, i) {
+			p.anchors = append(p.anchors, anchor{i, 0.5})
+			p.skip = append(p.skip, i)
+		}
+	}
+	p.toks = textindex.Analyze(text)
+	p.pq = ix.projText.Query(p.toks, maxQueryTerms)
+	p.oq = ix.orgText.Query(p.toks, maxQueryTerms)
+	switch {
+	case text == "" && len(p.anchors) == 0:
+		return nil, queryErr("text", validate.Required, "describe the call or the idea, or name a lead organisation")
+	case len(p.toks) == 0 && len(p.anchors) == 0:
+		return nil, queryErr("text", validate.InvalidFormat, "the query has no searchable words (only function words, numbers or symbols)")
+	}
+	p.prefer = q.Prefer
+	return p, nil
+}
+
+func (p *prepared) checkFilter(f Filter) error {
+	for i, c := range f.Countries {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		switch c {
+		case "EL":
+			c = "GR"
+		case "UK":
+			c = "GB"
+		}
+		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+			return queryErr(fmt.Sprintf("filter.countries[%d]", i), validate.InvalidCountry, "%q is not a two-letter country code", f.Countries[i])
+		}
+		p.filter.Countries = append(p.filter.Countries, c)
+	}
+	for i, k := range f.Kinds {
+		if !slices.Contains(directory.Kinds, k) {
+			return queryErr(fmt.Sprintf("filter.kinds[%d]", i), validate.InvalidChoice, "%q is not an organisation kind (%s)", k, strings.Join(directory.Kinds, ", "))
+		}
+	}
+	for i, r := range f.Roles {
+		if !slices.Contains(directory.PractitionerRoles, r) {
+			return queryErr(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "%q is not a practitioner role (%s)", r, strings.Join(directory.PractitionerRoles, ", "))
+		}
+	}
+	p.filter.Kinds, p.filter.Roles, p.filter.Clusters = f.Kinds, f.Roles, f.Clusters
+	return nil
+}
+
+// admits reports whether an organisation passes the filters, the
+// visibility and the exclusions.
+func (ix *Index) admits(p *prepared, o uint32) bool {
+	if len(p.skip) > 0 && slices.Contains(p.skip, o) {
+		return false
+	}
+	org := &ix.orgs[o].Org
+	f := &p.filter
+	if len(f.Countries) > 0 && !slices.Contains(f.Countries, normCountry(org.Country)) {
+		return false
+	}
+	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, org.Kind) {
+		return false
+	}
+	if len(f.Roles) > 0 && !slices.ContainsFunc(org.Roles, func(r string) bool { return slices.Contains(f.Roles, r) }) {
+		return false
+	}
+	if len(f.Clusters) > 0 && !slices.ContainsFunc(org.Clusters, func(c string) bool { return slices.Contains(f.Clusters, c) }) {
+		return false
+	}
+	return p.q.Visible == nil || p.q.Visible(org.ID)
+}
+
+func normCountry(c string) string {
+	switch c {
+	case "EL":
+		return "GR"
+	case "UK":
+		return "GB"
+	}
+	return c
+}
+
+// work holds one query's per-organisation accumulators; arrays the size
+// of the index are reused through a pool, and a generation number tells
+// stale entries from this query's.
+type work struct {
+	ps, os  *textindex.Scores
+	gen     uint32
+	seen    []uint32 // generation an organisation was last touched in
+	ev      []evidence
+	touched []uint32
+	// topScore is the score of the most similar project.
+	topScore float32
+	norm     norms
+	heap     []scoredOrg
+}
+
+// evidence is what a query found for one organisation.
+type evidence struct {
+	best      float32 // the most similar project (relative, decayed)
+	sum       float32 // all similar projects
+	bestProj  int32
+	declared  float32
+	co        float32 // worked with anchors
+	aa        float32 // shared partners with anchors (Adamic-Adar)
+	circle    float32 // worked with organisations that did similar projects
+	nSimilar  uint16
+	candidate bool
+}
+
+func (ix *Index) newWork() any {
+	return &work{
+		ps:   ix.projText.NewScores(),
+		os:   ix.orgText.NewScores(),
+		seen: make([]uint32, len(ix.orgs)),
+		ev:   make([]evidence, len(ix.orgs)),
+	}
+}
+
+func (w *work) at(o uint32) *evidence {
+	if w.seen[o] != w.gen {
+		w.seen[o] = w.gen
+		w.ev[o] = evidence{bestProj: -1}
+		w.touched = append(w.touched, o)
+	}
+	return &w.ev[o]
+}
+
+// Rank ranks the organisations for a query, best first, each with its
+// reasons. Bad input gives a *QueryError.
+func (ix *Index) Rank(q Query) (Result, error) {
+	p, err := ix.prepare(q)
+	if err != nil {
+		return Result{}, err
+	}
+	w := ix.work.Get().(*work)
+	defer ix.work.Put(w)
+	ix.gather(p, w)
+	scored := ix.top(p, w, p.limit)
+	res := Result{Candidates: len(w.touched), Terms: ix.queryWords(p, 8)}
+	res.Orgs = make([]Ranked, len(scored))
+	for i, s := range scored {
+		res.Orgs[i] = ix.explain(p, w, s)
+	}
+	return res, nil
+}
+
+// scoredOrg is an organisation with its score, before explanation.
+type scoredOrg struct {
+	org   uint32
+	score float64
+	sig   Signals
+}
+
+// gather collects the query's evidence for every organisation it reaches.
+func (ix *Index) gather(p *prepared, w *work) {
+	w.gen++
+	if w.gen == 0 { // wrapped: clear the stamps once
+		clear(w.seen)
+		w.gen = 1
+	}
+	w.touched = w.touched[:0]
+
+	// Similar past projects, recent ones counting more.
+	w.ps.Reset()
+	ix.projText.Score(p.pq, w.ps)
+	hits := w.topProjects(ix)
+	var top float32
+	if len(hits) > 0 {
+		top = hits[0].Score
+	}
+	w.topScore = top
+	for _, h := range hits {
+		e := h.Score / top
+		if e < evidenceFloor {
+			break
+		}
+		for _, o := range ix.projects[h.Doc].members {
+			ev := w.at(o)
+			if e > ev.best {
+				ev.best, ev.bestProj = e, int32(h.Doc)
+			}
+			ev.sum += e
+			ev.nSimilar++
+			ev.candidate = true
+		}
+	}
+
+	// The circle of the field: partners of the organisations with the
+	// most similar projects.
+	if p.w.Circle != 0 {
+		for _, h := range hits[:min(len(hits), circleProjects)] {
+			e := h.Score / top
+			for _, n := range ix.projects[h.Doc].members {
+				share := e / float32(math.Log(2+float64(len(ix.adj[n]))))
+				for _, m := range ix.closest[n][:min(circleFanOut, len(ix.closest[n]))] {
+					w.at(m.org).circle += share
+				}
+			}
+		}
+	}
+
+	// Declared profiles.
+	if len(p.oq) > 0 {
+		w.os.Reset()
+		ix.orgText.Score(p.oq, w.os)
+		dh := w.os.Top(topDeclared)
+		if len(dh) > 0 {
+			dtop := dh[0].Score
+			for _, h := range dh {
+				ev := w.at(h.Doc)
+				ev.declared = h.Score / dtop
+				ev.candidate = true
+			}
+		}
+	}
+
+	// The lead's and locked partners' network: who worked with them, and
+	// who shares partners with them (each shared partner counting less
+	// the more partners it has).
+	for _, a := range p.anchors {
+		// Worked with the anchor: recent projects together count most,
+		// and more so when they were on the query's subject.
+		for _, pj := range ix.orgs[a.org].projects {
+			age := ix.asOf - ix.projects[pj].start
+			if math.IsNaN(age) || age < 0 {
+				age = 0
+			}
+			r := a.weight * float32(math.Pow(0.5, age/leadHalfLife))
+			if top > 0 {
+				r *= 1 + w.ps.Get(pj)/top
+			}
+			for _, m := range ix.projects[pj].members {
+				if m != a.org {
+					ev := w.at(m)
+					ev.co += r
+					ev.candidate = true
+				}
+			}
+		}
+		for _, n := range ix.closest[a.org] {
+			deg := len(ix.adj[n.org])
+			share := a.weight / float32(math.Log(2+float64(deg)))
+			for _, m := range ix.closest[n.org] {
+				if m.org != a.org {
+					ev2 := w.at(m.org)
+					ev2.aa += share
+				}
+			}
+		}
+	}
+
+	w.norm = norms{}
+	for _, o := range w.touched {
+		ev := &w.ev[o]
+		w.norm.aa = max(w.norm.aa, ev.aa)
+		w.norm.co = max(w.norm.co, ev.co)
+		w.norm.circle = max(w.norm.circle, ev.circle)
+	}
+}
+
+// norms scale the network signals of one query to [0, 1].
+type norms struct{ aa, co, circle float32 }
+
+// scoreOrg combines an organisation's evidence (none if the query found
+// none) into its score.
+func (ix *Index) scoreOrg(p *prepared, w *work, o uint32) scoredOrg {
+	ev := &evidence{bestProj: -1}
+	if w.seen[o] == w.gen {
+		ev = &w.ev[o]
+	}
+	s := Signals{
+		Text:       float64(ev.best),
+		Breadth:    breadth(ev.sum - ev.best),
+		Declared:   float64(ev.declared),
+		Lead:       leadSignal(ev.co, w.norm.co),
+		Fit:        ix.fit(o, p.prefer),
+		Popularity: ix.orgs[o].popularity,
+	}
+	if w.norm.aa > 0 {
+		s.Network = float64(ev.aa / w.norm.aa)
+	}
+	if w.norm.circle > 0 {
+		s.Circle = float64(ev.circle / w.norm.circle)
+	}
+	if ix.maxActivity > 0 {
+		s.Activity = float64(ix.orgs[o].activity / ix.maxActivity)
+	}
+	wt := &p.w
+	score := wt.Text*s.Text + wt.Breadth*s.Breadth + wt.Declared*s.Declared + wt.Lead*s.Lead +
+		wt.Network*s.Network + wt.Fit*s.Fit + wt.Prior*s.Popularity + wt.Activity*s.Activity + wt.Circle*s.Circle
+	if syn := max(s.Text, s.Declared) * max(s.Lead, s.Network); syn > 0 {
+		score += wt.Synergy * math.Sqrt(syn)
+	}
+	return scoredOrg{org: o, score: score, sig: s}
+}
+
+// top returns the k best admitted candidates, best first (ties by id).
+// Organisations reached only as distant shared partners are not
+// candidates unless the link is strong.
+func (ix *Index) top(p *prepared, w *work, k int) []scoredOrg {
+	sel := selector{ix: ix, k: k, h: w.heap[:0]}
+	for _, o := range w.touched {
+		ev := &w.ev[o]
+		if !ev.candidate && ev.aa < 0.25*w.norm.aa && ev.circle < 0.25*w.norm.circle {
+			continue
+		}
+		if !ix.admits(p, o) {
+			continue
+		}
+		sel.offer(ix.scoreOrg(p, w, o))
+	}
+	w.heap = sel.h
+	return sel.sorted()
+}
+
+// selector keeps the k best scored organisations seen, in a min-heap with
+// the worst of them on top.
+type selector struct {
+	ix *Index
+	k  int
+	h  []scoredOrg
+}
+
+func newSelector(ix *Index, k int) *selector { return &selector{ix: ix, k: k} }
+
+func (s *selector) better(a, b *scoredOrg) bool {
+	return a.score > b.score || a.score == b.score && s.ix.orgs[a.org].ID < s.ix.orgs[b.org].ID
+}
+
+func (s *selector) offer(x scoredOrg) {
+	h := s.h
+	if len(h) < s.k {
+		h = append(h, x)
+		for i := len(h) - 1; i > 0; {
+			par := (i - 1) / 2
+			if !s.better(&h[par], &h[i]) {
+				break
+			}
+			h[i], h[par] = h[par], h[i]
+			i = par
+		}
+		s.h = h
+		return
+	}
+	if s.k == 0 || !s.better(&x, &h[0]) {
+		return
+	}
+	h[0] = x
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && s.better(&h[l], &h[r]) {
+			m = r
+		}
+		if !s.better(&h[i], &h[m]) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// sorted returns a copy of the kept organisations, best first.
+func (s *selector) sorted() []scoredOrg {
+	out := slices.Clone(s.h)
+	slices.SortFunc(out, func(a, b scoredOrg) int {
+		switch {
+		case s.better(&a, &b):
+			return -1
+		case s.better(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// topProjects applies recency to the project scores and returns the most
+// similar projects.
+func (w *work) topProjects(ix *Index) []textindex.Hit {
+	for _, d := range w.ps.Touched() {
+		w.ps.Scale(d, ix.decay[d])
+	}
+	return w.ps.Top(topProjects)
+}
+
+// fit is 1 when the organisation is of a partner type the call asks for.
+func (ix *Index) fit(o uint32, prefer []string) float64 {
+	if len(prefer) == 0 {
+		return 0
+	}
+	org := &ix.orgs[o].Org
+	for _, t := range prefer {
+		switch t {
+		case "legal_entity":
+			continue
+		case "practitioner":
+			if len(org.Roles) > 0 {
+				return 1
+			}
+		case "sme":
+			if org.SME {
+				return 1
+			}
+		case "research_organisation":
+			if org.Kind == directory.KindResearch {
+				return 1
+			}
+		default:
+			if slices.Contains(org.Roles, t) || slices.Contains(org.Types, t) {
+				return 1
+			}
+		}
+	}
+	return 0
+}
+
+// queryWords are the query's most telling words as written: among the
+// projects' words, or the declared profiles' when no project has any
+// (an alliance known only by what its members declare).
+func (ix *Index) queryWords(p *prepared, n int) []string {
+	terms, tx := p.pq, ix.projText
+	if len(terms) == 0 {
+		terms, tx = p.oq, ix.orgText
+	}
+	var out []string
+	for _, t := range terms {
+		if len(out) == n {
+			break
+		}
+		_, s := tx.Term(t.ID)
+		out = append(out, surfaceIn(p.toks, tx, t.ID, s))
+	}
+	return out
+}
+
+// surfaceIn prefers the word as the query wrote it.
+func surfaceIn(toks []textindex.Token, tx *textindex.Index, id int32, fallback string) string {
+	term, _ := tx.Term(id)
+	for _, t := range toks {
+		if t.Term == term {
+			return t.Surface
+		}
+	}
+	return fallback
+}
+
+// leadSignal turns the weighted projects shared with the anchors into
+// [0, 1], relative to the organisation that shared the most: the square
+// root lets the second circle of partners count, not only the closest.
+func leadSignal(co, maxCo float32) float64 {
+	if co == 0 || maxCo == 0 {
+		return 0
+	}
+	return math.Sqrt(float64(co / maxCo))
+}
+
+func breadth(more float32) float64 {
+	if more <= 0 {
+		return 0
+	}
+	return math.Log1p(float64(more))
+}
