@@ -37,7 +37,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status|import|map)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status|import|map|network)\.[a-z0-9_.]+)"`)
 	files, _ := filepath.Glob("*.go")
 	files = append(files, "../accounts/service.go")
 	for _, f := range files {

@@ -327,6 +327,7 @@ func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
 
 type clusterPage struct {
 	layout
+	Network    *networkView
 	CanEdit    bool
 	Cluster    directory.Cluster
 	Members    directory.Page[directory.Organisation]
@@ -353,6 +354,13 @@ func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := clusterPage{layout: s.layout(r, c.Name, "clusters"), Cluster: c, Members: members, Facilities: fac.Items, Caps: caps}
 	data.CanEdit = access.CanEditCluster(viewerFrom(r.Context()), c.ID)
+	var focus []string
+	for _, m := range members.Items {
+		focus = append(focus, m.ID)
+	}
+	if data.Network, err = s.collaborationNetwork(r, data.L, "cluster-network", data.L.T("network.heading")+": "+c.Name, focus); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "cluster", data)
 }
 
@@ -401,6 +409,7 @@ type organisationPage struct {
 	Facilities   []directory.Facility
 	Caps         map[string]directory.Capability
 	Track        *trackView // EU projects (pages_projects.go)
+	Network      *networkView
 }
 
 func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -424,6 +433,9 @@ func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error 
 	data.CanInvite = access.CanInvite(viewerFrom(r.Context()), o.ID, recordOf(o, "", "").OwnerClusters)
 	data.CanEdit = access.CanEditOrganisationRecord(viewerFrom(r.Context()), recordOf(o, o.Visibility, o.TLP))
 	if data.Track, err = s.trackRecord(r, o); err != nil {
+		return err
+	}
+	if data.Network, err = s.collaborationNetwork(r, data.L, "org-network", data.L.T("network.heading")+": "+o.Name, []string{o.ID}); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "organisation", data)

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/escnet/escnet/internal/network"
+)
+
+// networkView is a drawn collaboration network with its legend and table
+// (the table is the accessible equivalent of the drawing).
+type networkView struct {
+	SVG    template.HTML
+	Empty  bool
+	Legend []network.LegendItem
+	Rows   []network.Row
+}
+
+// collaborationNetwork draws who worked with whom in imported projects
+// around the focus organisations, limited to what the viewer may see.
+func (s *Server) collaborationNetwork(r *http.Request, l *Localizer, id, title string, focus []string) (*networkView, error) {
+	nodes, edges, err := s.db.CollaborationNetwork(r.Context(), focus, 25)
+	if err != nil {
+		return nil, err
+	}
+	var nn []network.Node
+	for _, n := range nodes {
+		nn = append(nn, network.Node{ID: n.ID, Label: n.Name, Kind: n.Kind, Country: n.Country, URL: "/organisations/" + n.Slug, Focus: n.Focus})
+	}
+	var ee []network.Edge
+	for _, e := range edges {
+		ee = append(ee, network.Edge{From: e.From, To: e.To, Weight: e.Projects})
+	}
+	d := network.Draw(nn, ee, network.Options{
+		ID:        id,
+		Title:     title,
+		Desc:      l.T("network.desc"),
+		Unit:      [2]string{l.N("network.unit", 1), l.N("network.unit", 2)},
+		EmptyText: l.T("network.empty"),
+		KindLabel: func(kind string) string { return l.T("kind." + kind) },
+	})
+	return &networkView{SVG: d.SVG, Empty: d.Empty, Legend: d.Legend, Rows: d.Rows}, nil
+}
