@@ -46,6 +46,11 @@ import (
 	"github.com/escnet/escnet/internal/country"
 )
 
+// CSS styles the map's classes; the web layer serves it as a static file.
+//
+//go:embed map.css
+var CSS []byte
+
 //go:embed europe.json
 var europeJSON []byte
 

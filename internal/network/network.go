@@ -8,6 +8,8 @@
 package network
 
 import (
+	_ "embed"
+
 	"html/template"
 	"math"
 	"sort"
@@ -18,6 +20,12 @@ import (
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
+
+// CSS styles the drawing's classes; the web layer serves it as a static
+// file.
+//
+//go:embed network.css
+var CSS []byte
 
 // Organisation kinds (the triple helix and more), as the directory names
 // them. Any other kind is drawn as KindOther.

@@ -17,6 +17,8 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/geo"
+	"github.com/escnet/escnet/internal/network"
 	"github.com/escnet/escnet/internal/store"
 )
 
@@ -45,17 +47,25 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
+	files := map[string][]byte{
+		// The map and network packages own the styles of their drawings.
+		"map.css":     geo.CSS,
+		"network.css": network.CSS,
+	}
 	for _, e := range entries {
 		body, err := fs.ReadFile(staticFiles, "static/"+e.Name())
 		if err != nil {
 			return nil, err
 		}
+		files[e.Name()] = body
+	}
+	for name, body := range files {
 		sum := sha256.Sum256(body)
-		ext := path.Ext(e.Name())
-		hashed := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
 		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}[ext]
 		p.static[hashed] = staticFile{body, ct}
-		p.staticURL[e.Name()] = "/static/" + hashed
+		p.staticURL[name] = "/static/" + hashed
 	}
 	funcs := template.FuncMap{
 		"static": func(name string) string { return p.staticURL[name] },

@@ -215,25 +215,8 @@ func (w *where) inCluster(owner, cluster string) {
 
 // ListOrganisations lists organisations by name.
 func (db *DB) ListOrganisations(ctx context.Context, f directory.Filter) (directory.Page[directory.Organisation], error) {
-	var w where
-	w.scope(access.ScopeFrom(ctx), "o.reach", "o.id", "o.tlp")
-	w.text("o.search_text", f.Query)
-	if f.Country != "" {
-		w.add("o.country = " + w.arg(f.Country))
-	}
-	if f.Kind != "" {
-		w.add("o.kind = " + w.arg(f.Kind))
-	}
-	if f.Cluster != "" {
-		w.inCluster("o.id", f.Cluster)
-	}
-	if f.Capability != "" {
-		w.capability("organisation_capabilities", "o.id", "organisation_id", f.Capability)
-	}
-	if f.Role != "" {
-		w.add("EXISTS (SELECT 1 FROM organisation_roles r WHERE r.organisation_id = o.id AND r.role = " + w.arg(f.Role) + ")")
-	}
-	p, ids, err := page(ctx, db, f, static(orgCols), "organisations o", "o", &w, func(r *sql.Rows) (keyed[directory.Organisation], error) { return scanOrg(r) })
+	w := orgWhere(ctx, f)
+	p, ids, err := page(ctx, db, f, static(orgCols), "organisations o", "o", w, func(r *sql.Rows) (keyed[directory.Organisation], error) { return scanOrg(r) })
 	if err != nil {
 		return p, err
 	}
