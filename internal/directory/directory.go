@@ -242,6 +242,9 @@ type Filter struct {
 	Cluster    string // cluster id or slug
 	Capability string // capability code; matches the node and its descendants
 	Role       string // practitioner role (organisations)
+	// NoCounts leaves out clusters' member counts (MemberCount is 0), for
+	// menus that only need names: counting members is the expensive part.
+	NoCounts bool
 	// Organisation narrows people and facilities to one organisation (id
 	// or slug).
 	Organisation string
@@ -304,6 +307,9 @@ type Store interface {
 	// OrganisationFacets counts the organisations matching f by country,
 	// kind, cluster and capability, for search facets.
 	OrganisationFacets(ctx context.Context, f Filter) (Facets, error)
+	// OrganisationCountries counts the organisations matching f by
+	// country alone (for maps).
+	OrganisationCountries(ctx context.Context, f Filter) ([]Facet, error)
 
 	ListFacilities(ctx context.Context, f Filter) (Page[Facility], error)
 	GetFacility(ctx context.Context, idOrSlug string) (Facility, error)

@@ -649,7 +649,7 @@ func (s *Server) pageUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	cl, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return err
 	}

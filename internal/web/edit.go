@@ -80,7 +80,7 @@ func organisationInputFromForm(f url.Values, clusters []directory.Cluster, cur d
 func (s *Server) organisationFormData(r *http.Request, title string) (organisationForm, error) {
 	data := organisationForm{layout: s.layout(r, title, "organisations"), Kinds: directory.Kinds, Roles: directory.PractitionerRoles,
 		Levels: access.Levels, TLPs: access.TLPs, MemberRoles: directory.MembershipRoles, Countries: countryChoices}
-	cl, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	cl, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return data, err
 	}

@@ -888,7 +888,7 @@ func (s *Server) usageOf(ctx context.Context, facs []directory.Facility, from, t
 		data = append(data, d)
 	}
 	u := facilities.ComputeUsage(data, from, to)
-	clusters, err := s.db.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit})
+	clusters, err := s.db.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return u, err
 	}

@@ -252,7 +252,7 @@ func (s *Server) newMatchForm(r *http.Request, action string, q url.Values, cons
 	for _, ro := range directory.PractitionerRoles {
 		f.Roles = append(f.Roles, option{ro, l.T("role." + ro), ro == f.Role})
 	}
-	clusters, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	clusters, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return f, err
 	}

@@ -251,7 +251,7 @@ func (s *Server) readFilterForm(r *http.Request, kinds []string, allowed ...stri
 		f = directory.Filter{Limit: 50}
 	}
 	form.Filter = f
-	clusters, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	clusters, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return form, err
 	}
@@ -327,11 +327,11 @@ func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
 	}
 	form.NextURL = nextURL(r, p.Next)
 	data := clustersPage{layout: s.layoutQ(r, "title.clusters", "clusters", form.Filter.Query), Form: form, Page: p, Caps: caps}
-	facets, err := s.db.OrganisationFacets(r.Context(), directory.Filter{})
+	countries, err := s.db.OrganisationCountries(r.Context(), directory.Filter{})
 	if err != nil {
 		return err
 	}
-	data.Map = s.directoryMap(r, data.L, "clusters-map", facetCounts(facets.Country), p.Items)
+	data.Map = s.directoryMap(r, data.L, "clusters-map", facetCounts(countries), p.Items)
 	return s.render(w, http.StatusOK, "clusters", data)
 }
 
@@ -396,11 +396,11 @@ func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error
 	}
 	form.NextURL = nextURL(r, p.Next)
 	data := organisationsPage{layout: s.layoutQ(r, "title.organisations", "organisations", form.Filter.Query), Form: form, Page: p}
-	facets, err := s.db.OrganisationFacets(r.Context(), form.Filter)
+	countries, err := s.db.OrganisationCountries(r.Context(), form.Filter)
 	if err != nil {
 		return err
 	}
-	data.Map = s.directoryMap(r, data.L, "organisations-map", facetCounts(facets.Country), form.Clusters)
+	data.Map = s.directoryMap(r, data.L, "organisations-map", facetCounts(countries), form.Clusters)
 	v := viewerFrom(r.Context())
 	data.CanAdd = v.WriteAllowed && (v.AllianceAdmin || len(v.ManagedClusters) > 0)
 	if q := r.URL.Query(); len(q) > 0 {

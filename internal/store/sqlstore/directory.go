@@ -82,7 +82,12 @@ func (db *DB) ListClusters(ctx context.Context, f directory.Filter) (directory.P
 	if f.Capability != "" {
 		w.capability("cluster_themes", "c.id", "cluster_id", f.Capability)
 	}
-	cols := func(w *where) string { return clusterCols + w.memberCount(access.ScopeFrom(ctx)) }
+	cols := func(w *where) string {
+		if f.NoCounts {
+			return clusterCols + ", 0"
+		}
+		return clusterCols + w.memberCount(access.ScopeFrom(ctx))
+	}
 	p, ids, err := page(ctx, db, f, cols, "clusters c", "c", &w, func(r *sql.Rows) (keyed[directory.Cluster], error) { return scanCluster(r) })
 	if err != nil {
 		return p, err
@@ -802,24 +807,45 @@ func (db *DB) OrganisationFacets(ctx context.Context, f directory.Filter) (direc
 		return out, err
 	}
 	// Capabilities roll up to their top-level node, counting each
-	// organisation once per node.
-	tops := map[string]map[string]bool{}
-	if err := count(`SELECT DISTINCT o.id, oc.capability_code FROM organisations o JOIN organisation_capabilities oc ON oc.organisation_id = o.id%s`, func(r *sql.Rows) error {
-		var id, code string
-		if err := r.Scan(&id, &code); err != nil {
-			return err
-		}
-		top, _, _ := strings.Cut(code, ".")
-		if tops[top] == nil {
-			tops[top] = map[string]bool{}
-		}
-		tops[top][id] = true
-		return nil
-	}); err != nil {
+	// organisation once per node, in one grouped query: the top-level
+	// codes are few, so a CASE maps each code to its node.
+	caps, err := db.ListCapabilities(ctx)
+	if err != nil {
 		return out, err
 	}
-	for code, ids := range tops {
-		out.Capability = append(out.Capability, directory.Facet{Value: code, Count: len(ids)})
+	var tops []string
+	for _, c := range caps {
+		if c.Parent == "" {
+			tops = append(tops, c.Code)
+		}
+	}
+	if len(tops) > 0 {
+		w := orgWhere(ctx, f)
+		var cases strings.Builder
+		cases.WriteString("CASE")
+		for _, t := range tops {
+			a, b := w.arg(t), w.arg(likeEscape(t)+".%")
+			fmt.Fprintf(&cases, ` WHEN oc.capability_code = %s OR oc.capability_code LIKE %s ESCAPE '\' THEN %s`, a, b, a)
+		}
+		cases.WriteString(" END")
+		join := " JOIN organisation_capabilities oc ON oc.organisation_id = o.id"
+		q := fmt.Sprintf(`SELECT top, COUNT(DISTINCT id) FROM (SELECT o.id AS id, %s AS top FROM organisations o%s%s) t WHERE top IS NOT NULL GROUP BY top`,
+			cases.String(), join, w.sql())
+		rows, err := db.query(ctx, q, w.args...)
+		if err != nil {
+			return out, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var fc directory.Facet
+			if err := rows.Scan(&fc.Value, &fc.Count); err != nil {
+				return out, err
+			}
+			out.Capability = append(out.Capability, fc)
+		}
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
 	}
 	slices.SortFunc(out.Capability, func(a, b directory.Facet) int {
 		if a.Count != b.Count {
@@ -828,4 +854,24 @@ func (db *DB) OrganisationFacets(ctx context.Context, f directory.Filter) (direc
 		return strings.Compare(a.Value, b.Value)
 	})
 	return out, nil
+}
+
+// OrganisationCountries counts matching organisations by country in one
+// grouped query.
+func (db *DB) OrganisationCountries(ctx context.Context, f directory.Filter) ([]directory.Facet, error) {
+	w := orgWhere(ctx, f)
+	rows, err := db.query(ctx, `SELECT o.country, COUNT(*) FROM organisations o`+w.sql()+` GROUP BY o.country ORDER BY COUNT(*) DESC, o.country`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []directory.Facet
+	for rows.Next() {
+		var fc directory.Facet
+		if err := rows.Scan(&fc.Value, &fc.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, fc)
+	}
+	return out, rows.Err()
 }

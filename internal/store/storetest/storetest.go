@@ -361,6 +361,36 @@ func testFilters(t *testing.T, db *sqlstore.DB) {
 			t.Errorf("ListOrganisations(%+v) = %v (total %d), want %q", tt.f, got, p.Total, tt.want)
 		}
 	}
+	facets, err := db.OrganisationFacets(ctx, directory.Filter{})
+	must(t, err)
+	str := func(fs []directory.Facet) string {
+		var parts []string
+		for _, f := range fs {
+			parts = append(parts, fmt.Sprintf("%s=%d", f.Value, f.Count))
+		}
+		return strings.Join(parts, ",")
+	}
+	for name, got := range map[string]string{"country": str(facets.Country), "kind": str(facets.Kind), "cluster": str(facets.Cluster), "capability": str(facets.Capability)} {
+		want := map[string]string{
+			"country":    "NL=2,FR=1",
+			"kind":       "company=1,other=1,public_body=1",
+			"cluster":    "hsd=2,safe=2",
+			"capability": "crisis-management=1,drones=1,first-responders=1",
+		}[name]
+		if got != want {
+			t.Errorf("facet %s = %s, want %s", name, got, want)
+		}
+	}
+	narrowed, err := db.OrganisationFacets(ctx, directory.Filter{Country: "NL"})
+	must(t, err)
+	if got := str(narrowed.Cluster); got != "hsd=2,safe=1" {
+		t.Errorf("cluster facet in NL = %s, want hsd=2,safe=1", got)
+	}
+	countries, err := db.OrganisationCountries(ctx, directory.Filter{Capability: "drones"})
+	must(t, err)
+	if got := str(countries); got != "NL=1" {
+		t.Errorf("countries with drones = %s, want NL=1", got)
+	}
 	cp, err := db.ListClusters(ctx, directory.Filter{Country: "FR"})
 	must(t, err)
 	if len(cp.Items) != 1 || cp.Items[0].Slug != "safe" || cp.Items[0].MemberCount != 2 {
