@@ -49,6 +49,9 @@ type DB struct {
 	// onChange is called after a transaction that appended to the change
 	// feed commits.
 	onChange func()
+	// counts caches clusters' member counts per viewer scope until the
+	// change feed moves.
+	counts memberCountCache
 }
 
 // New wraps opened pools. read and write may be the same pool.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -51,17 +52,61 @@ func replaceLinks(ctx context.Context, tx *Tx, table, ownerCol, valueCol, owner 
 const clusterCols = `c.id, c.slug, c.name, c.country, c.region, c.city, c.website, c.description, c.joined,
 	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.sort_key`
 
-// memberCount is a column counting the cluster's members visible in s.
-func (w *where) memberCount(s access.Scope) string {
-	var inner where
-	inner.args = w.args
-	inner.scope(s, "mo.reach", "mo.id", "mo.tlp")
-	w.args = inner.args
-	cond := ""
-	if len(inner.conds) > 0 {
-		cond = " AND " + strings.Join(inner.conds, " AND ")
+// memberCountCache holds, for the change-feed position it was computed at,
+// each scope's member counts per cluster. Counting visible members means
+// visiting every member organisation, so lists of clusters reuse the
+// counts until something is written (any node's write moves the feed).
+type memberCountCache struct {
+	mu      sync.Mutex
+	feed    int64
+	byScope map[string]map[string]int
+}
+
+// memberCounts returns the members of every cluster that the context's
+// scope may see.
+func (db *DB) memberCounts(ctx context.Context) (map[string]int, error) {
+	scope := access.ScopeFrom(ctx)
+	key := fmt.Sprintf("%+v", scope)
+	feed, err := db.LatestChange(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return ", (SELECT COUNT(*) FROM memberships m JOIN organisations mo ON mo.id = m.organisation_id WHERE m.cluster_id = c.id" + cond + ")"
+	c := &db.counts
+	c.mu.Lock()
+	if c.feed == feed && c.byScope[key] != nil {
+		counts := c.byScope[key]
+		c.mu.Unlock()
+		return counts, nil
+	}
+	c.mu.Unlock()
+	var w where
+	w.scope(scope, "mo.reach", "mo.id", "mo.tlp")
+	rows, err := db.query(ctx, `SELECT m.cluster_id, COUNT(*) FROM memberships m JOIN organisations mo ON mo.id = m.organisation_id`+w.sql()+` GROUP BY m.cluster_id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		counts[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	// A new feed position, or too many viewers since the last write,
+	// starts afresh.
+	if c.feed != feed || c.byScope == nil || len(c.byScope) > 1000 {
+		c.feed, c.byScope = feed, map[string]map[string]int{}
+	}
+	c.byScope[key] = counts
+	c.mu.Unlock()
+	return counts, nil
 }
 
 func scanCluster(r interface{ Scan(...any) error }) (keyed[directory.Cluster], error) {
@@ -82,12 +127,7 @@ func (db *DB) ListClusters(ctx context.Context, f directory.Filter) (directory.P
 	if f.Capability != "" {
 		w.capability("cluster_themes", "c.id", "cluster_id", f.Capability)
 	}
-	cols := func(w *where) string {
-		if f.NoCounts {
-			return clusterCols + ", 0"
-		}
-		return clusterCols + w.memberCount(access.ScopeFrom(ctx))
-	}
+	cols := static(clusterCols + ", 0")
 	p, ids, err := page(ctx, db, f, cols, "clusters c", "c", &w, func(r *sql.Rows) (keyed[directory.Cluster], error) { return scanCluster(r) })
 	if err != nil {
 		return p, err
@@ -99,14 +139,21 @@ func (db *DB) ListClusters(ctx context.Context, f directory.Filter) (directory.P
 	for i := range p.Items {
 		p.Items[i].Themes = orEmpty(themes[p.Items[i].ID])
 	}
+	if !f.NoCounts && len(p.Items) > 0 {
+		counts, err := db.memberCounts(ctx)
+		if err != nil {
+			return p, err
+		}
+		for i := range p.Items {
+			p.Items[i].MemberCount = counts[p.Items[i].ID]
+		}
+	}
 	return p, nil
 }
 
 // GetCluster returns the cluster with that id or slug.
 func (db *DB) GetCluster(ctx context.Context, key string) (directory.Cluster, error) {
-	w := where{args: []any{key}}
-	cols := clusterCols + w.memberCount(access.ScopeFrom(ctx))
-	k, err := scanCluster(db.queryRow(ctx, `SELECT `+cols+` FROM clusters c WHERE c.id = $1 OR c.slug = $1`, w.args...))
+	k, err := scanCluster(db.queryRow(ctx, `SELECT `+clusterCols+`, 0 FROM clusters c WHERE c.id = $1 OR c.slug = $1`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return directory.Cluster{}, notFound("cluster", key)
 	}
@@ -115,7 +162,12 @@ func (db *DB) GetCluster(ctx context.Context, key string) (directory.Cluster, er
 	}
 	c := k.item
 	themes, err := db.links(ctx, `SELECT cluster_id, capability_code FROM cluster_themes WHERE cluster_id IN (%s) ORDER BY position`, []string{c.ID})
+	if err != nil {
+		return c, err
+	}
 	c.Themes = orEmpty(themes[c.ID])
+	counts, err := db.memberCounts(ctx)
+	c.MemberCount = counts[c.ID]
 	return c, err
 }
 
