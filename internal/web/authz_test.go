@@ -318,6 +318,7 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 	mayCluster := func(who persona) bool { return pol.may(t, "change a cluster", who) }
 	mayAlliance := func(who persona) bool { return pol.may(t, "add or delete a cluster", who) }
 	mayAdmin := func(who persona) bool { return pol.may(t, "set roles", who) }
+	mayMerge := func(who persona) bool { return pol.may(t, "list duplicate organisations", who) }
 	mayOwn := func(who persona) bool { return pol.may(t, "create and revoke their own", who) }
 
 	always := func(method, path string, want int) expectation {
@@ -580,7 +581,10 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 			c.form = url.Values{"slug": {o.Slug}, "name": {o.Name}, "kind": {o.Kind}, "country": {o.Country}, "membership_" + fx.hsd.ID: {"member"}}
 			return c
 		},
-		"GET /admin/import": admin(mayAlliance, "GET", func(*authzFixture) string { return "/admin/import" }, nil, 200),
+		"GET /admin/merges": admin(mayMerge, "GET", func(*authzFixture) string { return "/admin/merges" }, nil, 200),
+		// An unknown action passes the check and is refused as bad input.
+		"POST /admin/merges": withForm(admin(mayMerge, "POST", func(*authzFixture) string { return "/admin/merges" }, nil, 400), url.Values{"action": {"nothing"}}),
+		"GET /admin/import":  admin(mayAlliance, "GET", func(*authzFixture) string { return "/admin/import" }, nil, 200),
 		// The matrix posts a plain form: an administrator passes the check
 		// and is told to send multipart (400); TestImportUpload uploads.
 		"POST /admin/import":        withForm(admin(mayAlliance, "POST", func(*authzFixture) string { return "/admin/import" }, nil, 400), url.Values{}),

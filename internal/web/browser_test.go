@@ -204,6 +204,7 @@ func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 		"person-edit":       "/people/" + person.Items[0].ID + "/edit",
 		"cluster-edit":      "/clusters/hsd/edit",
 		"import":            "/admin/import",
+		"merges":            "/admin/merges",
 		"slots":             "/slots?kind=test_range&days=1",
 		"bookings":          "/bookings",
 		"facility-usage":    "/facilities/twente-airport-drone-centre/usage",

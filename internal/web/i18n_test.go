@@ -13,6 +13,7 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -37,7 +38,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status|import|map|network)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status|import|map|network|merges)\.[a-z0-9_.]+)"`)
 	files, _ := filepath.Glob("*.go")
 	files = append(files, "../accounts/service.go")
 	for _, f := range files {
@@ -99,6 +100,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	}
 	family("", extraErrorCodes)
 	family("field.", translatedFields)
+	family("merges.reason.", []string{projects.ReasonVAT, projects.ReasonNameCity, projects.ReasonNameWebsite})
 	for prefix, values := range callKeyFamilies() { // pages_calls.go
 		family(prefix, values)
 	}

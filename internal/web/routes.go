@@ -168,6 +168,8 @@ func (s *Server) routes() []route {
 		{"GET /admin/users", s.page(s.pageUsers)},
 		{"POST /admin/users/{id}/roles", s.page(s.postUserRoles)},
 		{"GET /admin/audit", s.page(s.pageAudit)},
+		{"GET /admin/merges", s.page(s.pageMerges)},
+		{"POST /admin/merges", s.page(s.postMerges)},
 		{"GET /admin/import", s.page(s.pageImport)},
 		{"POST /admin/import", s.page(s.postImport)},
 		{"GET /language/{lang}", http.HandlerFunc(s.handleLanguage)},
