@@ -13,8 +13,8 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
-	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/validate"
 )
 
