@@ -4,18 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store/storetest"
 )
 
@@ -176,44 +180,56 @@ func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 	if err != nil || len(person.Items) == 0 {
 		t.Fatal("no person in the demo")
 	}
+	quiet := facilities.NewService(b.db, b.db, b.db, mail.Log{Logger: slog.New(slog.DiscardHandler)}, facilities.Config{})
+	if _, err := demo.LoadBookings(ctx, b.db, quiet, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var booking string
+	if err := b.db.SQL().QueryRowContext(ctx, `SELECT id FROM bookings ORDER BY id LIMIT 1`).Scan(&booking); err != nil {
+		t.Fatalf("no booking in the demo: %v", err)
+	}
 	return map[string]string{
-		"home":              "/",
-		"clusters":          "/clusters",
-		"cluster":           "/clusters/twente-safety-security",
-		"organisations":     "/organisations?country=NL",
-		"organisation":      "/organisations/tno",
-		"people":            "/people",
-		"person":            "/people/" + person.Items[0].ID,
-		"facilities":        "/facilities",
-		"facility":          "/facilities/riskfactory-twente",
-		"capabilities":      "/capabilities",
-		"capability":        "/capabilities/cybersecurity",
-		"search":            "/search?q=drone",
-		"account":           "/account",
-		"invite":            "/organisations/tno/invite",
-		"users":             "/admin/users",
-		"audit":             "/admin/audit",
-		"not-found":         "/no-such-page",
-		"reset":             "/reset",
-		"calls":             "/calls",
-		"call":              "/calls/DEMO-CL3-2027-01-DRS-01",
-		"call-edit":         "/calls/DEMO-CL3-2027-01-DRS-01/edit",
-		"call-new":          "/calls/new",
-		"organisation-edit": "/organisations/tno/edit",
-		"organisation-new":  "/organisations/new",
-		"person-edit":       "/people/" + person.Items[0].ID + "/edit",
-		"cluster-edit":      "/clusters/hsd/edit",
-		"import":            "/admin/import",
-		"merges":            "/admin/merges",
-		"slots":             "/slots?kind=test_range&days=1",
-		"bookings":          "/bookings",
-		"facility-usage":    "/facilities/twente-airport-drone-centre/usage",
-		"cluster-usage":     "/clusters/twente-safety-security/usage",
-		"book":              "/facilities/riskfactory-twente/book",
-		"partners":          "/partners?text=drone+detection+at+airports&lead=tno",
-		"call-partners":     "/calls/DEMO-CL3-2027-01-DRS-01/partners",
-		"call-consortium":   "/calls/DEMO-CL3-2027-01-DRS-01/consortium",
-		"consortium-none":   "/calls/DEMO-CL3-2027-01-BM-01/consortium",
+		"booking":            "/bookings/" + booking,
+		"projects":           "/projects",
+		"reset-form":         "/reset/not-a-real-token",
+		"invitation-invalid": "/invitations/not-a-real-token",
+		"home":               "/",
+		"clusters":           "/clusters",
+		"cluster":            "/clusters/twente-safety-security",
+		"organisations":      "/organisations?country=NL",
+		"organisation":       "/organisations/tno",
+		"people":             "/people",
+		"person":             "/people/" + person.Items[0].ID,
+		"facilities":         "/facilities",
+		"facility":           "/facilities/riskfactory-twente",
+		"capabilities":       "/capabilities",
+		"capability":         "/capabilities/cybersecurity",
+		"search":             "/search?q=drone",
+		"account":            "/account",
+		"invite":             "/organisations/tno/invite",
+		"users":              "/admin/users",
+		"audit":              "/admin/audit",
+		"not-found":          "/no-such-page",
+		"reset":              "/reset",
+		"calls":              "/calls",
+		"call":               "/calls/DEMO-CL3-2027-01-DRS-01",
+		"call-edit":          "/calls/DEMO-CL3-2027-01-DRS-01/edit",
+		"call-new":           "/calls/new",
+		"organisation-edit":  "/organisations/tno/edit",
+		"organisation-new":   "/organisations/new",
+		"person-edit":        "/people/" + person.Items[0].ID + "/edit",
+		"cluster-edit":       "/clusters/hsd/edit",
+		"import":             "/admin/import",
+		"merges":             "/admin/merges",
+		"slots":              "/slots?kind=test_range&days=1",
+		"bookings":           "/bookings",
+		"facility-usage":     "/facilities/twente-airport-drone-centre/usage",
+		"cluster-usage":      "/clusters/twente-safety-security/usage",
+		"book":               "/facilities/riskfactory-twente/book",
+		"partners":           "/partners?text=drone+detection+at+airports&lead=tno",
+		"call-partners":      "/calls/DEMO-CL3-2027-01-DRS-01/partners",
+		"call-consortium":    "/calls/DEMO-CL3-2027-01-DRS-01/consortium",
+		"consortium-none":    "/calls/DEMO-CL3-2027-01-BM-01/consortium",
 	}
 }
 
@@ -258,7 +274,8 @@ func (b *browserEnv) checkLang(t *testing.T, want string) {
 		t.Fatal(err)
 	}
 	if lang := attr.Value; lang != want {
-		t.Errorf("html lang = %q, want %q", lang, want)
+		loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+		t.Errorf("%s: html lang = %q, want %q", loc, lang, want)
 	}
 }
 

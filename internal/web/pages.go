@@ -157,7 +157,14 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages differ by account and language, and some answers (404, 410)
+	// are cacheable by default: let no cache reuse them unchecked.
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private, no-cache")
+	}
+	h.Add("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err
