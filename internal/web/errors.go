@@ -79,7 +79,7 @@ func toProblem(r *http.Request, err error) Problem {
 		p.Status, p.Title, p.Detail = http.StatusInternalServerError, "Internal error", "Something went wrong on our side; it has been logged."
 	}
 	if p.Status >= 500 {
-		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", loggedPath(r.URL.Path, r.Pattern), "err", err)
 	}
 	return p
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/escnet/escnet/internal/audit"
@@ -74,7 +75,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, holder))
 		defer func() {
 			if p := recover(); p != nil {
-				s.log.ErrorContext(r.Context(), "panic", "panic", p, "path", r.URL.Path)
+				s.log.ErrorContext(r.Context(), "panic", "panic", p, "path", loggedPath(r.URL.Path, holder.pattern))
 				if sw.status == 0 {
 					writeProblem(sw, r, Problem{Type: "about:blank", Title: "Internal error", Status: 500})
 				}
@@ -88,7 +89,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
 			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("id", RequestID(r.Context())), slog.String("method", r.Method),
-				slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+				slog.String("path", loggedPath(r.URL.Path, route)), slog.Int("status", sw.status),
 				slog.Int("bytes", sw.bytes), slog.Duration("took", d))
 		}()
 		next.ServeHTTP(sw, r)
@@ -155,4 +156,16 @@ func tagRoute(pattern string, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// loggedPath keeps secrets out of the log: addresses that carry a one-time
+// link or a feed token are logged by their route pattern.
+func loggedPath(path, route string) string {
+	if strings.Contains(route, "{token}") {
+		if _, pattern, ok := strings.Cut(route, " "); ok {
+			return pattern
+		}
+		return route
+	}
+	return path
 }

@@ -525,3 +525,20 @@ func TestQueriesPerPageDoNotGrow(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsStayOutOfTheLog checks that one-time links and feed tokens in
+// addresses are not written to the request log.
+func TestSecretsStayOutOfTheLog(t *testing.T) {
+	var logs bytes.Buffer
+	env := newEnvWith(t, storetest.NewSQLite(t), Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	const secret = "s3cr3t-link-value-0123456789"
+	for _, path := range []string{"/reset/" + secret, "/invitations/" + secret, "/calendar/" + secret} {
+		env.do("GET", path, nil)
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Errorf("the log holds a secret from an address:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "/reset/{token}") {
+		t.Errorf("the log lacks the route of the reset page:\n%s", logs.String())
+	}
+}
