@@ -42,7 +42,6 @@ func (l *listFlag) Set(v string) error {
 type matchFlags struct {
 	dsn, call, text, lead *string
 	locked, excluded      listFlag
-	filter                live.Filter
 	countries, kinds      listFlag
 	roles, clusters       listFlag
 	json                  *bool

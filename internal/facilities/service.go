@@ -359,6 +359,11 @@ func (s *Service) notify(ctx context.Context, f directory.Facility, steps []Step
 	}
 }
 
+// NoticeSteps are the steps that send e-mail; each has the message keys
+// "mail.booking.<step>.subject" and ".body" (auto_confirm: a request that
+// is confirmed at once).
+var NoticeSteps = []string{"request", "waitlist", "promote", ActionApprove, ActionDecline, ActionConfirm, "auto_confirm", ActionCancel}
+
 // noticeAudience says who hears of a step.
 func noticeAudience(st Step) (requester, approvers bool) {
 	switch st.Action {

@@ -158,11 +158,7 @@ func (s *Server) apiListClusters(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGetCluster(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.db.GetCluster(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, c)
+	return getJSON(w, r, http.StatusOK, s.db.GetCluster, r.PathValue("id"))
 }
 
 func (s *Server) apiCreateCluster(w http.ResponseWriter, r *http.Request) error {
@@ -182,11 +178,7 @@ func (s *Server) apiCreateCluster(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) respondCluster(w http.ResponseWriter, r *http.Request, status int, id string) error {
-	c, err := s.db.GetCluster(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, status, c)
+	return getJSON(w, r, status, s.db.GetCluster, id)
 }
 
 func (s *Server) apiUpdateCluster(w http.ResponseWriter, r *http.Request) error {
@@ -255,11 +247,7 @@ func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) apiGetOrganisation(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.db.GetOrganisation(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, o)
+	return getJSON(w, r, http.StatusOK, s.db.GetOrganisation, r.PathValue("id"))
 }
 
 func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -286,11 +274,7 @@ func (s *Server) createOrganisation(ctx context.Context, in OrganisationInput) (
 }
 
 func (s *Server) respondOrganisation(w http.ResponseWriter, r *http.Request, status int, id string) error {
-	o, err := s.db.GetOrganisation(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, status, o)
+	return getJSON(w, r, status, s.db.GetOrganisation, id)
 }
 
 func (s *Server) apiUpdateOrganisation(w http.ResponseWriter, r *http.Request) error {
@@ -344,6 +328,19 @@ func (s *Server) apiDeleteOrganisation(w http.ResponseWriter, r *http.Request) e
 
 // ---- people
 
+// mayAddOwned checks that the viewer may add a record (a person, a
+// facility) to organisation org; without one, validation names the
+// missing field.
+func (s *Server) mayAddOwned(ctx context.Context, org string) error {
+	if org != "" {
+		return s.canEditOwned(ctx, org)
+	}
+	if v := viewerFrom(ctx); v.Anonymous() {
+		return errForbidden(v)
+	}
+	return nil
+}
+
 // canEditOwned checks that the viewer may change records of organisation
 // org (id or slug), which the viewer must be able to see.
 func (s *Server) canEditOwned(ctx context.Context, org string) error {
@@ -379,11 +376,7 @@ func (s *Server) apiListPeople(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGetPerson(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.db.GetPerson(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
+	return getJSON(w, r, http.StatusOK, s.db.GetPerson, r.PathValue("id"))
 }
 
 func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
@@ -392,12 +385,8 @@ func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := in.person("")
-	if p.OrganisationID != "" {
-		if err := s.canEditOwned(r.Context(), p.OrganisationID); err != nil {
-			return err
-		}
-	} else if v := viewerFrom(r.Context()); v.Anonymous() {
-		return errForbidden(v)
+	if err := s.mayAddOwned(r.Context(), p.OrganisationID); err != nil {
+		return err
 	}
 	if err := s.dir.CreatePerson(r.Context(), p); err != nil {
 		return err
@@ -407,11 +396,7 @@ func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) respondPerson(w http.ResponseWriter, r *http.Request, status int, id string) error {
-	p, err := s.db.GetPerson(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, status, p)
+	return getJSON(w, r, status, s.db.GetPerson, id)
 }
 
 func (s *Server) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
@@ -507,11 +492,7 @@ func filterCapabilities(caps []directory.Capability, q string) []directory.Capab
 }
 
 func (s *Server) apiGetCapability(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.db.GetCapability(r.Context(), r.PathValue("code"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, c)
+	return getJSON(w, r, http.StatusOK, s.db.GetCapability, r.PathValue("code"))
 }
 
 func (s *Server) apiCreateCapability(w http.ResponseWriter, r *http.Request) error {
@@ -531,11 +512,7 @@ func (s *Server) apiCreateCapability(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) respondCapability(w http.ResponseWriter, r *http.Request, status int, code string) error {
-	c, err := s.db.GetCapability(r.Context(), code)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, status, c)
+	return getJSON(w, r, status, s.db.GetCapability, code)
 }
 
 func (s *Server) apiUpdateCapability(w http.ResponseWriter, r *http.Request) error {
@@ -587,11 +564,7 @@ func (s *Server) apiListFacilities(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiGetFacility(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.db.GetFacility(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, f)
+	return getJSON(w, r, http.StatusOK, s.db.GetFacility, r.PathValue("id"))
 }
 
 func (s *Server) apiCreateFacility(w http.ResponseWriter, r *http.Request) error {
@@ -600,12 +573,8 @@ func (s *Server) apiCreateFacility(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	f := in.facility("")
-	if f.OrganisationID != "" {
-		if err := s.canEditOwned(r.Context(), f.OrganisationID); err != nil {
-			return err
-		}
-	} else if v := viewerFrom(r.Context()); v.Anonymous() {
-		return errForbidden(v)
+	if err := s.mayAddOwned(r.Context(), f.OrganisationID); err != nil {
+		return err
 	}
 	if err := s.dir.CreateFacility(r.Context(), f); err != nil {
 		return err
@@ -615,11 +584,7 @@ func (s *Server) apiCreateFacility(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) respondFacility(w http.ResponseWriter, r *http.Request, status int, id string) error {
-	f, err := s.db.GetFacility(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, status, f)
+	return getJSON(w, r, status, s.db.GetFacility, id)
 }
 
 func (s *Server) apiUpdateFacility(w http.ResponseWriter, r *http.Request) error {
@@ -684,4 +649,14 @@ func keepSharing(visibility, tlp *string, curVisibility, curTLP string) {
 	if *tlp == "" {
 		*tlp = curTLP
 	}
+}
+
+// getJSON answers with one record read by key; a missing or hidden record
+// is the getter's ErrNotFound (404).
+func getJSON[T any](w http.ResponseWriter, r *http.Request, status int, get func(context.Context, string) (T, error), key string) error {
+	v, err := get(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/escnet/escnet/internal/access"
@@ -79,23 +78,9 @@ func (in CallInput) call(cur *calls.Call) *calls.Call {
 
 // callFilter reads the call list's parameters, refusing unknown ones.
 func callFilter(q url.Values) (calls.Filter, error) {
-	var errs validate.Errors
-	allowed := []string{"q", "programme", "action_type", "deadline_after", "limit", "cursor"}
-	for k := range q {
-		if !slices.Contains(allowed, k) {
-			errs.Add(k, validate.UnknownField)
-		}
-	}
+	limit, errs := checkQuery(q, "q", "programme", "action_type", "deadline_after")
 	f := calls.Filter{Query: q.Get("q"), Programme: q.Get("programme"), ActionType: q.Get("action_type"),
-		DeadlineAfter: q.Get("deadline_after"), Cursor: q.Get("cursor")}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			errs.Add("limit", validate.WrongType, "expected", "integer")
-		} else {
-			f.Limit = n
-		}
-	}
+		DeadlineAfter: q.Get("deadline_after"), Cursor: q.Get("cursor"), Limit: limit}
 	if len(errs) > 0 {
 		return f, errBadRequest("Unknown or malformed query parameters.", errs)
 	}

@@ -79,13 +79,7 @@ func jsonType(kind string) string {
 // listFilter reads the list parameters that a resource allows, refusing
 // unknown ones so that a typo doesn't silently return everything.
 func listFilter(q url.Values, allowed ...string) (directory.Filter, error) {
-	allowed = append(allowed, "limit", "cursor")
-	var errs validate.Errors
-	for k := range q {
-		if !slices.Contains(allowed, k) {
-			errs.Add(k, validate.UnknownField)
-		}
-	}
+	limit, errs := checkQuery(q, allowed...)
 	f := directory.Filter{
 		Query:        q.Get("q"),
 		Country:      q.Get("country"),
@@ -95,14 +89,7 @@ func listFilter(q url.Values, allowed ...string) (directory.Filter, error) {
 		Role:         q.Get("role"),
 		Organisation: q.Get("organisation"),
 		Cursor:       q.Get("cursor"),
-	}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			errs.Add("limit", validate.WrongType, "expected", "integer")
-		} else {
-			f.Limit = n
-		}
+		Limit:        limit,
 	}
 	if len(errs) > 0 {
 		return f, errBadRequest("Unknown or malformed query parameters.", errs)
@@ -114,4 +101,24 @@ func listFilter(q url.Values, allowed ...string) (directory.Filter, error) {
 		return f, errBadRequest("Invalid query parameters.", ve)
 	}
 	return f, nil
+}
+
+// checkQuery refuses query parameters other than allowed (plus limit and
+// cursor), so that a typo doesn't silently return everything, and reads
+// limit as a number (0 when absent).
+func checkQuery(q url.Values, allowed ...string) (limit int, errs validate.Errors) {
+	allowed = append(allowed, "limit", "cursor")
+	for k := range q {
+		if !slices.Contains(allowed, k) {
+			errs.Add(k, validate.UnknownField)
+		}
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs.Add("limit", validate.WrongType, "expected", "integer")
+		}
+		limit = n
+	}
+	return limit, errs
 }

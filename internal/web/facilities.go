@@ -24,26 +24,6 @@ import (
 	"github.com/escnet/escnet/internal/validate"
 )
 
-// The booking notices' message keys (facilities.Service writes them as
-// "mail.booking." + step + ".subject" / ".body").
-var bookingMailKeys = []string{
-	"mail.booking.request.subject", "mail.booking.request.body",
-	"mail.booking.waitlist.subject", "mail.booking.waitlist.body",
-	"mail.booking.promote.subject", "mail.booking.promote.body",
-	"mail.booking.approve.subject", "mail.booking.approve.body",
-	"mail.booking.decline.subject", "mail.booking.decline.body",
-	"mail.booking.confirm.subject", "mail.booking.confirm.body",
-	"mail.booking.auto_confirm.subject", "mail.booking.auto_confirm.body",
-	"mail.booking.cancel.subject", "mail.booking.cancel.body",
-}
-
-func init() {
-	translatedFields = append(translatedFields, "address", "latitude", "longitude", "time_zone", "capacity", "uses", "certifications",
-		"restrictions", "access_conditions", "price_model", "price_cents", "price_unit", "resource_id", "starts_at", "ends_at", "purpose",
-		"participants", "reason", "status", "action", "approval", "min_minutes", "max_minutes", "lead_minutes", "buffer_minutes",
-		"opening_hours", "quotas", "approvers", "from", "to", "duration", "days", "near", "lat", "lon", "within_km", "target_id", "month")
-}
-
 // ---- inputs and outputs
 
 // ResourceInput is the writable part of a resource.

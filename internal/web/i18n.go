@@ -294,4 +294,9 @@ var extraErrorCodes = []string{"error.password_too_short", "error.account_exists
 var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "region", "city",
 	"website", "pic", "vat", "description", "capabilities", "memberships", "themes", "joined", "commitment", "email", "title",
 	"expertise", "languages", "organisation_id", "cluster_id", "visibility", "tlp", "q", "limit", "cursor", "role", "cluster",
-	"capability", "password", "confirm", "scope"}
+	"capability", "password", "confirm", "scope",
+	// Facilities and bookings.
+	"address", "latitude", "longitude", "time_zone", "capacity", "uses", "certifications",
+	"restrictions", "access_conditions", "price_model", "price_cents", "price_unit", "resource_id", "starts_at", "ends_at", "purpose",
+	"participants", "reason", "status", "action", "approval", "min_minutes", "max_minutes", "lead_minutes", "buffer_minutes",
+	"opening_hours", "quotas", "approvers", "from", "to", "duration", "days", "near", "lat", "lon", "within_km", "target_id", "month"}

@@ -100,6 +100,9 @@ func usedKeys(t *testing.T) map[string]bool {
 	}
 	family("", extraErrorCodes)
 	family("field.", translatedFields)
+	for _, step := range facilities.NoticeSteps {
+		family("mail.booking."+step+".", []string{"subject", "body"})
+	}
 	family("merges.reason.", []string{projects.ReasonVAT, projects.ReasonNameCity, projects.ReasonNameWebsite})
 	for prefix, values := range callKeyFamilies() { // pages_calls.go
 		family(prefix, values)

@@ -35,11 +35,10 @@ func (discard) Send(context.Context, mail.Message) error { return nil }
 // bookingWorld is a facility with one resource open around the clock and
 // an organisation of another cluster that books it.
 type bookingWorld struct {
-	svc      *facilities.Service
-	fac      directory.Facility
-	res      facilities.Resource
-	booker   directory.Organisation
-	requests int
+	svc    *facilities.Service
+	fac    directory.Facility
+	res    facilities.Resource
+	booker directory.Organisation
 }
 
 func newBookingWorld(t *testing.T, db *sqlstore.DB, approval string) *bookingWorld {
