@@ -12,6 +12,17 @@ import (
 // Fold lower-cases s and strips diacritics, so that "Pôle Risques" and
 // "pole risques" sort and match alike on every engine.
 func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		// Most names are plain ASCII: skip the normalisation.
+		return strings.ToLower(s)
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {

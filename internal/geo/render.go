@@ -11,11 +11,9 @@ import (
 	"sync/atomic"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/escnet/escnet/internal/country"
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/svg"
 )
 
 // Level is what the map's areas are.
@@ -302,7 +300,7 @@ func (m *Map) drawnAt(level Level, code string) bool {
 // Render draws the map. It never fails: unknown codes show up in the rows
 // with Drawn false.
 func (m *Map) Render(opts RenderOptions) Rendered {
-	id := cleanID(opts.ID)
+	id := svg.CleanID(opts.ID, "map")
 	unit := opts.Unit
 	if unit[0] == "" {
 		unit = [2]string{"organisation", "organisations"}
@@ -336,7 +334,7 @@ func (m *Map) Render(opts RenderOptions) Rendered {
 	if opts.Link != nil {
 		for i, s := range shapes {
 			if counts[s.code] > 0 || opts.LinkEmpty {
-				urls[i] = safeURL(opts.Link(s.code))
+				urls[i] = svg.SafeURL(opts.Link(s.code))
 			}
 		}
 	}
@@ -356,11 +354,11 @@ func (m *Map) Render(opts RenderOptions) Rendered {
 		b.WriteString(` aria-describedby="` + id + `-desc"`)
 	}
 	b.WriteString(`><title id="` + id + `-title">`)
-	b.WriteString(esc(opts.Title))
+	b.WriteString(svg.Esc(opts.Title))
 	b.WriteString(`</title>`)
 	if opts.Desc != "" {
 		b.WriteString(`<desc id="` + id + `-desc">`)
-		b.WriteString(esc(opts.Desc))
+		b.WriteString(svg.Esc(opts.Desc))
 		b.WriteString(`</desc>`)
 	}
 
@@ -368,15 +366,15 @@ func (m *Map) Render(opts RenderOptions) Rendered {
 	b.WriteString(`<defs><clipPath id="` + id + `-clip"><path clip-rule="evenodd" d="M0 0H`)
 	b.WriteString(strconv.Itoa(m.Width) + "V" + strconv.Itoa(m.Height) + "H0Z")
 	for _, in := range insets {
-		b.WriteString("M" + num(in.X) + " " + num(in.Y) + "h" + num(in.W) + "v" + num(in.H) + "h-" + num(in.W) + "Z")
+		b.WriteString("M" + svg.Num(in.X) + " " + svg.Num(in.Y) + "h" + svg.Num(in.W) + "v" + svg.Num(in.H) + "h-" + svg.Num(in.W) + "Z")
 	}
 	b.WriteString(`"/></clipPath></defs>`)
 
 	b.WriteString(`<rect class="map-sea" width="` + strconv.Itoa(m.Width) + `" height="` + strconv.Itoa(m.Height) + `" fill="` + colourSea + `"/>`)
 	b.WriteString(`<g class="map-insets" aria-hidden="true">`)
 	for _, in := range insets {
-		b.WriteString(`<rect class="map-inset" x="` + num(in.X) + `" y="` + num(in.Y) + `" width="` + num(in.W) + `" height="` + num(in.H) + `" fill="` + colourSea + `" stroke="#7a8691" stroke-width="0.8"/>`)
-		b.WriteString(`<text class="map-inset-name" x="` + num(in.X+4) + `" y="` + num(in.Y+in.H-5) + `" font-size="10" fill="#4a5560">` + esc(in.Name) + `</text>`)
+		b.WriteString(`<rect class="map-inset" x="` + svg.Num(in.X) + `" y="` + svg.Num(in.Y) + `" width="` + svg.Num(in.W) + `" height="` + svg.Num(in.H) + `" fill="` + colourSea + `" stroke="#7a8691" stroke-width="0.8"/>`)
+		b.WriteString(`<text class="map-inset-name" x="` + svg.Num(in.X+4) + `" y="` + svg.Num(in.Y+in.H-5) + `" font-size="10" fill="#4a5560">` + svg.Esc(in.Name) + `</text>`)
 	}
 	b.WriteString(`</g>`)
 
@@ -394,16 +392,16 @@ func (m *Map) Render(opts RenderOptions) Rendered {
 			continue
 		}
 		n := counts[a.code]
-		label := a.name + ": " + countText(n, unit)
+		label := a.name + ": " + svg.CountText(n, unit)
 		if opts.Count != nil {
 			label = a.name + ": " + opts.Count(n)
 		}
 		b.WriteString(`<a class="map-link" href="`)
-		escTo(&b, urls[i])
+		svg.EscTo(&b, urls[i])
 		b.WriteString(`" aria-label="`)
-		escTo(&b, label)
+		svg.EscTo(&b, label)
 		b.WriteString(`"><title>`)
-		escTo(&b, label)
+		svg.EscTo(&b, label)
 		b.WriteString(`</title>`)
 		writeArea(&b, id, a, n, breaks)
 		b.WriteString(`</a>`)
@@ -444,7 +442,7 @@ func (m *Map) Render(opts RenderOptions) Rendered {
 		if n := counts[a.code]; n > 0 {
 			u := urls[i]
 			if opts.Link != nil && u == "" {
-				u = safeURL(opts.Link(a.code))
+				u = svg.SafeURL(opts.Link(a.code))
 			}
 			rows = append(rows, Row{Code: a.code, Name: a.name, Count: n, URL: u, Drawn: true})
 			keys = append(keys, a.sortKey)
@@ -461,7 +459,7 @@ func (m *Map) Render(opts RenderOptions) Rendered {
 			r.Name = name(code)
 		}
 		if opts.Link != nil {
-			r.URL = safeURL(opts.Link(code))
+			r.URL = svg.SafeURL(opts.Link(code))
 		}
 		keys = append(keys, sortKey(r.Name))
 		rows = append(rows, r)
@@ -493,20 +491,20 @@ func (m *Map) Render(opts RenderOptions) Rendered {
 	if opts.Level == ByRegion {
 		per = "region"
 	}
-	f.WriteString(esc(capitalise(unit[1]) + " per " + per))
+	f.WriteString(svg.Esc(capitalise(unit[1]) + " per " + per))
 	f.WriteString(`</span><ul class="map-legend">`)
 	for _, it := range leg {
 		f.WriteString(`<li><svg class="map-swatch" viewBox="0 0 14 14" aria-hidden="true"><rect class="map-area ` + it.Class + `" width="14" height="14" fill="` + levelColours[levelOf(it.Class)] + `"/></svg>`)
-		f.WriteString(esc(it.Label))
+		f.WriteString(svg.Esc(it.Label))
 		f.WriteString(`</li>`)
 	}
 	if opts.MarkerLegend != "" && len(opts.Markers) > 0 {
 		f.WriteString(`<li><svg class="map-swatch" viewBox="0 0 14 14" aria-hidden="true"><circle class="map-marker" cx="7" cy="7" r="5" fill="` + colourMarker + `"/></svg>`)
-		f.WriteString(esc(opts.MarkerLegend))
+		f.WriteString(svg.Esc(opts.MarkerLegend))
 		f.WriteString(`</li>`)
 	}
 	f.WriteString(`</ul><p class="map-attribution">`)
-	f.WriteString(esc(strings.Join(m.Attribution, " · ")))
+	f.WriteString(svg.Esc(strings.Join(m.Attribution, " · ")))
 	f.WriteString(`</p></figcaption></figure>`)
 
 	fig := b.String()
@@ -576,13 +574,13 @@ func (m *Map) writeMarkers(b *strings.Builder, markers []Marker, unit [2]string,
 		if p.Count > 0 && countFn != nil {
 			label += ": " + countFn(p.Count)
 		} else if p.Count > 0 {
-			label += ": " + countText(p.Count, unit)
+			label += ": " + svg.CountText(p.Count, unit)
 		}
-		circle := `<circle class="map-marker" cx="` + num(p.x) + `" cy="` + num(p.y) + `" r="` + num(p.r) + `" fill="` + colourMarker + `" fill-opacity="0.85" stroke="#ffffff" stroke-width="1.5"/>`
-		if u := safeURL(p.URL); u != "" {
-			b.WriteString(`<a class="map-marker-link" href="` + esc(u) + `" aria-label="` + esc(label) + `"><title>` + esc(label) + `</title>` + circle + `</a>`)
+		circle := `<circle class="map-marker" cx="` + svg.Num(p.x) + `" cy="` + svg.Num(p.y) + `" r="` + svg.Num(p.r) + `" fill="` + colourMarker + `" fill-opacity="0.85" stroke="#ffffff" stroke-width="1.5"/>`
+		if u := svg.SafeURL(p.URL); u != "" {
+			b.WriteString(`<a class="map-marker-link" href="` + svg.Esc(u) + `" aria-label="` + svg.Esc(label) + `"><title>` + svg.Esc(label) + `</title>` + circle + `</a>`)
 		} else {
-			b.WriteString(`<g class="map-marker-static"><title>` + esc(label) + `</title>` + circle + `</g>`)
+			b.WriteString(`<g class="map-marker-static"><title>` + svg.Esc(label) + `</title>` + circle + `</g>`)
 		}
 	}
 	b.WriteString(`</g>`)
@@ -624,89 +622,9 @@ func (m *Map) sizeHint(l Level) int {
 	return n
 }
 
-func countText(n int, unit [2]string) string {
-	switch n {
-	case 0:
-		return "no " + unit[1]
-	case 1:
-		return "1 " + unit[0]
-	}
-	return strconv.Itoa(n) + " " + unit[1]
-}
-
 func levelOf(class string) int {
 	n, _ := strconv.Atoi(strings.TrimPrefix(class, "map-level-"))
 	return n
-}
-
-// safeURL lets relative URLs and http(s) and mailto links through, and
-// replaces anything else (javascript: …) as html/template does.
-func safeURL(u string) string {
-	if u == "" {
-		return ""
-	}
-	// A path (not //host) needs no parsing: it has no scheme.
-	if u[0] == '/' && (len(u) == 1 || u[1] != '/' && u[1] != '\\') && !strings.ContainsAny(u, "\x00\t\n\r") {
-		return u
-	}
-	p, err := url.Parse(u)
-	if err != nil {
-		return "#ZgotmplZ"
-	}
-	switch strings.ToLower(p.Scheme) {
-	case "", "http", "https", "mailto":
-		return u
-	}
-	return "#ZgotmplZ"
-}
-
-// esc escapes text for an HTML or SVG text node or quoted attribute.
-func esc(s string) string { return template.HTMLEscapeString(s) }
-
-// escTo writes s escaped, without an intermediate string.
-func escTo(b *strings.Builder, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var r string
-		switch s[i] {
-		case '&':
-			r = "&amp;"
-		case '<':
-			r = "&lt;"
-		case '>':
-			r = "&gt;"
-		case '"':
-			r = "&#34;"
-		case '\'':
-			r = "&#39;"
-		case 0:
-			r = "\uFFFD"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(r)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
-}
-
-// num writes a coordinate with at most one decimal.
-func num(v float64) string {
-	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
-}
-
-func cleanID(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_') {
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() == 0 || !unicode.IsLetter(rune(b.String()[0])) {
-		return "map" + b.String()
-	}
-	return b.String()
 }
 
 func capitalise(s string) string {
@@ -718,33 +636,12 @@ func capitalise(s string) string {
 	return string(r)
 }
 
-// fold is the sort key of a name: lower case without diacritics, as the
-// directory sorts its lists.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(out)
-}
-
 // sortKey folds a name, from a cache for the names on the map.
 func sortKey(name string) string {
 	if k, ok := foldedNames.Load(name); ok {
 		return k.(string)
 	}
-	k := fold(name)
+	k := directory.Fold(name)
 	if foldedCount.Add(1) <= maxFoldedNames {
 		foldedNames.Store(name, k)
 	}

@@ -2,11 +2,12 @@ package network
 
 import (
 	"html/template"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/svg"
 )
 
 // Draw selects, lays out and draws the network around the nodes in focus.
@@ -21,14 +22,14 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 	d := Drawing{Omitted: g.omitted, OmittedFocus: g.omitF}
 	if len(g.edges) == 0 {
 		d.Empty = true
-		d.Figure = template.HTML(`<p class="net-empty">` + esc(opts.EmptyText) + `</p>`)
+		d.Figure = template.HTML(`<p class="net-empty">` + svg.Esc(opts.EmptyText) + `</p>`)
 		d.Nodes = layout(g, opts)
 		return d
 	}
 	d.Nodes = layout(g, opts)
 	d.Rows = rows(g, opts)
 	d.Legend = legend(g, opts)
-	id := cleanID(opts.ID)
+	id := svg.CleanID(opts.ID, "net")
 
 	var b strings.Builder
 	b.Grow(4096 + 600*len(d.Nodes) + 120*len(g.edges))
@@ -38,9 +39,9 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 	if opts.Desc != "" {
 		b.WriteString(` aria-describedby="` + id + `-desc"`)
 	}
-	b.WriteString(`><title id="` + id + `-title">` + esc(opts.Title) + `</title>`)
+	b.WriteString(`><title id="` + id + `-title">` + svg.Esc(opts.Title) + `</title>`)
 	if opts.Desc != "" {
-		b.WriteString(`<desc id="` + id + `-desc">` + esc(opts.Desc) + `</desc>`)
+		b.WriteString(`<desc id="` + id + `-desc">` + svg.Esc(opts.Desc) + `</desc>`)
 	}
 
 	// Edges: a quiet layer under the nodes; width by shared projects.
@@ -55,8 +56,8 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 		if e.a < g.focus || e.b < g.focus {
 			class, colour, opacity = "net-edge net-edge-focus", "#4a5560", "0.7"
 		}
-		width := round1(1 + 5*float64(e.w)/float64(maxW))
-		b.WriteString(`<line class="` + class + `" x1="` + num(a.X) + `" y1="` + num(a.Y) + `" x2="` + num(c.X) + `" y2="` + num(c.Y) + `" stroke="` + colour + `" stroke-opacity="` + opacity + `" stroke-width="` + num(width) + `" stroke-linecap="round"/>`)
+		width := svg.Round1(1 + 5*float64(e.w)/float64(maxW))
+		b.WriteString(`<line class="` + class + `" x1="` + svg.Num(a.X) + `" y1="` + svg.Num(a.Y) + `" x2="` + svg.Num(c.X) + `" y2="` + svg.Num(c.Y) + `" stroke="` + colour + `" stroke-opacity="` + opacity + `" stroke-width="` + svg.Num(width) + `" stroke-linecap="round"/>`)
 	}
 	b.WriteString(`</g>`)
 
@@ -73,7 +74,7 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 		if focus {
 			tip += " — in focus"
 		} else {
-			tip += " — " + countText(g.weight[i], opts.Unit)
+			tip += " — " + svg.CountText(g.weight[i], opts.Unit)
 		}
 		class := "net-node " + kindClass(p.Kind)
 		stroke, sw := "#ffffff", "1.5"
@@ -81,11 +82,11 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 			class += " net-focus"
 			stroke, sw = "#1b1f24", "3"
 		}
-		circle := `<circle class="net-dot" cx="` + num(p.X) + `" cy="` + num(p.Y) + `" r="` + num(p.R) + `" fill="` + kindColours[p.Kind] + `" stroke="` + stroke + `" stroke-width="` + sw + `"/>`
-		if u := safeURL(p.URL); u != "" {
-			b.WriteString(`<a class="` + class + `" href="` + esc(u) + `" aria-label="` + esc(label) + `"><title>` + esc(tip) + `</title>` + circle + `</a>`)
+		circle := `<circle class="net-dot" cx="` + svg.Num(p.X) + `" cy="` + svg.Num(p.Y) + `" r="` + svg.Num(p.R) + `" fill="` + kindColours[p.Kind] + `" stroke="` + stroke + `" stroke-width="` + sw + `"/>`
+		if u := svg.SafeURL(p.URL); u != "" {
+			b.WriteString(`<a class="` + class + `" href="` + svg.Esc(u) + `" aria-label="` + svg.Esc(label) + `"><title>` + svg.Esc(tip) + `</title>` + circle + `</a>`)
 		} else {
-			b.WriteString(`<g class="` + class + `"><title>` + esc(tip) + `</title>` + circle + `</g>`)
+			b.WriteString(`<g class="` + class + `"><title>` + svg.Esc(tip) + `</title>` + circle + `</g>`)
 		}
 	}
 	b.WriteString(`</g>`)
@@ -101,16 +102,16 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 		if i < g.focus {
 			class += " net-label-focus"
 		}
-		b.WriteString(`<text class="` + class + `" x="` + num(p.LabelX) + `" y="` + num(p.LabelY) + `" text-anchor="` + p.Anchor + `" font-size="12" fill="#1b1f24" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">` + esc(truncate(p.Label, maxLabelRunes)) + `</text>`)
+		b.WriteString(`<text class="` + class + `" x="` + svg.Num(p.LabelX) + `" y="` + svg.Num(p.LabelY) + `" text-anchor="` + p.Anchor + `" font-size="12" fill="#1b1f24" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">` + svg.Esc(truncate(p.Label, maxLabelRunes)) + `</text>`)
 	}
 	b.WriteString(`</g></svg>`)
 	svgEnd := b.Len()
 
 	b.WriteString(`<figcaption class="net-caption"><ul class="net-legend">`)
 	for _, it := range d.Legend {
-		b.WriteString(`<li><svg class="net-swatch" viewBox="0 0 14 14" aria-hidden="true"><circle class="net-dot ` + it.Class + `" cx="7" cy="7" r="6" fill="` + kindColours[it.Kind] + `"/></svg>` + esc(it.Label) + `</li>`)
+		b.WriteString(`<li><svg class="net-swatch" viewBox="0 0 14 14" aria-hidden="true"><circle class="net-dot ` + it.Class + `" cx="7" cy="7" r="6" fill="` + kindColours[it.Kind] + `"/></svg>` + svg.Esc(it.Label) + `</li>`)
 	}
-	b.WriteString(`</ul><p class="net-note">Circle size: ` + esc(opts.Unit[1]) + ` with the organisations drawn; line width: ` + esc(opts.Unit[1]) + ` of the two.`)
+	b.WriteString(`</ul><p class="net-note">Circle size: ` + svg.Esc(opts.Unit[1]) + ` with the organisations drawn; line width: ` + svg.Esc(opts.Unit[1]) + ` of the two.`)
 	switch {
 	case g.omitted == 1:
 		b.WriteString(` 1 more partner is not drawn.`)
@@ -161,11 +162,11 @@ func withDefaults(o Options) Options {
 func ariaLabel(p Placed, weight int, focus bool, focusCount int, opts Options) string {
 	if focus {
 		if focusCount > 1 && weight > 0 {
-			return p.Label + " — in focus, " + countText(weight, opts.Unit) + " with the others in focus"
+			return p.Label + " — in focus, " + svg.CountText(weight, opts.Unit) + " with the others in focus"
 		}
 		return p.Label + " — in focus"
 	}
-	return p.Label + " — " + countText(weight, opts.Unit)
+	return p.Label + " — " + svg.CountText(weight, opts.Unit)
 }
 
 // rows is the table: the drawn nodes except a single focus.
@@ -177,12 +178,12 @@ func rows(g graph, opts Options) []Row {
 		if focus && g.focus == 1 {
 			continue
 		}
-		r := Row{ID: n.ID, Label: n.Label, URL: safeURL(n.URL), Kind: n.Kind, KindLabel: opts.KindLabel(n.Kind),
+		r := Row{ID: n.ID, Label: n.Label, URL: svg.SafeURL(n.URL), Kind: n.Kind, KindLabel: opts.KindLabel(n.Kind),
 			Country: n.Country, Projects: g.weight[i], Focus: focus}
 		for _, f := range g.with[i] {
 			r.With = append(r.With, g.nodes[f].Label)
 		}
-		keys[n.ID] = fold(n.Label)
+		keys[n.ID] = directory.Fold(n.Label)
 		out = append(out, r)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -210,48 +211,4 @@ func legend(g graph, opts Options) []LegendItem {
 		}
 	}
 	return out
-}
-
-func countText(n int, unit [2]string) string {
-	switch n {
-	case 0:
-		return "no " + unit[1]
-	case 1:
-		return "1 " + unit[0]
-	}
-	return strconv.Itoa(n) + " " + unit[1]
-}
-
-// safeURL lets relative URLs and http(s) and mailto links through, and
-// replaces anything else (javascript: …) as html/template does.
-func safeURL(u string) string {
-	if u == "" {
-		return ""
-	}
-	p, err := url.Parse(u)
-	if err != nil {
-		return "#ZgotmplZ"
-	}
-	switch strings.ToLower(p.Scheme) {
-	case "", "http", "https", "mailto":
-		return u
-	}
-	return "#ZgotmplZ"
-}
-
-func esc(s string) string { return template.HTMLEscapeString(s) }
-
-func num(v float64) string { return strconv.FormatFloat(round1(v), 'f', -1, 64) }
-
-func cleanID(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_') {
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() == 0 || !unicode.IsLetter(rune(b.String()[0])) {
-		return "net" + b.String()
-	}
-	return b.String()
 }

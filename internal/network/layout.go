@@ -3,6 +3,8 @@ package network
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/escnet/escnet/internal/svg"
 )
 
 // layout places the nodes with Fruchterman–Reingold: nodes repel each
@@ -32,7 +34,7 @@ func layout(g graph, opts Options) []Placed {
 	for i := range out {
 		out[i].Node = g.nodes[i]
 		out[i].Weight = wd[i]
-		out[i].R = round1(5 + 9*math.Sqrt(float64(wd[i])/float64(maxWd)))
+		out[i].R = svg.Round1(5 + 9*math.Sqrt(float64(wd[i])/float64(maxWd)))
 		if i < g.focus {
 			out[i].R = math.Max(out[i].R, 12)
 		}
@@ -162,8 +164,8 @@ func layout(g graph, opts Options) []Placed {
 		px := W/2 + (x[i]-cx)*s
 		py := H/2 + (y[i]-cy)*s
 		r := out[i].R
-		out[i].X = round1(math.Max(margin+r, math.Min(W-margin-r, px)))
-		out[i].Y = round1(math.Max(margin+r, math.Min(H-margin-r, py)))
+		out[i].X = svg.Round1(math.Max(margin+r, math.Min(W-margin-r, px)))
+		out[i].Y = svg.Round1(math.Max(margin+r, math.Min(H-margin-r, py)))
 	}
 	placeLabels(out, W, H, g.focus)
 	return out
@@ -231,7 +233,7 @@ func placeLabels(nodes []Placed, W, H float64, focus int) {
 					}
 				}
 				if free {
-					p.LabelX, p.LabelY, p.Anchor, p.LabelShown = round1(c.x), round1(c.y), c.anchor, true
+					p.LabelX, p.LabelY, p.Anchor, p.LabelShown = svg.Round1(c.x), svg.Round1(c.y), c.anchor, true
 					taken = append(taken, c.b)
 					break search
 				}

@@ -11,14 +11,10 @@ import (
 	_ "embed"
 
 	"html/template"
-	"math"
 	"sort"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/escnet/escnet/internal/directory"
 )
 
 // CSS styles the drawing's classes; the web layer serves it as a static
@@ -261,7 +257,7 @@ func selectGraph(nodes []Node, edges []Edge, opts Options) graph {
 	}
 	keys := make([]string, len(all))
 	for i, n := range all {
-		keys[i] = fold(n.Label)
+		keys[i] = directory.Fold(n.Label)
 	}
 	stronger := func(score []int) func(i, j int) bool {
 		return func(i, j int) bool {
@@ -381,27 +377,6 @@ func selectGraph(nodes []Node, edges []Edge, opts Options) graph {
 	return g
 }
 
-// fold is the sort key of a name: lower case without diacritics, as the
-// directory sorts its lists.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(out)
-}
-
 // truncate shortens a label for the drawing.
 func truncate(s string, n int) string {
 	r := []rune(strings.TrimSpace(s))
@@ -410,5 +385,3 @@ func truncate(s string, n int) string {
 	}
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
-
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
