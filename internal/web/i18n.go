@@ -67,7 +67,18 @@ func loadCatalog() (catalog, error) {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		c[strings.TrimSuffix(path.Base(name), ".json")] = m
+		// en.json holds the shared messages; en.inquiries.json and the like
+		// hold one capability's, so that capabilities keep their own files.
+		lang, _, _ := strings.Cut(strings.TrimSuffix(path.Base(name), ".json"), ".")
+		if c[lang] == nil {
+			c[lang] = map[string]entry{}
+		}
+		for k, v := range m {
+			if _, dup := c[lang][k]; dup {
+				return nil, fmt.Errorf("%s: message %q is already defined in another file", name, k)
+			}
+			c[lang][k] = v
+		}
 	}
 	if c["en"] == nil {
 		return nil, fmt.Errorf("locales: no en.json")

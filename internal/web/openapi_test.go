@@ -67,11 +67,11 @@ func loadOpenAPI(t *testing.T) (openAPIDoc, map[string]any) {
 	t.Helper()
 	var doc openAPIDoc
 	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
-		t.Fatalf("decode openapi.json: %v", err)
+		t.Fatalf("decode the OpenAPI document: %v", err)
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(openAPIDocument, &raw); err != nil {
-		t.Fatalf("decode openapi.json: %v", err)
+		t.Fatalf("decode the OpenAPI document: %v", err)
 	}
 	return doc, raw
 }
@@ -128,12 +128,12 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	for _, r := range sortedKeys(routes) {
 		if _, ok := ops[r]; !ok {
-			t.Errorf("route %s is not documented in openapi.json", r)
+			t.Errorf("route %s is not documented in the OpenAPI document (internal/web/openapi/)", r)
 		}
 	}
 	for _, op := range sortedKeys(ops) {
 		if !routes[op] {
-			t.Errorf("openapi.json documents %s, which is not a route", op)
+			t.Errorf("the OpenAPI document documents %s, which is not a route", op)
 		}
 	}
 }
