@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/audit"
+	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -775,10 +775,8 @@ func (s *Server) exportOrganisations(w http.ResponseWriter, r *http.Request) err
 	if err := s.db.Audit(ctx, "export.organisations", "organisation", "", r.URL.RawQuery); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="escnet-organisations.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"id", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "city", "website", "pic", "vat", "clusters", "capabilities", "visibility", "tlp"})
+	cw := csvexport.ForDownload(w, "escnet-organisations.csv")
+	cw.Write("id", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "city", "website", "pic", "vat", "clusters", "capabilities", "visibility", "tlp")
 	f.Limit = directory.MaxListLimit
 	for {
 		p, err := s.db.ListOrganisations(ctx, f)
@@ -790,14 +788,13 @@ func (s *Server) exportOrganisations(w http.ResponseWriter, r *http.Request) err
 			for _, m := range o.Memberships {
 				clusters = append(clusters, m.ClusterSlug)
 			}
-			cw.Write([]string{o.ID, o.Slug, o.Name, o.ShortName, o.Kind, strconv.FormatBool(o.SME), strings.Join(o.PractitionerRoles, " "),
-				o.Country, o.City, o.Website, o.PIC, o.VAT, strings.Join(clusters, " "), strings.Join(o.Capabilities, " "), o.Visibility, o.TLP})
+			cw.Write(o.ID, o.Slug, o.Name, o.ShortName, o.Kind, strconv.FormatBool(o.SME), strings.Join(o.PractitionerRoles, " "),
+				o.Country, o.City, o.Website, o.PIC, o.VAT, strings.Join(clusters, " "), strings.Join(o.Capabilities, " "), o.Visibility, o.TLP)
 		}
 		if p.Next == "" {
 			break
 		}
 		f.Cursor = p.Next
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

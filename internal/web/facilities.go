@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/store"
@@ -934,15 +934,13 @@ func (s *Server) apiClusterUsage(w http.ResponseWriter, r *http.Request) error {
 // writeUsageCSV writes one row per month and booking cluster; a month
 // without bookings has one row without a cluster.
 func writeUsageCSV(w http.ResponseWriter, name string, u facilities.Usage) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="escnet-usage-`+name+`.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"month", "available_hours", "booked_hours", "cluster_id", "cluster_name", "cluster_hours", "other_cluster"})
+	cw := csvexport.ForDownload(w, "escnet-usage-"+name+".csv")
+	cw.Write("month", "available_hours", "booked_hours", "cluster_id", "cluster_name", "cluster_hours", "other_cluster")
 	num := func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 	for _, m := range u.Months {
 		row := []string{m.Month, num(m.AvailableHours), num(m.BookedHours)}
 		if len(m.ByCluster) == 0 {
-			cw.Write(append(row, "", "", "0.0", ""))
+			cw.Write(append(row, "", "", "0.0", "")...)
 			continue
 		}
 		ids := make([]string, 0, len(m.ByCluster))
@@ -952,11 +950,10 @@ func writeUsageCSV(w http.ResponseWriter, name string, u facilities.Usage) error
 		sort.Strings(ids)
 		for _, id := range ids {
 			other := strconv.FormatBool(!slices.Contains(u.HomeClusters, id))
-			cw.Write(append(slices.Clone(row), id, u.Clusters[id], num(m.ByCluster[id]), other))
+			cw.Write(append(slices.Clone(row), id, u.Clusters[id], num(m.ByCluster[id]), other)...)
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // bulk is the request's context for an export: RED records never appear.
