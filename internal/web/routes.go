@@ -9,39 +9,120 @@ type route struct {
 	handler http.Handler
 }
 
-// routes lists every route of the server, in one place.
+// routes lists every route of the server, in one place: one function per
+// capability, each listing its API routes and then its pages.
 func (s *Server) routes() []route {
+	var all []route
+	for _, group := range [][]route{
+		s.operationsRoutes(),
+		s.directoryRoutes(),
+		s.accountsRoutes(),
+		s.facilitiesRoutes(),
+		s.callsRoutes(),
+		s.matchingRoutes(),
+		s.projectsRoutes(),
+	} {
+		all = append(all, group...)
+	}
+	return all
+}
+
+// operationsRoutes: health, metrics, the API description, static files and the language switch.
+func (s *Server) operationsRoutes() []route {
 	return []route{
-		// Operations.
 		{"GET /healthz", api(s.handleHealth)},
 		{"GET /metrics", s.handleMetrics()},
 		{"GET /api/openapi.json", api(s.handleOpenAPI)},
+		{"GET /language/{lang}", http.HandlerFunc(s.handleLanguage)},
+		{"GET /static/{file}", http.HandlerFunc(s.handleStatic)},
+	}
+}
 
-		// JSON API.
+// directoryRoutes: clusters, organisations, people, capabilities, search and export.
+func (s *Server) directoryRoutes() []route {
+	return []route{
 		{"GET /api/v1/clusters", api(s.apiListClusters)},
 		{"POST /api/v1/clusters", api(s.apiCreateCluster)},
 		{"GET /api/v1/clusters/{id}", api(s.apiGetCluster)},
 		{"PUT /api/v1/clusters/{id}", api(s.apiUpdateCluster)},
 		{"DELETE /api/v1/clusters/{id}", api(s.apiDeleteCluster)},
-
 		{"GET /api/v1/organisations", api(s.apiListOrganisations)},
 		{"POST /api/v1/organisations", api(s.apiCreateOrganisation)},
 		{"GET /api/v1/organisations/{id}", api(s.apiGetOrganisation)},
 		{"PUT /api/v1/organisations/{id}", api(s.apiUpdateOrganisation)},
 		{"DELETE /api/v1/organisations/{id}", api(s.apiDeleteOrganisation)},
-
 		{"GET /api/v1/people", api(s.apiListPeople)},
 		{"POST /api/v1/people", api(s.apiCreatePerson)},
 		{"GET /api/v1/people/{id}", api(s.apiGetPerson)},
 		{"PUT /api/v1/people/{id}", api(s.apiUpdatePerson)},
 		{"DELETE /api/v1/people/{id}", api(s.apiDeletePerson)},
-
 		{"GET /api/v1/capabilities", api(s.apiListCapabilities)},
 		{"POST /api/v1/capabilities", api(s.apiCreateCapability)},
 		{"GET /api/v1/capabilities/{code}", api(s.apiGetCapability)},
 		{"PUT /api/v1/capabilities/{code}", api(s.apiUpdateCapability)},
 		{"DELETE /api/v1/capabilities/{code}", api(s.apiDeleteCapability)},
+		{"GET /api/v1/export/organisations.csv", api(s.exportOrganisations)},
+		{"GET /api/v1/search", api(s.apiSearch)},
+		{"GET /api/v1/suggest", api(s.apiSuggest)},
+		{"GET /{$}", s.page(s.pageHome)},
+		{"GET /search", s.page(s.pageSearch)},
+		{"GET /clusters", s.page(s.pageClusters)},
+		{"GET /clusters/{slug}", s.page(s.pageCluster)},
+		{"GET /organisations", s.page(s.pageOrganisations)},
+		{"GET /organisations/{slug}", s.page(s.pageOrganisation)},
+		{"GET /people", s.page(s.pagePeople)},
+		{"GET /people/{id}", s.page(s.pagePerson)},
+		{"GET /capabilities", s.page(s.pageCapabilities)},
+		{"GET /capabilities/{code}", s.page(s.pageCapability)},
+		{"GET /organisations/new", s.page(s.pageNewOrganisation)},
+		{"POST /organisations/new", s.page(s.postNewOrganisation)},
+		{"GET /organisations/{slug}/edit", s.page(s.pageEditOrganisation)},
+		{"POST /organisations/{slug}/edit", s.page(s.postEditOrganisation)},
+		{"GET /clusters/{slug}/edit", s.page(s.pageEditCluster)},
+		{"POST /clusters/{slug}/edit", s.page(s.postEditCluster)},
+		{"GET /people/{id}/edit", s.page(s.pageEditPerson)},
+		{"POST /people/{id}/edit", s.page(s.postEditPerson)},
+	}
+}
 
+// accountsRoutes: sign-in, resets, invitations, tokens, users, roles and the audit log.
+func (s *Server) accountsRoutes() []route {
+	return []route{
+		{"GET /api/v1/me", api(s.apiMe)},
+		{"DELETE /api/v1/me", api(s.apiDeleteMe)},
+		{"GET /api/v1/me/export", api(s.exportPersonal)},
+		{"GET /api/v1/tokens", api(s.apiListTokens)},
+		{"POST /api/v1/tokens", api(s.apiCreateToken)},
+		{"DELETE /api/v1/tokens/{id}", api(s.apiRevokeToken)},
+		{"POST /api/v1/invitations", api(s.apiCreateInvitation)},
+		{"GET /api/v1/users", api(s.apiListUsers)},
+		{"PUT /api/v1/users/{id}/roles", api(s.apiSetRoles)},
+		{"GET /api/v1/audit", api(s.apiAudit)},
+		{"GET /organisations/{slug}/invite", s.page(s.pageInvite)},
+		{"POST /organisations/{slug}/invite", s.page(s.postInvite)},
+		{"GET /login", s.page(s.pageLogin)},
+		{"POST /login", s.page(s.postLogin)},
+		{"POST /logout", s.page(s.postLogout)},
+		{"GET /reset", s.page(s.pageResetRequest)},
+		{"POST /reset", s.page(s.postResetRequest)},
+		{"GET /reset/{token}", s.page(s.pageReset)},
+		{"POST /reset/{token}", s.page(s.postReset)},
+		{"GET /invitations/{token}", s.page(s.pageInvitation)},
+		{"POST /invitations/{token}", s.page(s.postInvitation)},
+		{"GET /account", s.page(s.pageAccount)},
+		{"POST /account/tokens", s.page(s.postAccountToken)},
+		{"POST /account/tokens/{id}/revoke", s.page(s.postRevokeToken)},
+		{"GET /account/export", s.page(s.exportPersonal)},
+		{"POST /account/delete", s.page(s.postDeleteAccount)},
+		{"GET /admin/users", s.page(s.pageUsers)},
+		{"POST /admin/users/{id}/roles", s.page(s.postUserRoles)},
+		{"GET /admin/audit", s.page(s.pageAudit)},
+	}
+}
+
+// facilitiesRoutes: facilities, resources, availability, bookings, usage and calendar feeds.
+func (s *Server) facilitiesRoutes() []route {
+	return []route{
 		{"GET /api/v1/facilities", api(s.apiListFacilities)},
 		{"POST /api/v1/facilities", api(s.apiCreateFacility)},
 		{"GET /api/v1/facilities/{id}", api(s.apiGetFacility)},
@@ -72,50 +153,6 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/calendars", api(s.apiCreateCalendar)},
 		{"DELETE /api/v1/calendars/{id}", api(s.apiRevokeCalendar)},
 		{"GET /calendar/{token}", api(s.handleCalendarFeed)},
-
-		{"GET /api/v1/calls", api(s.apiListCalls)},
-		{"POST /api/v1/calls", api(s.apiCreateCall)},
-		{"GET /api/v1/calls/{id}", api(s.apiGetCall)},
-		{"PUT /api/v1/calls/{id}", api(s.apiUpdateCall)},
-		{"DELETE /api/v1/calls/{id}", api(s.apiDeleteCall)},
-
-		{"POST /api/v1/partners", api(s.apiPartners)},
-		{"POST /api/v1/consortia", api(s.apiConsortia)},
-
-		{"GET /api/v1/projects", api(s.apiListProjects)},
-		{"GET /api/v1/projects/{id}", api(s.apiGetProject)},
-		{"GET /api/v1/organisations/{id}/track-record", api(s.apiTrackRecord)},
-		{"GET /api/v1/merge-candidates", api(s.apiMergeCandidates)},
-		{"GET /api/v1/merges", api(s.apiListMerges)},
-		{"POST /api/v1/merges", api(s.apiMerge)},
-		{"DELETE /api/v1/merges/{id}", api(s.apiUndoMerge)},
-		{"POST /api/v1/distinct-organisations", api(s.apiMarkDistinct)},
-
-		{"GET /api/v1/me", api(s.apiMe)},
-		{"DELETE /api/v1/me", api(s.apiDeleteMe)},
-		{"GET /api/v1/me/export", api(s.exportPersonal)},
-		{"GET /api/v1/tokens", api(s.apiListTokens)},
-		{"POST /api/v1/tokens", api(s.apiCreateToken)},
-		{"DELETE /api/v1/tokens/{id}", api(s.apiRevokeToken)},
-		{"POST /api/v1/invitations", api(s.apiCreateInvitation)},
-		{"GET /api/v1/users", api(s.apiListUsers)},
-		{"PUT /api/v1/users/{id}/roles", api(s.apiSetRoles)},
-		{"GET /api/v1/audit", api(s.apiAudit)},
-		{"GET /api/v1/export/organisations.csv", api(s.exportOrganisations)},
-		{"GET /api/v1/search", api(s.apiSearch)},
-		{"GET /api/v1/suggest", api(s.apiSuggest)},
-
-		// Web pages.
-		{"GET /{$}", s.page(s.pageHome)},
-		{"GET /search", s.page(s.pageSearch)},
-		{"GET /clusters", s.page(s.pageClusters)},
-		{"GET /clusters/{slug}", s.page(s.pageCluster)},
-		{"GET /organisations", s.page(s.pageOrganisations)},
-		{"GET /organisations/{slug}", s.page(s.pageOrganisation)},
-		{"GET /people", s.page(s.pagePeople)},
-		{"GET /people/{id}", s.page(s.pagePerson)},
-		{"GET /capabilities", s.page(s.pageCapabilities)},
-		{"GET /capabilities/{code}", s.page(s.pageCapability)},
 		{"GET /facilities", s.page(s.pageFacilities)},
 		{"GET /facilities/{slug}", s.page(s.pageFacility)},
 		{"GET /facilities/{slug}/book", s.page(s.pageBook)},
@@ -127,6 +164,17 @@ func (s *Server) routes() []route {
 		{"GET /bookings/{id}", s.page(s.pageBooking)},
 		{"POST /bookings/{id}", s.page(s.postBookingAction)},
 		{"POST /calendars", s.page(s.postCalendar)},
+	}
+}
+
+// callsRoutes: call topics and their eligibility rules.
+func (s *Server) callsRoutes() []route {
+	return []route{
+		{"GET /api/v1/calls", api(s.apiListCalls)},
+		{"POST /api/v1/calls", api(s.apiCreateCall)},
+		{"GET /api/v1/calls/{id}", api(s.apiGetCall)},
+		{"PUT /api/v1/calls/{id}", api(s.apiUpdateCall)},
+		{"DELETE /api/v1/calls/{id}", api(s.apiDeleteCall)},
 		{"GET /calls", s.page(s.pageCalls)},
 		{"GET /calls/new", s.page(s.pageNewCall)},
 		{"POST /calls/new", s.page(s.postNewCall)},
@@ -138,42 +186,35 @@ func (s *Server) routes() []route {
 		{"POST /calls/{id}/rules/{n}", s.page(s.postRule)},
 		{"GET /calls/{id}/partners", s.page(s.pageCallPartners)},
 		{"GET /calls/{id}/consortium", s.page(s.pageCallConsortium)},
+	}
+}
+
+// matchingRoutes: the partner finder and the consortium builder.
+func (s *Server) matchingRoutes() []route {
+	return []route{
+		{"POST /api/v1/partners", api(s.apiPartners)},
+		{"POST /api/v1/consortia", api(s.apiConsortia)},
 		{"GET /partners", s.page(s.pagePartners)},
+	}
+}
+
+// projectsRoutes: EU projects, track records, merges and the CORDIS import.
+func (s *Server) projectsRoutes() []route {
+	return []route{
+		{"GET /api/v1/projects", api(s.apiListProjects)},
+		{"GET /api/v1/projects/{id}", api(s.apiGetProject)},
+		{"GET /api/v1/organisations/{id}/track-record", api(s.apiTrackRecord)},
+		{"GET /api/v1/merge-candidates", api(s.apiMergeCandidates)},
+		{"GET /api/v1/merges", api(s.apiListMerges)},
+		{"POST /api/v1/merges", api(s.apiMerge)},
+		{"DELETE /api/v1/merges/{id}", api(s.apiUndoMerge)},
+		{"POST /api/v1/distinct-organisations", api(s.apiMarkDistinct)},
 		{"GET /projects", s.page(s.pageProjects)},
 		{"GET /projects/{id}", s.page(s.pageProject)},
-		{"GET /organisations/new", s.page(s.pageNewOrganisation)},
-		{"POST /organisations/new", s.page(s.postNewOrganisation)},
-		{"GET /organisations/{slug}/edit", s.page(s.pageEditOrganisation)},
-		{"POST /organisations/{slug}/edit", s.page(s.postEditOrganisation)},
-		{"GET /clusters/{slug}/edit", s.page(s.pageEditCluster)},
-		{"POST /clusters/{slug}/edit", s.page(s.postEditCluster)},
-		{"GET /people/{id}/edit", s.page(s.pageEditPerson)},
-		{"POST /people/{id}/edit", s.page(s.postEditPerson)},
-		{"GET /organisations/{slug}/invite", s.page(s.pageInvite)},
-		{"POST /organisations/{slug}/invite", s.page(s.postInvite)},
-		{"GET /login", s.page(s.pageLogin)},
-		{"POST /login", s.page(s.postLogin)},
-		{"POST /logout", s.page(s.postLogout)},
-		{"GET /reset", s.page(s.pageResetRequest)},
-		{"POST /reset", s.page(s.postResetRequest)},
-		{"GET /reset/{token}", s.page(s.pageReset)},
-		{"POST /reset/{token}", s.page(s.postReset)},
-		{"GET /invitations/{token}", s.page(s.pageInvitation)},
-		{"POST /invitations/{token}", s.page(s.postInvitation)},
-		{"GET /account", s.page(s.pageAccount)},
-		{"POST /account/tokens", s.page(s.postAccountToken)},
-		{"POST /account/tokens/{id}/revoke", s.page(s.postRevokeToken)},
-		{"GET /account/export", s.page(s.exportPersonal)},
-		{"POST /account/delete", s.page(s.postDeleteAccount)},
-		{"GET /admin/users", s.page(s.pageUsers)},
-		{"POST /admin/users/{id}/roles", s.page(s.postUserRoles)},
-		{"GET /admin/audit", s.page(s.pageAudit)},
 		{"GET /admin/merges", s.page(s.pageMerges)},
 		{"POST /admin/merges", s.page(s.postMerges)},
 		{"GET /admin/import", s.page(s.pageImport)},
 		{"POST /admin/import", s.page(s.postImport)},
-		{"GET /language/{lang}", http.HandlerFunc(s.handleLanguage)},
-		{"GET /static/{file}", http.HandlerFunc(s.handleStatic)},
 	}
 }
 
