@@ -17,6 +17,13 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrUnavailable means the database cannot be reached or opened.
 	ErrUnavailable = errors.New("database unavailable")
+	// ErrForbidden means the viewer may see the record but not do this to
+	// it. A record the viewer may not see is ErrNotFound instead, so that
+	// a refusal never tells that a hidden record exists.
+	ErrForbidden = errors.New("forbidden")
+	// ErrStale means the write named a version of the record that is no
+	// longer the current one: someone else changed it meanwhile.
+	ErrStale = errors.New("stale version")
 )
 
 // ConflictError names the field whose uniqueness (or reference) rule

@@ -73,6 +73,10 @@ func toProblem(r *http.Request, err error) Problem {
 		}
 	case errors.Is(err, store.ErrNotFound):
 		p.Status, p.Title, p.Detail = http.StatusNotFound, "Not found", "No such record."
+	case errors.Is(err, store.ErrForbidden):
+		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "You may not make this change; nothing was changed."
+	case errors.Is(err, store.ErrStale):
+		p.Status, p.Title, p.Detail = http.StatusPreconditionFailed, "Changed meanwhile", "Someone else changed this record since you read it; nothing was changed. Read it again and repeat your change."
 	case errors.Is(err, store.ErrUnavailable):
 		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Service unavailable", "The database does not answer; try again shortly."
 	default:
