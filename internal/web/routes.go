@@ -21,6 +21,7 @@ func (s *Server) routes() []route {
 		s.callsRoutes(),
 		s.matchingRoutes(),
 		s.projectsRoutes(),
+		s.inquiriesRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -215,6 +216,35 @@ func (s *Server) projectsRoutes() []route {
 		{"POST /admin/merges", s.page(s.postMerges)},
 		{"GET /admin/import", s.page(s.pageImport)},
 		{"POST /admin/import", s.page(s.postImport)},
+	}
+}
+
+// inquiriesRoutes: the contact point — asking, following a case by its
+// private link, the desk's and the experts' work, statistics.
+func (s *Server) inquiriesRoutes() []route {
+	return []route{
+		{"POST /api/v1/inquiries", api(s.apiAsk)},
+		{"GET /api/v1/inquiries", api(s.apiListInquiries)},
+		{"GET /api/v1/inquiries/stats", api(s.apiInquiryStats)},
+		{"GET /api/v1/inquiries/stats.csv", api(s.apiInquiryStatsCSV)},
+		{"GET /api/v1/inquiries/{id}", api(s.apiGetInquiry)},
+		{"GET /api/v1/inquiries/{id}/suggestions", api(s.apiInquirySuggestions)},
+		{"POST /api/v1/inquiries/{id}/{step}", api(s.apiInquiryStep)},
+		{"POST /api/v1/inquiries/{id}/messages", api(s.apiInquiryMessage)},
+		{"GET /api/v1/inquiry-attachments/{id}", api(s.apiInquiryAttachment)},
+		{"GET /api/v1/clusters/{id}/desk", api(s.apiGetDesk)},
+		{"PUT /api/v1/clusters/{id}/desk", api(s.apiSetDesk)},
+		{"PUT /api/v1/people/{id}/expert", api(s.apiSetExpert)},
+		{"GET /ask", s.page(s.pageAsk)},
+		{"POST /ask", s.page(s.postAsk)},
+		{"GET /inquiries/follow/{token}", s.page(s.pageFollow)},
+		{"POST /inquiries/follow/{token}", s.page(s.postFollow)},
+		{"GET /inquiries/follow/{token}/files/{id}", s.page(s.followAttachment)},
+		{"GET /inquiries", s.page(s.pageInquiries)},
+		{"GET /inquiries/stats", s.page(s.pageInquiryStats)},
+		{"GET /inquiries/{id}", s.page(s.pageInquiry)},
+		{"POST /inquiries/{id}", s.page(s.postInquiry)},
+		{"GET /inquiries/files/{id}", s.page(s.inquiryAttachment)},
 	}
 }
 

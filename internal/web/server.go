@@ -15,6 +15,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -27,6 +28,9 @@ type Config struct {
 	Accounts accounts.Config
 	// Mail sends e-mail; nil writes messages to the log.
 	Mail mail.Sender
+	// Inquiries configures the contact point (secret, attachments,
+	// deadlines); its base URL and texts come from the server.
+	Inquiries inquiries.Config
 	// Version is reported by /healthz.
 	Version string
 	Logger  *slog.Logger
@@ -43,6 +47,7 @@ type Server struct {
 	pages    *pages
 	catalog  catalog
 	fac      *facilities.Service
+	inq      *inquiries.Service
 	// match is the partner finder's snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	match *live.Service
@@ -71,6 +76,7 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 	srv := &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}
 	srv.fac = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Accounts.Text, BaseURL: srv.accounts.Config().BaseURL, Logger: cfg.Logger})
+	srv.inq = newInquiries(db, cfg, srv.accounts.Config().BaseURL, cat)
 	srv.match = live.New(db, live.Options{Logger: cfg.Logger})
 	db.OnChange(srv.match.Notify)
 	return srv, nil
