@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/escnet/escnet/internal/access"
@@ -32,6 +34,9 @@ func newInquiries(db *sqlstore.DB, cfg Config, baseURL string, cat catalog) *inq
 		ic.Secret = make([]byte, 32)
 		rand.Read(ic.Secret)
 		cfg.Logger.Warn("no inquiry secret configured: follow links end when the server restarts")
+	}
+	if ic.AttachmentDir == "" {
+		ic.AttachmentDir = filepath.Join(os.TempDir(), "escnet-inquiry-files")
 	}
 	return inquiries.NewService(db, cfg.Mail, ic)
 }
