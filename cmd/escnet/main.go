@@ -67,6 +67,7 @@ func commands() []command {
 		{"partners", "rank partners for a call or an idea, with the reasons", runPartners},
 		{"consortium", "propose consortia that meet a call's eligibility rules", runConsortium},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
+		{"inquiries", "questions to the alliance for desk staff: inquiries list|show|stats", runInquiries},
 		{"version", "print the version", runVersion},
 		{"help", "show help for escnet or one of its commands", runHelp},
 	}

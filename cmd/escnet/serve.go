@@ -15,6 +15,7 @@ import (
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
@@ -62,6 +63,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smtpAddr := fs.String("smtp-addr", "", "SMTP server host:port for e-mail; without it, e-mails go to the log")
 	smtpFrom := fs.String("smtp-from", "escnet@localhost", "sender address of e-mails")
 	smtpUser := fs.String("smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
+	attachDir := fs.String("inquiry-files", "", "directory for attachments of questions, outside any web root (default: a directory under the system's temporary directory)")
+	tickEvery := fs.Duration("inquiry-tick", 5*time.Minute, "how often reminders, escalations and anonymisation of questions run")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	logFormat := fs.String("log-format", "text", "text or json")
 	if err := parse(fs, args, stdout); err != nil {
@@ -112,7 +115,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *baseURL == "" {
 		*baseURL = listenURL(ln.Addr())
 	}
-	cfg := web.Config{Version: versionString(), Logger: logger, Accounts: accounts.Config{BaseURL: *baseURL}}
+	cfg := web.Config{Version: versionString(), Logger: logger, Accounts: accounts.Config{BaseURL: *baseURL},
+		// The secret of follow links comes from the environment only.
+		Inquiries: inquiries.Config{Secret: []byte(os.Getenv("ESCNET_INQUIRY_SECRET")), AttachmentDir: *attachDir}}
 	if *smtpAddr != "" {
 		// The password comes from the environment only, so it never shows
 		// in a process list.
@@ -133,7 +138,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "  %-26s %-27s %s\n", a.Email, a.Role, a.Description)
 		}
 		fmt.Fprintln(stdout, "  (anonymous visitors see what is public; sign in at /login)")
+		if empty, err := srv.Inquiries().Empty(ctx); err == nil && empty {
+			if n, err := demo.LoadInquiries(ctx, srv.Inquiries(), db); err != nil {
+				ln.Close()
+				return err
+			} else {
+				fmt.Fprintf(stdout, "Loaded %d demonstration questions to the alliance.\n", n)
+			}
+		}
 	}
+	go runTicks(ctx, *tickEvery, func() {
+		if res, err := srv.Inquiries().Tick(ctx); err != nil {
+			logger.Warn("inquiry tick", "err", err)
+		} else if res != (inquiries.TickResult{}) {
+			logger.Info("inquiry tick", "reminded", res.Reminded, "escalated", res.Escalated, "anonymised", res.Anonymised)
+		}
+	})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -190,4 +210,21 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer db.Close()
 	fmt.Fprintf(stdout, "schema version %d (%s)\n", v, db.Engine())
 	return nil
+}
+
+// runTicks calls f every d until ctx ends.
+func runTicks(ctx context.Context, d time.Duration, f func()) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
+		}
+	}
 }

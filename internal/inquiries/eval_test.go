@@ -51,7 +51,9 @@ type evalQuestion struct {
 	Want                  []string
 }
 
-func loadQuestions(t *testing.T) []evalQuestion {
+func loadQuestions(t *testing.T) []evalQuestion { return loadQuestionsTB(t) }
+
+func loadQuestionsTB(t testing.TB) []evalQuestion {
 	b, err := os.ReadFile("testdata/questions.json")
 	if err != nil {
 		t.Fatal(err)

@@ -53,18 +53,18 @@ func (r *Router) rankExperts(sc *scratch, toks []textindex.Token, tags []Tag, q 
 		maxOrg = max(maxOrg, sc.org.Get(d))
 	}
 	orgOf := func(d uint32) (OrgDoc, int, bool) {
-		i, ok := r.orgIndex[exps[d].OrganisationID]
-		if !ok {
+		i := r.expOrg[d]
+		if i < 0 {
 			return OrgDoc{}, -1, false
 		}
-		return orgs[i], i, true
+		return orgs[i], int(i), true
 	}
 	visible := func(d uint32) bool {
 		o, _, ok := orgOf(d)
 		return ok && !slices.Contains(q.Exclude, exps[d].PersonID) && q.Scope.CanSee(exps[d].Record) && q.Scope.CanSee(o.Record)
 	}
 	bonus := func(d uint32) float64 {
-		_, i, _ := orgOf(d)
+		i := r.expOrg[d]
 		if maxOrg == 0 || i < 0 {
 			return 0
 		}
@@ -114,7 +114,9 @@ func (r *Router) reasons(codes []string, tags []Tag, qt []textindex.QueryTerm, i
 	for _, t := range tags {
 		for _, c := range codes {
 			if c == t.Code || strings.HasPrefix(c, t.Code+".") || c == r.caps[t.Code].Parent {
-				out = append(out, Reason{Key: ReasonCapability, Args: []string{c}})
+				if !slices.ContainsFunc(out, func(x Reason) bool { return x.Args[0] == c }) {
+					out = append(out, Reason{Key: ReasonCapability, Args: []string{c}})
+				}
 				break
 			}
 		}
@@ -210,3 +212,6 @@ func nonNil(s []Suggestion) []Suggestion {
 	}
 	return s
 }
+
+// Experts lists the snapshot's experts.
+func (r *Router) Experts() []ExpertDoc { return r.snap.Experts }

@@ -100,8 +100,29 @@ type Router struct {
 	expsByCap  capLists
 	facsByCap  capLists
 	orgIndex   map[string]int
+	expOrg     []int32 // expert → index of their organisation (-1 if unknown)
 	clusterIdx map[string]int
-	pool       sync.Pool
+	// free holds scratch spaces between queries (a sync.Pool would drop
+	// them at every collection, and they are the size of the index).
+	mu   sync.Mutex
+	free []*scratch
+}
+
+func (r *Router) getScratch() *scratch {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n := len(r.free); n > 0 {
+		sc := r.free[n-1]
+		r.free = r.free[:n-1]
+		return sc
+	}
+	return &scratch{cap: r.capIx.NewScores(), org: r.orgIx.NewScores(), exp: r.expIx.NewScores(), fac: r.facIx.NewScores()}
+}
+
+func (r *Router) putScratch(sc *scratch) {
+	r.mu.Lock()
+	r.free = append(r.free, sc)
+	r.mu.Unlock()
 }
 
 // scratch is one query's working memory.
@@ -130,13 +151,17 @@ func Build(s Snapshot) *Router {
 		e := s.Experts[i]
 		return e.Title, e.Summary, e.Expertise
 	})
+	r.expOrg = make([]int32, len(s.Experts))
+	for i, e := range s.Experts {
+		r.expOrg[i] = -1
+		if j, ok := r.orgIndex[e.OrganisationID]; ok {
+			r.expOrg[i] = int32(j)
+		}
+	}
 	r.facIx, r.facsByCap = r.buildDocs(len(s.Facilities), func(i int) (string, string, []string) {
 		f := s.Facilities[i]
 		return f.Name, f.Description, f.Capabilities
 	})
-	r.pool.New = func() any {
-		return &scratch{cap: r.capIx.NewScores(), org: r.orgIx.NewScores(), exp: r.expIx.NewScores(), fac: r.facIx.NewScores()}
-	}
 	return r
 }
 
@@ -217,8 +242,8 @@ func (r *Router) Suggest(q Query) Suggestions {
 		lang = textindex.Detect(q.Text)
 	}
 	toks := textindex.AnalyzeLang(q.Text, lang)
-	sc := r.pool.Get().(*scratch)
-	defer r.pool.Put(sc)
+	sc := r.getScratch()
+	defer r.putScratch(sc)
 	out := Suggestions{Capabilities: r.tags(sc, toks)}
 	generic := textindex.Analyze(q.Text)
 	orgs := r.rankOrgs(sc, generic, out.Capabilities, q, limit)
@@ -320,13 +345,11 @@ func combine(capAcc []float32, capTouched []uint32, text *textindex.Scores, visi
 	for _, d := range text.Touched() {
 		maxText = max(maxText, text.Get(d))
 	}
-	seen := map[uint32]bool{}
-	var all []ranked
+	// A bounded min-heap of the best k visible documents: the policy is
+	// asked only about documents that would enter it.
+	h := make([]ranked, 0, k+1)
+	worse := func(a, b ranked) bool { return a.score < b.score || a.score == b.score && a.doc > b.doc }
 	consider := func(d uint32) {
-		if seen[d] || !visible(d) {
-			return
-		}
-		seen[d] = true
 		x := ranked{doc: d, capS: capAcc[d], textS: text.Get(d)}
 		if maxCap > 0 {
 			x.score += capWeight * float64(x.capS/maxCap)
@@ -334,22 +357,66 @@ func combine(capAcc []float32, capTouched []uint32, text *textindex.Scores, visi
 		if maxText > 0 {
 			x.score += textWeight * float64(x.textS/maxText)
 		}
-		if x.score > 0 {
-			x.score += bonus(d)
-			all = append(all, x)
+		if x.score <= 0 {
+			return
 		}
+		x.score += bonus(d)
+		if len(h) == k && !worse(h[0], x) {
+			return
+		}
+		if !visible(d) {
+			return
+		}
+		if len(h) == k {
+			h[0] = x
+			heapDown(h, worse)
+			return
+		}
+		h = append(h, x)
+		heapUp(h, worse)
 	}
 	for _, d := range capTouched {
 		consider(d)
 	}
 	for _, d := range text.Touched() {
-		consider(d)
+		if capAcc[d] == 0 { // not seen with the capabilities
+			consider(d)
+		}
 	}
-	slices.SortFunc(all, func(a, b ranked) int {
+	slices.SortFunc(h, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.doc, b.doc)
 	})
-	return all[:min(k, len(all))]
+	return h
+}
+
+func heapUp(h []ranked, less func(a, b ranked) bool) {
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !less(h[i], h[p]) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func heapDown(h []ranked, less func(a, b ranked) bool) {
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && less(h[r], h[l]) {
+			m = r
+		}
+		if !less(h[m], h[i]) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }

@@ -135,6 +135,15 @@ func (s *Service) Invalidate() {
 // database keeps only its hash.
 func (s *Service) followToken(id string) string { return sign(s.cfg.Secret, "follow:"+id) }
 
+// TokenFor returns the secret of a case's follow link, for the
+// application itself only (the demonstration loader, the command line).
+func (s *Service) TokenFor(ctx context.Context, id string) (string, error) {
+	if !access.ScopeFrom(ctx).All || !access.ViewerFrom(ctx).Anonymous() && !access.ViewerFrom(ctx).AllianceAdmin {
+		return "", store.ErrForbidden
+	}
+	return s.followToken(id), nil
+}
+
 // FollowURL is the requester's private link to a case.
 func (s *Service) FollowURL(id string) string {
 	return s.cfg.BaseURL + "/inquiries/follow/" + s.followToken(id)
@@ -235,7 +244,8 @@ func (s *Service) send(ctx context.Context, to, lang, key string, args ...any) {
 	if to == "" || s.mail == nil {
 		return
 	}
-	m := mail.Message{To: to, Subject: s.cfg.Text(lang, key+".subject", args...), Text: s.cfg.Text(lang, key+".body", args...)}
+	subject := strings.Join(strings.Fields(s.cfg.Text(lang, key+".subject", args...)), " ") // one line, whatever the arguments
+	m := mail.Message{To: to, Subject: subject, Text: s.cfg.Text(lang, key+".body", args...)}
 	if err := s.mail.Send(ctx, m); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "inquiry mail not sent", "key", key, "err", err)
 	}

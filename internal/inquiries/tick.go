@@ -134,3 +134,10 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
 }
+
+// Empty reports whether no case exists yet (the demonstration loads its
+// questions only then).
+func (s *Service) Empty(ctx context.Context) (bool, error) {
+	items, err := s.store.ListInquiries(ctx, Filter{All: true, Limit: 1})
+	return len(items) == 0, err
+}
