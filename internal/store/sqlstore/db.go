@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +53,11 @@ type DB struct {
 	// counts caches clusters' member counts per viewer scope until the
 	// change feed moves.
 	counts memberCountCache
+
+	closeOnce sync.Once
+	closeErr  error
+	// stopFeed ends the followers of the change feed.
+	stopFeed func()
 }
 
 // New wraps opened pools. read and write may be the same pool.
@@ -62,13 +68,33 @@ func New(read, write *sql.DB, d Dialect) *DB {
 // Engine names the engine.
 func (db *DB) Engine() store.Engine { return db.dialect.Engine() }
 
-// Close closes both pools.
+// Closer is what a dialect may do before the pools close: SQLite moves
+// the write-ahead log into the database file, so that the file alone holds
+// every committed row.
+type Closer interface {
+	BeforeClose(ctx context.Context, write *sql.DB) error
+}
+
+// Close stops the change feed and closes both pools: first the readers,
+// then, after the dialect's BeforeClose, the writer, so that the writer is
+// the last connection. Closing twice returns the first result.
 func (db *DB) Close() error {
-	err := db.write.Close()
-	if db.read != db.write {
-		err = errors.Join(err, db.read.Close())
-	}
-	return err
+	db.closeOnce.Do(func() {
+		if db.stopFeed != nil {
+			db.stopFeed()
+		}
+		var err error
+		if db.read != db.write {
+			err = db.read.Close()
+		}
+		if c, ok := db.dialect.(Closer); ok {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err = errors.Join(err, c.BeforeClose(ctx, db.write))
+			cancel()
+		}
+		db.closeErr = errors.Join(err, db.write.Close())
+	})
+	return db.closeErr
 }
 
 // Ping checks that the database answers.
@@ -127,16 +153,27 @@ func (tx *Tx) Change(ctx context.Context, entity, id, op string) error {
 
 // Transact runs fn in a write transaction, committing when fn returns nil
 // and retrying a few times when the engine reports a transient conflict.
+// Retries stop when ctx is done: the last error comes back joined with the
+// context's.
 func (db *DB) Transact(ctx context.Context, fn func(*Tx) error) error {
 	const attempts = 5
 	var err error
 	for i := range attempts {
 		err = db.transactOnce(ctx, fn)
-		if err == nil || !db.dialect.Retryable(err) || ctx.Err() != nil {
-			break
+		if err == nil || !db.dialect.Retryable(err) || i == attempts-1 {
+			return err
+		}
+		if ctx.Err() != nil {
+			return errors.Join(err, ctx.Err())
 		}
 		slog.DebugContext(ctx, "retrying transaction", "attempt", i+1, "err", err)
-		time.Sleep(time.Duration(5*(i+1)) * time.Millisecond)
+		t := time.NewTimer(time.Duration(5*(i+1)) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
 	}
 	return err
 }
