@@ -72,7 +72,6 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}
 	srv.fac = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Accounts.Text, BaseURL: srv.accounts.Config().BaseURL, Logger: cfg.Logger})
 	srv.match = live.New(db, live.Options{Logger: cfg.Logger})
-	db.OnChange(srv.match.Notify)
 	return srv, nil
 }
 

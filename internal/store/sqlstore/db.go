@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/store/feed"
 )
 
 // Dialect is what an engine tells the shared SQL code.
@@ -47,23 +48,28 @@ type DB struct {
 	// queries counts statements run, so that tests can check that pages
 	// don't issue a query per row.
 	queries atomic.Int64
-	// onChange is called after a transaction that appended to the change
-	// feed commits.
-	onChange func()
+	// feed follows the changes table; a commit that appended to it wakes
+	// the feed's followers in this process.
+	feed *feed.Feed
 	// counts caches clusters' member counts per viewer scope until the
 	// change feed moves.
 	counts memberCountCache
 
 	closeOnce sync.Once
 	closeErr  error
-	// stopFeed ends the followers of the change feed.
-	stopFeed func()
 }
 
 // New wraps opened pools. read and write may be the same pool.
 func New(read, write *sql.DB, d Dialect) *DB {
-	return &DB{read: read, write: write, dialect: d}
+	db := &DB{read: read, write: write, dialect: d}
+	// On PostgreSQL an id is taken at insert and a transaction holding a
+	// lower one can commit later; on SQLite one writer commits in order.
+	db.feed = feed.New(feedSource{db}, feed.Options{LateCommits: d.Engine() == store.Postgres})
+	return db
 }
+
+// Feed returns the change feed that subscribers follow.
+func (db *DB) Feed() *feed.Feed { return db.feed }
 
 // Engine names the engine.
 func (db *DB) Engine() store.Engine { return db.dialect.Engine() }
@@ -80,9 +86,7 @@ type Closer interface {
 // the last connection. Closing twice returns the first result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
-		if db.stopFeed != nil {
-			db.stopFeed()
-		}
+		db.feed.Close()
 		var err error
 		if db.read != db.write {
 			err = db.read.Close()
@@ -107,9 +111,6 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Queries returns the number of statements run so far.
 func (db *DB) Queries() int64 { return db.queries.Load() }
-
-// OnChange registers f to run after each committed write.
-func (db *DB) OnChange(f func()) { db.onChange = f }
 
 // SQL returns the write pool, for engine-specific tools (bulk loads).
 func (db *DB) SQL() *sql.DB { return db.write }
@@ -193,8 +194,8 @@ func (db *DB) transactOnce(ctx context.Context, fn func(*Tx) error) (err error) 
 			_ = sqlTx.Rollback()
 			return
 		}
-		if err = sqlTx.Commit(); err == nil && tx.changed && db.onChange != nil {
-			db.onChange()
+		if err = sqlTx.Commit(); err == nil && tx.changed {
+			db.feed.Wake()
 		}
 	}()
 	return fn(tx)
@@ -312,17 +313,19 @@ func (db *DB) LatestChange(ctx context.Context) (int64, error) {
 }
 
 // Change is an entry of the change feed.
-type Change struct {
-	ID       int64
-	Entity   string
-	EntityID string
-	Op       string
-	At       time.Time
-}
+type Change = feed.Change
 
 // ChangesSince returns up to limit change-feed entries after id, oldest first.
 func (db *DB) ChangesSince(ctx context.Context, id int64, limit int) ([]Change, error) {
-	rows, err := db.query(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
+	db.queries.Add(1)
+	return db.changes(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
+}
+
+// changes reads entries of the feed. It does not count the statement:
+// followers read the feed in the background, and the counts are for the
+// statements a request issues.
+func (db *DB) changes(ctx context.Context, q string, args ...any) ([]Change, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -336,4 +339,36 @@ func (db *DB) ChangesSince(ctx context.Context, id int64, limit int) ([]Change, 
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// feedSource is the changes table as the feed reads it (statements not
+// counted).
+type feedSource struct{ db *DB }
+
+func (s feedSource) LatestChange(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := s.db.read.QueryRowContext(ctx, `SELECT MAX(id) FROM changes`).Scan(&v)
+	return v.Int64, err
+}
+
+func (s feedSource) ChangesAfter(ctx context.Context, after int64, limit int) ([]Change, error) {
+	return s.db.changes(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+}
+
+// ChangesIn reads the entries among ids, 500 ids a statement.
+func (s feedSource) ChangesIn(ctx context.Context, ids []int64) ([]Change, error) {
+	var out []Change
+	for chunk := range slices.Chunk(ids, 500) {
+		marks := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+		}
+		cs, err := s.db.changes(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
 }
