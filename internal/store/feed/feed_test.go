@@ -73,9 +73,9 @@ func TestLateCommit(t *testing.T) {
 		src := NewMemory()
 		f := New(src, Options{LateCommits: late})
 		fl := f.Follow(Position{}, "membership")
-		src.Append("membership")           // 1
+		src.Append("membership")          // 1
 		slow := src.Reserve("membership") // 2, still running
-		src.Append("organisation")         // 3
+		src.Append("organisation")        // 3
 		b := mustPoll(t, fl)
 		if !slices.Equal(ids(b.Changes), []int64{1}) || b.Position.Last != 3 {
 			t.Fatalf("late=%v: first poll %v at %d", late, ids(b.Changes), b.Position.Last)
@@ -127,7 +127,7 @@ func TestGapTimeout(t *testing.T) {
 	f := New(src, Options{LateCommits: true, GapTimeout: time.Minute, Now: clk.now})
 	defer f.Close()
 	fl := f.Follow(Position{})
-	src.Reserve("membership") // 1, rolled back
+	src.Reserve("membership")  // 1, rolled back
 	src.Append("organisation") // 2
 	if b := mustPoll(t, fl); b.Position.Awaiting() != 1 {
 		t.Fatalf("awaiting %d, want 1", b.Position.Awaiting())

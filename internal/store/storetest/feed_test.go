@@ -114,4 +114,3 @@ func TestFeedOnEngines(t *testing.T) {
 		})
 	}
 }
-
