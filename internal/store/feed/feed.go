@@ -80,6 +80,10 @@ type Options struct {
 	Window int
 	// Now defaults to time.Now (tests set a clock).
 	Now func() time.Time
+	// Listen, when set, waits for wake-ups from other processes (LISTEN
+	// on PostgreSQL) and calls wake for each until ctx ends. The feed
+	// starts it the first time a follower waits, and ends it at Close.
+	Listen func(ctx context.Context, wake func())
 }
 
 // Feed hands out positions and followers over one Source, and wakes the
@@ -92,6 +96,7 @@ type Feed struct {
 	wake   chan struct{} // closed and replaced by Wake
 	done   chan struct{} // closed by Close
 	closed bool
+	listen sync.Once
 	cancel context.CancelFunc
 	ctx    context.Context
 	wg     sync.WaitGroup
@@ -309,6 +314,9 @@ func (fl *Follower) Poll(ctx context.Context) (Batch, error) {
 // a wake-up, or the polling interval passed. It returns ctx.Err() when
 // ctx is done and ErrClosed when the feed is closed.
 func (fl *Follower) Wait(ctx context.Context) error {
+	if fl.f.opt.Listen != nil {
+		fl.f.listen.Do(func() { fl.f.Go(func(ctx context.Context) { fl.f.opt.Listen(ctx, fl.f.Wake) }) })
+	}
 	fl.mu.Lock()
 	wake := fl.wake
 	fl.mu.Unlock()

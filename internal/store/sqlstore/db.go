@@ -64,8 +64,18 @@ func New(read, write *sql.DB, d Dialect) *DB {
 	db := &DB{read: read, write: write, dialect: d}
 	// On PostgreSQL an id is taken at insert and a transaction holding a
 	// lower one can commit later; on SQLite one writer commits in order.
-	db.feed = feed.New(feedSource{db}, feed.Options{LateCommits: d.Engine() == store.Postgres})
+	opt := feed.Options{LateCommits: d.Engine() == store.Postgres}
+	if l, ok := d.(Listener); ok {
+		opt.Listen = l.Listen
+	}
+	db.feed = feed.New(feedSource{db}, opt)
 	return db
+}
+
+// Listener is what a dialect may offer the change feed: wake-ups when
+// other processes commit (LISTEN/NOTIFY on PostgreSQL). See feed.Options.
+type Listener interface {
+	Listen(ctx context.Context, wake func())
 }
 
 // Feed returns the change feed that subscribers follow.

@@ -3,10 +3,12 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/store/engine"
 	"github.com/escnet/escnet/internal/store/feed"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 )
@@ -112,5 +114,50 @@ func TestFeedOnEngines(t *testing.T) {
 				t.Fatal("closing the database did not end Next")
 			}
 		})
+	}
+}
+
+// TestNotifyWakesAnotherNode: two nodes on one PostgreSQL schema; a write
+// on the first wakes a follower on the second through LISTEN/NOTIFY,
+// well before the polling interval.
+func TestNotifyWakesAnotherNode(t *testing.T) {
+	node1 := NewPostgres(t)
+	ctx := access.WithScope(context.Background(), access.System)
+	var schema string
+	must(t, node1.SQL().QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema))
+	base := PostgresDSN(t)
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	node2, err := engine.Open(ctx, base+sep+"search_path="+schema)
+	must(t, err)
+	defer node2.Close()
+	if poll := node2.Feed().Options().Poll; poll < 2*time.Second {
+		t.Fatalf("the polling interval %v is too short for this test", poll)
+	}
+	pos, err := node2.Feed().Position(ctx)
+	must(t, err)
+	fl := node2.Feed().Follow(pos, "cluster")
+	got := make(chan time.Duration, 1)
+	// The first Wait starts the listener, which wakes once on connecting;
+	// Next polls then and waits again.
+	go func() {
+		_, err := fl.Next(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- 0
+	}()
+	time.Sleep(500 * time.Millisecond) // the listener connects
+	start := time.Now()
+	must(t, svc(node1).CreateCluster(ctx, cluster("hsd", "HSD", "NL")))
+	select {
+	case <-got:
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("the other node saw the write after %v", took)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("a write on one node did not wake the other within a second (polling is 2 s)")
 	}
 }
