@@ -113,7 +113,6 @@ PostgreSQL: prints the pg_restore command to run.
 	return nil
 }
 
-
 func withNotes(fs *flag.FlagSet, notes string) func() {
 	plain := fs.Usage
 	return func() {
