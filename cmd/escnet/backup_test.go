@@ -230,3 +230,20 @@ func TestBackupPostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestServeStopLeavesEverythingInTheFile: serve --demo, stopped as by
+// SIGTERM (its context ends), leaves every row in the file alone.
+func TestServeStopLeavesEverythingInTheFile(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "escnet.db")
+	startServeOnce(t, dsn)
+	if st, err := os.Stat(dsn + "-wal"); err == nil && st.Size() > 0 {
+		t.Errorf("after serve stopped %s-wal holds %d bytes", filepath.Base(dsn), st.Size())
+	}
+	cp := filepath.Join(t.TempDir(), "copy.db")
+	copyOnly(t, dsn, cp)
+	for _, table := range []string{"clusters", "organisations", "people", "changes", "audit_log"} {
+		if got, want := rows(t, cp, table), rows(t, dsn, table); got != want || got == 0 {
+			t.Errorf("the copy holds %d rows of %s, the database %d", got, table, want)
+		}
+	}
+}
