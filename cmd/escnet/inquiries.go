@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -49,13 +49,13 @@ func runInquiries(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parse(fs, rest, stdout); err != nil {
 		return err
 	}
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ctx = access.WithScope(ctx, access.System)
-	svc := inquiries.NewService(db, nil, inquiries.Config{})
+	defer a.Close()
+	ctx = cliContext(ctx)
+	db, svc := a.DB, a.Inquiries
 	switch sub {
 	case "list":
 		return listInquiries(ctx, db, stdout, *cluster, *state)

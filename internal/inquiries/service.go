@@ -2,8 +2,11 @@ package inquiries
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -78,6 +81,15 @@ func (c *Config) defaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if len(c.Secret) == 0 {
+		// Follow links then last as long as the process.
+		c.Secret = make([]byte, 32)
+		rand.Read(c.Secret)
+		c.Logger.Warn("no inquiry secret configured (ESCNET_INQUIRY_SECRET): follow links end when the server restarts")
+	}
+	if c.AttachmentDir == "" {
+		c.AttachmentDir = filepath.Join(os.TempDir(), "escnet-inquiry-files")
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 }
@@ -252,3 +264,9 @@ func (s *Service) send(ctx context.Context, to, lang, key string, args ...any) {
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// WithMail returns a copy of the service that sends e-mail through m (the
+// demonstration loader's questions write to nobody).
+func (s *Service) WithMail(m mail.Sender) *Service {
+	return &Service{store: s.store, mail: m, cfg: s.cfg}
+}

@@ -1,10 +1,10 @@
 package inquiries_test
 
 import (
-	"fmt"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -58,7 +58,9 @@ func newWorld(t *testing.T, db *sqlstore.DB) *world {
 	m := mail.SMTP{Addr: w.smtp.Addr, From: "escnet@example.org"}
 	w.users = accounts.NewService(db, db, m, accounts.Config{Params: accounts.Params{Memory: 1024, Time: 1, Threads: 1}})
 	w.svc = inquiries.NewService(db, m, inquiries.Config{Secret: []byte("s"), BaseURL: "http://escnet.test", Now: w.clk.now,
-		AttachmentDir: w.dir, MaxAttachment: 100, Text: func(lang, key string, args ...any) string { return key + " " + strings.TrimSpace(fmt.Sprintln(args...)) }})
+		AttachmentDir: w.dir, MaxAttachment: 100, Text: func(lang, key string, args ...any) string {
+			return key + " " + strings.TrimSpace(fmt.Sprintln(args...))
+		}})
 	cl, err := db.ListClusters(ctx, directory.Filter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)

@@ -2,43 +2,28 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/inquiries"
-	"github.com/escnet/escnet/internal/store/sqlstore"
 	"github.com/escnet/escnet/internal/validate"
 )
 
-// newInquiries builds the contact point's service: e-mails in the
-// language asked for, links from the server's base URL.
-func newInquiries(db *sqlstore.DB, cfg Config, baseURL string, cat catalog) *inquiries.Service {
-	ic := cfg.Inquiries
-	ic.BaseURL = baseURL
-	ic.Text = func(lang, key string, args ...any) string { return cat.localizer(lang).T(key, args...) }
-	if ic.Logger == nil {
-		ic.Logger = cfg.Logger
+// MailTextIn renders e-mail message keys in a given language, for the
+// contact point, which writes to a requester in the language they chose.
+func MailTextIn() (func(lang, key string, args ...any) string, error) {
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
 	}
-	if len(ic.Secret) == 0 {
-		// Follow links then last as long as the process.
-		ic.Secret = make([]byte, 32)
-		rand.Read(ic.Secret)
-		cfg.Logger.Warn("no inquiry secret configured: follow links end when the server restarts")
-	}
-	if ic.AttachmentDir == "" {
-		ic.AttachmentDir = filepath.Join(os.TempDir(), "escnet-inquiry-files")
-	}
-	return inquiries.NewService(db, cfg.Mail, ic)
+	return func(lang, key string, args ...any) string { return cat.localizer(lang).T(key, args...) }, nil
 }
 
 // Inquiries returns the contact point's service (serve runs its Tick).

@@ -21,7 +21,7 @@ import (
 func inquiryEnv(t *testing.T) (*testEnv, *mailtest.Server, *clock) {
 	smtp := mailtest.Start(t)
 	clk := &clock{}
-	env := newEnvWith(t, storetest.NewSQLite(t), Config{
+	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{
 		Mail:      mail.SMTP{Addr: smtp.Addr, From: "escnet@example.org"},
 		Accounts:  accounts.Config{BaseURL: "http://escnet.test", Now: clk.now},
 		Inquiries: inquiries.Config{Secret: []byte("test-secret"), Now: clk.now, AttachmentDir: t.TempDir(), MaxAttachment: 1000},
