@@ -178,6 +178,7 @@ type Store interface {
 	PruneSubmissions(ctx context.Context, before time.Time) error
 	GetInquiry(ctx context.Context, id string) (Inquiry, error)
 	InquiryByToken(ctx context.Context, tokenHash string) (Inquiry, error)
+	InquiryIDByNumber(ctx context.Context, number int) (string, error)
 	ListInquiries(ctx context.Context, f Filter) ([]Inquiry, error)
 	// ChangeInquiry reads the case in a transaction, lets change modify it,
 	// and writes it (state, fields, assignments) with the step, checking

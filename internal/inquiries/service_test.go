@@ -345,3 +345,54 @@ func TestTickRemindsEscalatesAnonymises(t *testing.T) {
 }
 
 func auditFilter(id string) audit.Filter { return audit.Filter{EntityID: id, Limit: 100} }
+
+// TestStatistics groups cases per cluster, domain, kind and month, with
+// the share answered, the median and 90th percentile of the time to a
+// first answer, hand-offs and satisfaction; spam and merged cases are
+// not questions received.
+func TestStatistics(t *testing.T) {
+	at := func(d, h int) *time.Time {
+		v := time.Date(2026, 3, d, h, 0, 0, 0, time.UTC)
+		return &v
+	}
+	c := func(cluster string, answerAfter int, rating int, reason string) inquiries.Inquiry {
+		q := inquiries.Inquiry{ClusterID: cluster, Domain: "drones", RequesterKind: "company", CreatedAt: *at(1, 0), Rating: rating, CloseReason: reason, Handoffs: 1}
+		if answerAfter > 0 {
+			q.FirstAnswerAt = at(1, answerAfter)
+		}
+		return q
+	}
+	rows := inquiries.Statistics([]inquiries.Inquiry{c("a", 2, 5, ""), c("a", 4, 3, ""), c("a", 10, 0, ""), c("a", 0, 0, ""),
+		c("b", 1, 0, ""), c("a", 0, 0, inquiries.CloseSpam), c("a", 0, 0, inquiries.CloseMerged)})
+	var a inquiries.StatsRow
+	for _, r := range rows {
+		if r.Dimension == "cluster" && r.Key == "a" {
+			a = r
+		}
+	}
+	want := inquiries.StatsRow{Dimension: "cluster", Key: "a", Received: 4, Answered: 3, AnsweredShare: 0.75, MedianHours: 4, P90Hours: 10,
+		Handoffs: 4, Rated: 2, Satisfaction: 4}
+	if a != want {
+		t.Errorf("cluster a = %+v\nwant %+v", a, want)
+	}
+	if n := len(rows); n != 5 { // 2 clusters, 1 domain, 1 kind, 1 month
+		t.Errorf("%d rows, want 5", n)
+	}
+}
+
+// TestMergeByNumber closes a duplicate into the case it repeats.
+func TestMergeByNumber(t *testing.T) {
+	w := newWorld(t, storetest.NewSQLite(t))
+	first, _ := w.ask(t, "flanders-issn", "Wie kan een brandweeroefening organiseren in Genk?")
+	dup, _ := w.ask(t, "flanders-issn", "Wie organiseert brandweeroefeningen in Genk?")
+	desk := deskScope(w.desk("flanders-issn"))
+	_, err := w.svc.Merge(desk, dup.ID, "999")
+	wantField(t, err, "into", validate.NotFound)
+	got, err := w.svc.Merge(desk, dup.ID, fmt.Sprint(first.Number))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != inquiries.StateClosed || got.CloseReason != inquiries.CloseMerged || got.MergedInto != first.ID {
+		t.Errorf("merged case: %s %s into %s", got.State, got.CloseReason, got.MergedInto)
+	}
+}

@@ -1,6 +1,9 @@
 package inquiries
 
 import (
+	"errors"
+	"strconv"
+	"strings"
 	"context"
 	"fmt"
 	"os"
@@ -10,8 +13,16 @@ import (
 	"github.com/escnet/escnet/internal/validate"
 )
 
-// Merge closes a case as a duplicate of another the viewer also triages.
+// Merge closes a case as a duplicate of another the viewer also triages
+// (named by id or number).
 func (s *Service) Merge(ctx context.Context, id, into string) (Inquiry, error) {
+	if n, err := strconv.Atoi(strings.TrimSpace(into)); err == nil {
+		if into, err = s.store.InquiryIDByNumber(ctx, n); errors.Is(err, store.ErrNotFound) {
+			into = "-"
+		} else if err != nil {
+			return Inquiry{}, err
+		}
+	}
 	if id == into {
 		return Inquiry{}, validate.Errors{{Field: "into", Code: ErrMergeSelf}}
 	}

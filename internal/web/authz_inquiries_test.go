@@ -129,6 +129,7 @@ func inquiryExpectations(t *testing.T, pol policy) map[string]expectation {
 		// An empty reply names the field (422), for whoever holds the link.
 		"POST /inquiries/follow/{token}":           open("POST", func(f *inquiryFixture) string { return f.follow }, url.Values{"action": {"reply"}, "body": {""}}, 422),
 		"GET /inquiries/follow/{token}/files/{id}": open("GET", func(f *inquiryFixture) string { return f.follow + "/files/" + f.attachment }, nil, 200),
+		"GET /inquiries/follow/{token}/export":     open("GET", func(f *inquiryFixture) string { return f.follow + "/export" }, nil, 200),
 		"GET /inquiries":                           signed("GET", "/inquiries"),
 		"GET /inquiries/stats":                     deskOnly("GET", "/inquiries/stats", nil, 200),
 		"GET /inquiries/{id}":                      onCase("GET", func(f *inquiryFixture) string { return "/inquiries/" + f.id }, nil, nil, 200),

@@ -371,3 +371,14 @@ func inquiryKeyFamilies() map[string][]string {
 		"inquiries.":            {"answered"},
 	}
 }
+
+// followExport is the requester's download of what their case holds.
+func (s *Server) followExport(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.inq.Export(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="escnet-question.json"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	return writeJSON(w, http.StatusOK, v)
+}

@@ -240,6 +240,7 @@ func (s *Server) inquiriesRoutes() []route {
 		{"GET /inquiries/follow/{token}", s.page(s.pageFollow)},
 		{"POST /inquiries/follow/{token}", s.page(s.postFollow)},
 		{"GET /inquiries/follow/{token}/files/{id}", s.page(s.followAttachment)},
+		{"GET /inquiries/follow/{token}/export", s.page(s.followExport)},
 		{"GET /inquiries", s.page(s.pageInquiries)},
 		{"GET /inquiries/stats", s.page(s.pageInquiryStats)},
 		{"GET /inquiries/{id}", s.page(s.pageInquiry)},

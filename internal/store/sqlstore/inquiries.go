@@ -195,6 +195,16 @@ func (db *DB) InquiryByToken(ctx context.Context, hash string) (inquiries.Inquir
 	return getInquiry(ctx, readPool{db}, "q.token_hash = $1", hash)
 }
 
+// InquiryIDByNumber finds a case by its number.
+func (db *DB) InquiryIDByNumber(ctx context.Context, number int) (string, error) {
+	var id string
+	err := db.queryRow(ctx, `SELECT id FROM inquiries WHERE number = $1`, number).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("inquiry %d: %w", number, store.ErrNotFound)
+	}
+	return id, err
+}
+
 // ListInquiries lists cases, newest first.
 func (db *DB) ListInquiries(ctx context.Context, f inquiries.Filter) ([]inquiries.Inquiry, error) {
 	var w where
