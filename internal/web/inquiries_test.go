@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"mime/multipart"
 	"net/url"
 	"regexp"
 	"strings"
@@ -153,5 +155,58 @@ func TestAskThrottled(t *testing.T) {
 	}
 	if n := env.inquiryCount(t); n != 5 {
 		t.Errorf("%d cases stored, want 5", n)
+	}
+}
+
+// TestInquiryAttachmentsOverHTTP: a file whose content is not what its
+// name says, or over the limit, is refused naming the file and stores
+// nothing; a good one is served only as a download.
+func TestInquiryAttachmentsOverHTTP(t *testing.T) {
+	env, _, _ := inquiryEnv(t)
+	ctx := access.AsSystem(context.Background())
+	q, err := env.server.inq.Ask(ctx, inquiries.AskInput{Question: "Who can test a counter-drone sensor near an airport?", Name: "A",
+		Email: "a@example.org", Kind: "company", Country: "NL", Lang: "en", Consent: true, Cluster: "hsd", Address: "192.0.2.9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	png := "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 40)
+	upload := func(name, content string) response {
+		var b strings.Builder
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("body", "See the file.")
+		fw, _ := mw.CreateFormFile("files", name)
+		fw.Write([]byte(content))
+		mw.Close()
+		return env.do("POST", "/api/v1/inquiries/"+q.ID+"/messages", b.String(), "Authorization", "Bearer "+env.admin, "Content-Type", mw.FormDataContentType())
+	}
+	for _, c := range []struct{ name, file, content, code string }{
+		{"text named .png", "photo.png", "just some text", inquiries.ErrFileType},
+		{"executable named .pdf", "report.pdf", "MZ\x90\x00\x03", inquiries.ErrFileType},
+		{"over the limit", "big.png", png + strings.Repeat("\x00", 2000), "error.too_large"},
+	} {
+		r := upload(c.file, c.content)
+		if r.status != 422 || !strings.Contains(string(r.body), `"field": "files[0]"`) || !strings.Contains(string(r.body), c.code) {
+			t.Errorf("%s: %d\n%s", c.name, r.status, r.body)
+		}
+	}
+	if msgs, _ := env.db.Messages(ctx, q.ID, true); len(msgs) != 0 {
+		t.Errorf("%d messages stored by refused uploads", len(msgs))
+	}
+	r := upload("drawing.png", png)
+	if r.status != 201 {
+		t.Fatalf("good upload: %d\n%s", r.status, r.body)
+	}
+	var m inquiries.Message
+	if err := json.Unmarshal(r.body, &m); err != nil || len(m.Attachments) != 1 {
+		t.Fatalf("message %s: %v", r.body, err)
+	}
+	d := env.do("GET", "/api/v1/inquiry-attachments/"+m.Attachments[0].ID, nil, "Authorization", "Bearer "+env.admin)
+	if d.status != 200 || d.header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(d.header.Get("Content-Disposition"), "attachment") || string(d.body) != png {
+		t.Errorf("download: %d %q %q", d.status, d.header.Get("Content-Type"), d.header.Get("Content-Disposition"))
+	}
+	// A member who is not on the case gets nothing.
+	if r := env.do("GET", "/api/v1/inquiry-attachments/"+m.Attachments[0].ID, nil, "Authorization", "Bearer "+env.tokens["member.tno@example.org"]); r.status != 404 {
+		t.Errorf("download by a member not on the case: %d, want 404", r.status)
 	}
 }
