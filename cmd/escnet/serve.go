@@ -41,7 +41,8 @@ type serveFlags struct {
 	addr, dsn, baseURL, smtpAddr, smtpFrom, smtpUser, logLevel, logFormat string
 	demo                                                                  bool
 	inquiryFiles                                                          string
-	inquiryTick                                                           time.Duration
+	inquiryTick, inquiryRetention                                         time.Duration
+	inquiryDeadlines                                                      string
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
@@ -56,6 +57,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
 	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
 	fs.StringVar(&f.inquiryFiles, "inquiry-files", "", "directory for attachments of questions, outside any web root (default: under the system's temporary directory)")
 	fs.DurationVar(&f.inquiryTick, "inquiry-tick", 5*time.Minute, "how often reminders, escalations and anonymisation of questions run")
+	fs.StringVar(&f.inquiryDeadlines, "inquiry-deadlines", "high=24h,normal=72h,low=168h", "targets for a first answer to a question, per urgency")
+	fs.DurationVar(&f.inquiryRetention, "inquiry-retention", 365*24*time.Hour, "how long a closed question keeps the requester's name and address")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
 	return f, parse(fs, args, stdout)
@@ -82,9 +85,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.baseURL == "" {
 		f.baseURL = listenURL(ln.Addr())
 	}
+	deadlines, err := inquiries.ParseDeadlines(f.inquiryDeadlines)
+	if err != nil {
+		return fmt.Errorf("--inquiry-deadlines: %w", err)
+	}
 	cfg := app.Config{Logger: logger, Accounts: accounts.Config{BaseURL: f.baseURL},
 		// The secret of follow links comes from the environment only.
-		Inquiries: inquiries.Config{Secret: []byte(os.Getenv("ESCNET_INQUIRY_SECRET")), AttachmentDir: f.inquiryFiles}}
+		Inquiries: inquiries.Config{Secret: []byte(os.Getenv("ESCNET_INQUIRY_SECRET")), AttachmentDir: f.inquiryFiles,
+			Deadlines: deadlines, Retention: f.inquiryRetention}}
 	if f.smtpAddr != "" {
 		// The password comes from the environment only, so it never shows
 		// in a process list.

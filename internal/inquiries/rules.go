@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/mail"
 	"slices"
 	"strconv"
@@ -261,4 +262,26 @@ func (d Deadlines) Late(q Inquiry, now time.Time) (remind, escalate bool) {
 	due := d.Due(q)
 	half := q.CreatedAt.Add(due.Sub(q.CreatedAt) / 2)
 	return q.RemindedAt == nil && !now.Before(half), q.EscalatedAt == nil && !now.Before(due)
+}
+
+// ParseDeadlines reads targets for a first answer as "high=24h,normal=72h,low=168h";
+// urgencies left out keep their default.
+func ParseDeadlines(s string) (Deadlines, error) {
+	d := Deadlines{}
+	for k, v := range DefaultDeadlines {
+		d[k] = v
+	}
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		dur, err := time.ParseDuration(strings.TrimSpace(v))
+		if !ok || err != nil || dur <= 0 || !slices.Contains(Urgencies, strings.TrimSpace(k)) {
+			return nil, fmt.Errorf("deadline %q: want URGENCY=DURATION with urgency one of %s", part, strings.Join(Urgencies, ", "))
+		}
+		d[strings.TrimSpace(k)] = dur
+	}
+	return d, nil
 }

@@ -46,6 +46,8 @@ type Config struct {
 	// RouterTTL is how long a routing snapshot is reused (30 s).
 	RouterTTL time.Duration
 	Logger    *slog.Logger
+
+	ephemeral bool // the secret was made up at start
 }
 
 func (c *Config) defaults() {
@@ -86,7 +88,7 @@ func (c *Config) defaults() {
 		// Follow links then last as long as the process.
 		c.Secret = make([]byte, 32)
 		rand.Read(c.Secret)
-		c.Logger.Warn("no inquiry secret configured (ESCNET_INQUIRY_SECRET): follow links end when the server restarts")
+		c.ephemeral = true
 	}
 	if c.AttachmentDir == "" {
 		c.AttachmentDir = filepath.Join(os.TempDir(), "escnet-inquiry-files")
@@ -104,6 +106,7 @@ type Service struct {
 	mu       sync.Mutex
 	router   *Router
 	routerAt time.Time
+	warned   sync.Once
 }
 
 // NewService returns a Service.
@@ -145,7 +148,14 @@ func (s *Service) Invalidate() {
 // followToken is the secret of a case's follow link: derived from the
 // case id with the secret, so that later e-mails can carry it while the
 // database keeps only its hash.
-func (s *Service) followToken(id string) string { return sign(s.cfg.Secret, "follow:"+id) }
+func (s *Service) followToken(id string) string {
+	if s.cfg.ephemeral {
+		s.warned.Do(func() {
+			s.cfg.Logger.Warn("no inquiry secret configured (ESCNET_INQUIRY_SECRET): follow links end when the server restarts")
+		})
+	}
+	return sign(s.cfg.Secret, "follow:"+id)
+}
 
 // TokenFor returns the secret of a case's follow link, for the
 // application itself only (the demonstration loader, the command line).

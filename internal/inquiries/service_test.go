@@ -216,6 +216,10 @@ func TestBadStepsChangeNothing(t *testing.T) {
 		wantField(t, err, "experts[0]", inquiries.ErrNotExpert)
 		_, err = w.svc.Assign(desk, q.ID, 0, []string{"00000000-0000-0000-0000-000000000000"})
 		wantField(t, err, "experts[0]", inquiries.ErrNotExpert)
+		// Jens Eksempel is a listed expert shared with CenSec only (cluster
+		// level): the Flanders.ISSN desk may not see him, so may not assign him.
+		_, err = w.svc.Assign(desk, q.ID, 0, []string{w.ids["Marie Exemple"], w.ids["Jens Eksempel"]})
+		wantField(t, err, "experts[1]", inquiries.ErrNotExpert)
 		_, err = w.svc.Handoff(desk, q.ID, 0, "no-such-cluster")
 		wantField(t, err, "cluster", validate.NotFound)
 		big := bytes.Repeat([]byte("a"), 200)
@@ -394,5 +398,17 @@ func TestMergeByNumber(t *testing.T) {
 	}
 	if got.State != inquiries.StateClosed || got.CloseReason != inquiries.CloseMerged || got.MergedInto != first.ID {
 		t.Errorf("merged case: %s %s into %s", got.State, got.CloseReason, got.MergedInto)
+	}
+}
+
+func TestParseDeadlines(t *testing.T) {
+	d, err := inquiries.ParseDeadlines("high=2h, low=240h")
+	if err != nil || d["high"] != 2*time.Hour || d["normal"] != 72*time.Hour || d["low"] != 240*time.Hour {
+		t.Errorf("ParseDeadlines = %v, %v", d, err)
+	}
+	for _, bad := range []string{"urgent=1h", "high=soon", "high=-1h", "high"} {
+		if _, err := inquiries.ParseDeadlines(bad); err == nil {
+			t.Errorf("ParseDeadlines(%q) accepted", bad)
+		}
 	}
 }

@@ -1,12 +1,12 @@
 package inquiries
 
 import (
-	"errors"
-	"strconv"
-	"strings"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/store"
