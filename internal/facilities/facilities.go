@@ -48,6 +48,7 @@ type Resource struct {
 	OpeningHours  []Opening `json:"opening_hours"`
 	Quotas        []Quota   `json:"quotas"`
 	Active        bool      `json:"active"`
+	Version       int       `json:"version"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
@@ -250,6 +251,9 @@ type Store interface {
 	CalendarTokenByHash(ctx context.Context, hash string) (CalendarToken, error)
 	ListCalendarTokens(ctx context.Context, userID string) ([]CalendarToken, error)
 	RevokeCalendarToken(ctx context.Context, userID, id string, at time.Time) error
+
+	// Audit records an export (usage downloads).
+	Audit(ctx context.Context, action, entity, entityID, detail string) error
 }
 
 // Local is the booking's span in the zone it was asked in, for display:
