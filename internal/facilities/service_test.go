@@ -266,7 +266,7 @@ func TestBookingPermissions(t *testing.T) {
 		{"owner member", facilities.ActionApprove, "not found"}, // may not see it
 		{"kit manager", facilities.ActionApprove, "not found"},
 		{"guest member", facilities.ActionApprove, "forbidden"}, // the requester does not approve
-		{"read token", facilities.ActionApprove, "not found"}, // a read-only token decides nothing, so sees only its own side
+		{"read token", facilities.ActionApprove, "not found"},   // a read-only token decides nothing, so sees only its own side
 		{"owner admin", facilities.ActionApprove, "ok"},
 		{"owner admin", facilities.ActionConfirm, "forbidden"}, // the requesting side confirms
 		{"guest member", facilities.ActionConfirm, "ok"},
