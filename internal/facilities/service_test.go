@@ -3,10 +3,13 @@ package facilities_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
@@ -285,5 +288,61 @@ func TestBookingPermissions(t *testing.T) {
 		if got := outcome(second(w.svc.Booking(as(vs[who]), b.ID))); got != want {
 			t.Errorf("%s reads the booking: %s, want %s", who, got, want)
 		}
+	}
+}
+
+// TestCalendarTokensAndUsage: feeds are the viewer's own (a read-only
+// token creates none, another user revokes none), a feed answers with
+// what its owner may see, and a usage download is audited.
+func TestCalendarTokensAndUsage(t *testing.T) {
+	db := storetest.NewSQLite(t)
+	w := newWorld(t, db)
+	sys := access.AsSystem(context.Background())
+	u := accounts.User{Email: "guest@example.org", Name: "Guest", OrganisationID: w.guest.ID}
+	must(t, accounts.NewService(db, db, nowhere{}, accounts.Config{}).NewUser(sys, &u, "guest-password-1234"))
+	me := access.Viewer{UserID: u.ID, OrganisationID: w.guest.ID, Clusters: []string{w.guest.Memberships[0].ClusterID}, WriteAllowed: true}
+	ro := me
+	ro.WriteAllowed = false
+	if got := outcome(second(w.svc.CreateCalendar(as(ro), facilities.CalendarInput{Kind: "user"}))); got != "forbidden" {
+		t.Errorf("read-only token creates a feed: %s, want forbidden", got)
+	}
+	if got := outcome(second(w.svc.CreateCalendar(as(me), facilities.CalendarInput{Kind: "facility", Target: "no-such-facility"}))); got != "invalid target_id "+validate.NotFound {
+		t.Errorf("feed of a facility that does not exist: %s", got)
+	}
+	nc, err := w.svc.CreateCalendar(as(me), facilities.CalendarInput{Kind: "facility", Target: w.fac.Slug})
+	must(t, err)
+	secret := nc.URL[strings.LastIndex(nc.URL, "/")+1 : len(nc.URL)-len(".ics")]
+	label := func(key string, _ ...any) string { return key }
+	b, err := w.svc.Request(as(me), facilities.RequestInput{Resource: w.res.ID, StartsAt: time.Now().Add(72 * time.Hour).UTC().Truncate(time.Hour).Format(time.RFC3339),
+		EndsAt: time.Now().Add(74 * time.Hour).UTC().Truncate(time.Hour).Format(time.RFC3339), Purpose: "secret purpose"})
+	must(t, err)
+	// Requested is not yet held: the guest's facility feed shows it not.
+	feed, err := w.svc.Feed(context.Background(), secret, label)
+	must(t, err)
+	if strings.Contains(feed, b.ID) {
+		t.Errorf("a requested booking is in the requester's facility feed:\n%s", feed)
+	}
+	list, err := w.svc.Calendars(as(me))
+	must(t, err)
+	if len(list) != 1 || list[0].ID != nc.Calendar.ID {
+		t.Fatalf("calendars %+v, want the one", list)
+	}
+	other := w.viewers()["owner admin"]
+	if err := w.svc.RevokeCalendar(as(other), nc.Calendar.ID); err == nil {
+		t.Error("another user revoked the feed")
+	}
+	must(t, w.svc.RevokeCalendar(as(me), nc.Calendar.ID))
+	if got := outcome(second(w.svc.Feed(context.Background(), secret, label))); got != "not found" {
+		t.Errorf("revoked feed: %s, want not found", got)
+	}
+
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, _, err := w.svc.FacilityUsage(as(me), w.fac.ID, from, from.AddDate(0, 2, 0), true); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := db.AuditLog(sys, audit.Filter{Action: "export.usage", Limit: 10})
+	must(t, err)
+	if len(entries) != 1 || entries[0].EntityID != w.fac.ID {
+		t.Errorf("audit of the usage download: %+v, want one export.usage of the facility", entries)
 	}
 }
