@@ -98,7 +98,6 @@ func New(db *sqlstore.DB, cfg Config) *App {
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Calls = calls.NewService(db)
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
-	db.OnChange(a.Match.Notify)
 	a.Health = &Health{db: db, version: cfg.Version}
 	return a
 }
