@@ -60,7 +60,11 @@ func (s *Service) MayChange(ctx context.Context, f directory.Facility) bool {
 
 // MayApprove reports whether the viewer decides on f's bookings.
 func (s *Service) MayApprove(ctx context.Context, f directory.Facility) (bool, error) {
-	v := access.ViewerFrom(ctx)
+	return s.decides(ctx, f, access.ViewerFrom(ctx))
+}
+
+// decides reports whether v decides on f's bookings.
+func (s *Service) decides(ctx context.Context, f directory.Facility, v access.Viewer) (bool, error) {
 	if v.Anonymous() {
 		return false, nil
 	}
@@ -121,13 +125,18 @@ func (s *Service) Booking(ctx context.Context, id string) (BookingView, error) {
 	if err != nil {
 		return BookingView{}, err
 	}
-	approver, err := s.MayApprove(ctx, f)
+	// Seeing follows the role, not the token's scope: a read-only token
+	// of an approver reads what the approver reads, and decides nothing.
+	reader := v
+	reader.WriteAllowed = true
+	sees, err := s.decides(ctx, f, reader)
 	if err != nil {
 		return BookingView{}, err
 	}
-	if !access.CanSeeBooking(v, party(b), approver) {
+	if !access.CanSeeBooking(v, party(b), sees) {
 		return BookingView{}, notFound
 	}
+	approver := sees && v.WriteAllowed
 	bv := BookingView{Booking: b, Facility: f, Approver: approver}
 	for _, a := range Actions {
 		if Allowed(a, b.Status) && MayAct(v, a, b, approver) {
