@@ -222,6 +222,9 @@ type Store interface {
 	GetResource(ctx context.Context, id string) (Resource, error)
 	CreateResource(ctx context.Context, r *Resource) error
 	UpdateResource(ctx context.Context, r *Resource) error
+	// DeleteResource removes a resource that has no bookings (a
+	// store.ConflictError on "id" with validate.InUse otherwise).
+	DeleteResource(ctx context.Context, id string) error
 
 	ListBlackouts(ctx context.Context, facilityID string, from, to time.Time) ([]Blackout, error)
 	GetBlackout(ctx context.Context, id string) (Blackout, error)

@@ -132,6 +132,23 @@ func (s *Service) UpdateResource(ctx context.Context, r *Resource) error {
 	return err
 }
 
+// DeleteResource removes a resource that was never booked, for those who
+// may change its facility; a booked one is a conflict (deactivate it).
+func (s *Service) DeleteResource(ctx context.Context, id string) error {
+	cur, err := s.store.GetResource(ctx, id)
+	if err != nil {
+		return err
+	}
+	f, err := s.dir.GetFacility(ctx, cur.FacilityID)
+	if err != nil {
+		return err
+	}
+	if err := s.mayChange(ctx, f); err != nil {
+		return err
+	}
+	return s.store.DeleteResource(ctx, cur.ID)
+}
+
 // BlackoutInput is a blackout as given: local times in the facility's zone
 // (or RFC 3339).
 type BlackoutInput struct {

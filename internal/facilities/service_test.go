@@ -77,6 +77,14 @@ func newWorld(t *testing.T, db *sqlstore.DB) *world {
 	return w
 }
 
+// spare adds a resource nobody booked.
+func (w *world) spare(t *testing.T, n int) string {
+	t.Helper()
+	r := &facilities.Resource{Slug: "spare-" + string(rune('a'+n)), Name: "Spare", Kind: "room"}
+	must(t, w.svc.CreateResource(access.AsSystem(context.Background()), w.fac.ID, r))
+	return r.ID
+}
+
 // personas of the tests.
 func (w *world) viewers() map[string]access.Viewer {
 	return map[string]access.Viewer{
@@ -138,6 +146,7 @@ func TestFacilityPermissions(t *testing.T) {
 			{"set the approvers", second(w.svc.SetApprovers(ctx, w.fac.ID, nil)), change[name]},
 			{"list the approvers", second(w.svc.Approvers(ctx, w.fac.ID)), approvers[name]},
 			{"update the facility", w.svc.UpdateFacility(ctx, facilityCopy(w.fac)), change[name]},
+			{"delete a resource", w.svc.DeleteResource(ctx, w.spare(t, n)), change[name]},
 		}
 		for _, c := range checks {
 			if got := outcome(c.err); got != c.want {
@@ -281,6 +290,10 @@ func TestBookingPermissions(t *testing.T) {
 		if got := outcome(err); got != s.want {
 			t.Errorf("%s: %s = %s, want %s", s.who, s.action, got, s.want)
 		}
+	}
+	// A booked resource stays: deactivate it instead.
+	if got := outcome(w.svc.DeleteResource(as(vs["owner admin"]), w.res.ID)); got != "conflict id" {
+		t.Errorf("deleting a booked resource: %s, want conflict id", got)
 	}
 	// Seeing a booking follows the same rule.
 	for who, want := range map[string]string{"guest member": "ok", "owner admin": "ok", "read token": "ok", "twente manager": "ok", "alliance admin": "ok",

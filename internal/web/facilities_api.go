@@ -227,6 +227,14 @@ func (s *Server) apiUpdateResource(w http.ResponseWriter, r *http.Request) error
 	return writeJSON(w, http.StatusOK, res)
 }
 
+func (s *Server) apiDeleteResource(w http.ResponseWriter, r *http.Request) error {
+	if err := s.fac.DeleteResource(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *Server) apiCreateBlackout(w http.ResponseWriter, r *http.Request) error {
 	var in facilities.BlackoutInput
 	if err := decodeJSON(w, r, &in); err != nil {

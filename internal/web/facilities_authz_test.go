@@ -266,6 +266,13 @@ func bookingExpectations(t *testing.T, pol policy) map[string]expectation {
 			func(fx *authzFixture, l string) any {
 				return map[string]any{"starts_at": "2040-01-01T08:00", "ends_at": "2040-01-01T18:00", "kind": "maintenance", "reason": "matrix"}
 			}, 201),
+		"DELETE /api/v1/resources/{id}": change("DELETE", func(fx *authzFixture, l string) string {
+			r := &facilities.Resource{Slug: fx.unique("spare"), Name: "Spare room", Kind: "room"}
+			if err := fx.env.server.fac.CreateResource(access.AsSystem(context.Background()), fx.facs[l].ID, r); err != nil {
+				t.Fatal(err)
+			}
+			return "/api/v1/resources/" + r.ID
+		}, nil, 204),
 		"DELETE /api/v1/blackouts/{id}": change("DELETE", func(fx *authzFixture, l string) string {
 			b, err := fx.env.server.fac.CreateBlackout(access.AsSystem(context.Background()), fx.facs[l].ID,
 				facilities.BlackoutInput{StartsAt: "2041-01-01T08:00", EndsAt: "2041-01-01T09:00"})

@@ -202,6 +202,21 @@ func (db *DB) UpdateResource(ctx context.Context, r *facilities.Resource) error 
 	}))
 }
 
+// DeleteResource removes a resource without bookings, with its
+// closures; one that was booked stays (deactivate it instead).
+func (db *DB) DeleteResource(ctx context.Context, id string) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM bookings WHERE resource_id = $1`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &store.ConflictError{Field: "id", Code: validate.InUse}
+		}
+		return deleteRow(ctx, tx, "facility_resources", "resource", id)
+	}))
+}
+
 // ---- blackouts
 
 const blackoutCols = `bo.id, bo.facility_id, COALESCE(bo.resource_id, ''), bo.kind, bo.starts_at, bo.ends_at, bo.reason, bo.created_at`
