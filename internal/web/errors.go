@@ -73,6 +73,12 @@ func toProblem(r *http.Request, err error) Problem {
 		}
 	case errors.Is(err, store.ErrNotFound):
 		p.Status, p.Title, p.Detail = http.StatusNotFound, "Not found", "No such record."
+	case errors.Is(err, store.ErrForbidden) && viewerFrom(r.Context()).Anonymous():
+		// A service refuses an anonymous visitor like anyone else; the
+		// visitor is asked to sign in.
+		p.Status, p.Title, p.Detail = http.StatusUnauthorized, "Unauthorized", "Sign in (or send an API token) to do this."
+	case errors.Is(err, store.ErrForbidden) && !viewerFrom(r.Context()).WriteAllowed:
+		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "This API token is read-only."
 	case errors.Is(err, store.ErrForbidden):
 		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "You may not make this change; nothing was changed."
 	case errors.Is(err, store.ErrStale):
