@@ -66,12 +66,52 @@ func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "login", formPage{layout: s.layout(r, "title.sign_in", "login"), Values: url.Values{"next": {safeNext(r.URL.Query().Get("next"))}}})
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in and the language switch on this
+// site: it returns next only when it is a path of this site, and /account
+// otherwise.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/account"
+	if sameSitePath(next) {
+		return next
 	}
-	return next
+	return "/account"
+}
+
+// sameSitePath reports whether next can only lead to a page of this site.
+// Browsers forgive a lot in a Location header — they drop tabs and line
+// breaks, read a backslash as a slash and a leading "//" as another host —
+// so next must be one slash followed by plain URL characters, and neither
+// it nor any percent-decoding of it may turn into something else.
+func sameSitePath(next string) bool {
+	if len(next) > 2000 || !strings.HasPrefix(next, "/") {
+		return false
+	}
+	for _, c := range next {
+		if c <= ' ' || c > '~' || c == '\\' {
+			return false
+		}
+	}
+	// Decoded once, twice, thrice: still no second slash, backslash or
+	// control character where a browser might act on it.
+	for dec, i := next, 0; ; i++ {
+		if strings.HasPrefix(dec, "//") {
+			return false
+		}
+		for _, c := range dec {
+			if c < ' ' || c == 0x7f || c == '\\' {
+				return false
+			}
+		}
+		d, err := url.PathUnescape(dec)
+		if err != nil || i == 3 {
+			return false
+		}
+		if d == dec {
+			break
+		}
+		dec = d
+	}
+	u, err := url.Parse(next)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.Opaque == "" && u.User == nil && strings.HasPrefix(u.Path, "/")
 }
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {

@@ -18,12 +18,17 @@ import (
 // browsers insist on Secure, Path=/ and no Domain.
 const sessionCookie = "__Host-escnet_session"
 
+// viewerKey is the old, web-only home of the viewer in a context; code
+// that still sets it (the calendar feed) is read too, until it moves to
+// access.WithViewer.
 type viewerKey struct{}
 
 // viewerFrom returns the viewer of a request (anonymous if none).
 func viewerFrom(ctx context.Context) access.Viewer {
-	v, _ := ctx.Value(viewerKey{}).(access.Viewer)
-	return v
+	if v, ok := ctx.Value(viewerKey{}).(access.Viewer); ok {
+		return v
+	}
+	return access.ViewerFrom(ctx)
 }
 
 type userKey struct{}
@@ -103,7 +108,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			ctx = audit.WithActor(ctx, actor)
 			ctx = context.WithValue(ctx, userKey{}, user)
 		}
-		ctx = context.WithValue(ctx, viewerKey{}, viewer)
+		ctx = access.WithViewer(ctx, viewer)
 		ctx = access.WithScope(ctx, access.ScopeOf(viewer))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -117,7 +117,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // middleware chain, outermost first.
 func (s *Server) Handler() http.Handler {
 	mux := s.mux()
-	var h http.Handler = mux
+	var h http.Handler = s.guard(mux)
 	h = s.authenticate(h)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.refuseCrossOrigin))
