@@ -120,10 +120,15 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
 	u, token, err := s.accounts.Login(r.Context(), email, password, r.UserAgent())
-	if errors.Is(err, accounts.ErrInvalidCredentials) || errors.Is(err, accounts.ErrThrottled) {
+	if errors.Is(err, accounts.ErrInvalidCredentials) || errors.Is(err, accounts.ErrThrottled) || errors.Is(err, accounts.ErrBusy) {
 		status, msg := http.StatusUnauthorized, "login.invalid"
-		if errors.Is(err, accounts.ErrThrottled) {
+		switch {
+		case errors.Is(err, accounts.ErrThrottled):
 			status, msg = http.StatusTooManyRequests, "login.throttled"
+			w.Header().Set("Retry-After", strconv.Itoa(int(s.accounts.Config().FailureWindow.Seconds())))
+		case errors.Is(err, accounts.ErrBusy):
+			status, msg = http.StatusServiceUnavailable, "login.busy"
+			w.Header().Set("Retry-After", retryBusy)
 		}
 		vals := url.Values{"email": {email}, "next": {safeNext(r.PostForm.Get("next"))}}
 		return s.render(w, status, "login", formPage{layout: s.layout(r, "title.sign_in", "login"), Values: vals, Message: msg})
