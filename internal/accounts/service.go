@@ -36,9 +36,9 @@ type Config struct {
 	MaxHashing int
 	HashQueue  int
 	HashWait   time.Duration
-	BaseURL         string        // for links in e-mails, e.g. https://escnet.example.org
-	Params          Params        // argon2id cost
-	Now             func() time.Time
+	BaseURL    string // for links in e-mails, e.g. https://escnet.example.org
+	Params     Params // argon2id cost
+	Now        func() time.Time
 	// Text renders the e-mails' message keys (mail.reset.subject, ...) in
 	// the language of the request; without it the keys are sent as they
 	// are, which only a test would notice.
