@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/demo"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store/storetest"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -125,4 +129,42 @@ func TestNULRefused(t *testing.T) {
 			t.Errorf("TNO is now %q", got.Name)
 		}
 	})
+}
+
+// TestExportNeutralisesFormulas: organisations whose names a spreadsheet
+// would run as a formula come out of GET /api/v1/export/organisations.csv
+// with a leading apostrophe, in every formula start.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	env := newEnv(t, storetest.NewSQLite(t))
+	ctx := access.WithScope(context.Background(), access.System)
+	hsd, _ := env.db.GetCluster(ctx, "hsd")
+	names := []string{`=HYPERLINK("https://evil.example","Click")`, "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+		"\t=1+1", "\r=1+1"}
+	for i, name := range names {
+		o := &directory.Organisation{Slug: fmt.Sprintf("formula-%d", i), Name: name, Kind: "company", Country: "NL",
+			Visibility: access.Public, Memberships: []directory.Membership{{ClusterID: hsd.ID, Role: "member"}}}
+		if err := env.server.dir.CreateOrganisation(ctx, o); err != nil {
+			t.Fatalf("create %q: %v", name, err)
+		}
+	}
+	r := env.do("GET", "/api/v1/export/organisations.csv?q=formula", nil, "Authorization", "Bearer "+env.admin)
+	if r.status != 200 {
+		t.Fatalf("export: %d %s", r.status, r.body)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, row := range rows[1:] {
+		got[row[1]] = row[2] // slug → name
+	}
+	for i, name := range names {
+		slug := fmt.Sprintf("formula-%d", i)
+		// Names are trimmed on the way in, so a leading tab or CR goes
+		// there and the formula after it is what the export must defuse.
+		if want := "'" + strings.TrimSpace(name); got[slug] != want {
+			t.Errorf("%s: name cell %q, want %q", slug, got[slug], want)
+		}
+	}
 }
