@@ -98,8 +98,12 @@ var (
 	ErrBusy = errors.New("too many sign-ins at once; try again in a moment")
 )
 
-// Store is what accounts need from a storage engine.
+// Store is what accounts need from a storage engine: its own tables, and
+// reads of the directory and the audit log that its rules need.
 type Store interface {
+	Directory
+	AuditReader
+
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, id string) (User, error)
 	GetUserByEmail(ctx context.Context, email string) (User, error)
@@ -107,7 +111,8 @@ type Store interface {
 	// UpdateUser writes name, organisation, person link, roles and the
 	// disabled flag.
 	UpdateUser(ctx context.Context, u *User) error
-	// SetPassword replaces the hash and ends all of the user's sessions.
+	// SetPassword replaces the hash and ends all of the user's sessions,
+	// reset links and pending invitations, in one transaction.
 	SetPassword(ctx context.Context, userID, hash string) error
 	RecordLogin(ctx context.Context, userID string, at time.Time) error
 	// EraseUser anonymises the account and its person record and ends its

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/escnet/escnet/internal/audit"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -95,6 +96,8 @@ type Service struct {
 	mail  mail.Sender
 	cfg   Config
 	gate  *hashGate
+	// sources are the other capabilities' personal records.
+	sources personalSources
 	// dummyHash is checked when an e-mail is unknown, so that a wrong
 	// address takes as long as a wrong password.
 	dummyHash string
@@ -318,6 +321,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, AP
 }
 
 // CreateToken makes an API token for u; the returned secret is shown once.
+// It decides nothing: it is for the command line, the demo and tests;
+// requests go through CreateMyToken.
 func (s *Service) CreateToken(ctx context.Context, u User, name, scope string) (APIToken, string, error) {
 	var errs validate.Errors
 	name = strings.TrimSpace(name)
@@ -333,11 +338,6 @@ func (s *Service) CreateToken(ctx context.Context, u User, name, scope string) (
 		return APIToken{}, "", err
 	}
 	return t, secret, nil
-}
-
-// RevokeToken revokes one of u's tokens.
-func (s *Service) RevokeToken(ctx context.Context, u User, id string) error {
-	return s.store.RevokeToken(ctx, u.ID, id, s.cfg.Now())
 }
 
 // RequestReset sends a one-time reset link when the address belongs to an
@@ -433,9 +433,9 @@ func (s *Service) storePassword(ctx context.Context, userID, hash, action string
 	return s.audit.Audit(ctx, action, "account", userID, "")
 }
 
-// Invite sends an invitation to join organisation org; the caller has
-// checked that the inviter may invite there.
-func (s *Service) Invite(ctx context.Context, inviter User, email, org, orgName string, orgAdmin bool) (Invitation, error) {
+// sendInvitation mails an invitation to join o; the use case (Invite) has
+// decided that the inviter may.
+func (s *Service) sendInvitation(ctx context.Context, inviter User, email string, o directory.Organisation, orgAdmin bool) (Invitation, error) {
 	email = NormalizeEmail(email)
 	var errs validate.Errors
 	errs.Email("email", email, true)
@@ -449,7 +449,7 @@ func (s *Service) Invite(ctx context.Context, inviter User, email, org, orgName 
 	}
 	secret, hash := NewSecret()
 	now := s.cfg.Now()
-	inv := Invitation{ID: uuid.Must(uuid.NewV7()).String(), Hash: hash, Email: email, OrganisationID: org, OrgAdmin: orgAdmin,
+	inv := Invitation{ID: uuid.Must(uuid.NewV7()).String(), Hash: hash, Email: email, OrganisationID: o.ID, OrgAdmin: orgAdmin,
 		InvitedBy: inviter.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.InviteTTL)}
 	if err := s.store.CreateInvitation(ctx, &inv); err != nil {
 		return Invitation{}, err
@@ -457,7 +457,7 @@ func (s *Service) Invite(ctx context.Context, inviter User, email, org, orgName 
 	link := s.cfg.BaseURL + "/invitations/" + secret
 	t := s.cfg.Text
 	err := s.mail.Send(ctx, mail.Message{To: email, Subject: t(ctx, "mail.invite.subject"),
-		Text: t(ctx, "mail.invite.body", "inviter", displayName(inviter), "organisation", orgName, "days", int(s.cfg.InviteTTL.Hours()/24), "link", link)})
+		Text: t(ctx, "mail.invite.body", "inviter", displayName(inviter), "organisation", o.Name, "days", int(s.cfg.InviteTTL.Hours()/24), "link", link)})
 	return inv, err
 }
 

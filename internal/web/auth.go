@@ -33,6 +33,15 @@ func viewerFrom(ctx context.Context) access.Viewer {
 
 type userKey struct{}
 
+// requireUser returns the signed-in account or an error asking to sign in.
+func requireUser(r *http.Request) (accounts.User, error) {
+	u, ok := userFrom(r.Context())
+	if !ok {
+		return u, errUnauthorized("Sign in (or send an API token) to do this.")
+	}
+	return u, nil
+}
+
 // userFrom returns the signed-in account, if any.
 func userFrom(ctx context.Context) (accounts.User, bool) {
 	u, ok := ctx.Value(userKey{}).(accounts.User)
@@ -114,22 +123,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// viewerOf builds the policy's view of an account: its organisation's
-// clusters are looked up with the system scope, since a user always knows
-// the clusters of their own organisation.
+// viewerOf builds the policy's view of an account (the accounts service
+// decides what it holds).
 func (s *Server) viewerOf(ctx context.Context, u accounts.User) (access.Viewer, error) {
-	v := access.Viewer{UserID: u.ID, Email: u.Email, PersonID: u.PersonID, OrganisationID: u.OrganisationID,
-		AllianceAdmin: u.AllianceAdmin, ManagedClusters: u.ManagedClusters, OrgAdmin: u.OrgAdmin && u.OrganisationID != ""}
-	if u.OrganisationID != "" {
-		o, err := s.db.GetOrganisation(access.WithScope(ctx, access.System), u.OrganisationID)
-		if err != nil {
-			return v, err
-		}
-		for _, m := range o.Memberships {
-			v.Clusters = append(v.Clusters, m.ClusterID)
-		}
-	}
-	return v, nil
+	return s.accounts.ViewerOf(ctx, u, true)
 }
 
 func setSessionCookie(w http.ResponseWriter, value string, maxAge int) {

@@ -16,6 +16,28 @@ import (
 	"github.com/escnet/escnet/internal/validate"
 )
 
+// maxForm bounds form bodies.
+const maxForm = 64 << 10
+
+// parseForm reads a URL-encoded form of at most maxForm bytes.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest("The form could not be read.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+	}
+	return nil
+}
+
+// fieldErrors returns the field problems of a validation error, for a
+// form to show beside its fields.
+func fieldErrors(err error) ([]ProblemField, bool) {
+	var ve validate.Errors
+	if errors.As(err, &ve) {
+		return fieldsOf(ve), true
+	}
+	return nil, false
+}
+
 // maxBody is the largest request body the API reads.
 const maxBody = 1 << 20
 

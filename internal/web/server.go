@@ -71,6 +71,7 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 	srv := &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}
 	srv.fac = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Accounts.Text, BaseURL: srv.accounts.Config().BaseURL, Logger: cfg.Logger})
+	addPersonalRecords(srv.accounts, db) // accounts_api.go
 	srv.match = live.New(db, live.Options{Logger: cfg.Logger})
 	db.OnChange(srv.match.Notify)
 	return srv, nil

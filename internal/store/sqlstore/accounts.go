@@ -174,8 +174,8 @@ func (db *DB) RecordLogin(ctx context.Context, userID string, at time.Time) erro
 }
 
 // EraseUser anonymises an account and its person record: the e-mail
-// address, name and password go, sessions, tokens, resets and invitations
-// end, and the person record (owned by the organisation) stays without
+// address, name and password go, sessions, tokens, resets, calendar feeds
+// and approver roles end, and the person record (owned by the organisation) stays without
 // personal data and unlisted.
 func (db *DB) EraseUser(ctx context.Context, userID string) error {
 	return db.Transact(ctx, func(tx *Tx) error {
@@ -190,6 +190,8 @@ func (db *DB) EraseUser(ctx context.Context, userID string) error {
 			`DELETE FROM password_resets WHERE user_id = $1`,
 			`DELETE FROM api_tokens WHERE user_id = $1`,
 			`DELETE FROM cluster_managers WHERE user_id = $1`,
+			`DELETE FROM calendar_tokens WHERE user_id = $1`,
+			`DELETE FROM facility_approvers WHERE user_id = $1`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 				return err
