@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/audit"
-	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -206,23 +204,4 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, l)
-}
-
-// personalRecordsStore is what the personal-data download reads of the
-// facilities (accounts may not import them).
-type personalRecordsStore interface {
-	ListBookings(ctx context.Context, f facilities.Filter) ([]facilities.Booking, error)
-	ListCalendarTokens(ctx context.Context, userID string) ([]facilities.CalendarToken, error)
-}
-
-// addPersonalRecords registers the bookings a person requested and their
-// calendar feeds (without secrets) for the download of their data. The
-// App moves this wiring to where the services are built.
-func addPersonalRecords(acc *accounts.Service, st personalRecordsStore) {
-	acc.AddPersonalRecords("bookings", func(ctx context.Context, userID string) (any, error) {
-		return st.ListBookings(ctx, facilities.Filter{RequesterID: userID, Limit: 5000})
-	})
-	acc.AddPersonalRecords("calendar_feeds", func(ctx context.Context, userID string) (any, error) {
-		return st.ListCalendarTokens(ctx, userID)
-	})
 }

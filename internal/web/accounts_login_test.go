@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store/storetest"
@@ -129,8 +130,13 @@ func TestSignInBurstMemory(t *testing.T) {
 	}
 	// Many addresses would come from many clients; the test has one, so
 	// the per-address limit is lifted to see the hashing cap alone.
-	s, err := New(db, Config{Version: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Accounts: accounts.Config{Params: accounts.DefaultParams, MaxPerIP: 1000}})
+	text, err := MailText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(db, app.Config{Accounts: accounts.Config{Params: accounts.DefaultParams, MaxPerIP: 1000}, Logger: logger, Text: text, Version: "test"})
+	s, err := New(a, Config{Version: "test", Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

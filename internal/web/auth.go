@@ -18,18 +18,12 @@ import (
 // browsers insist on Secure, Path=/ and no Domain.
 const sessionCookie = "__Host-escnet_session"
 
-// viewerKey is the old, web-only home of the viewer in a context; code
-// that still sets it (the calendar feed) is read too, until it moves to
-// access.WithViewer.
-type viewerKey struct{}
+// viewerKey is the key under which the services find the viewer
+// (access.ViewerFrom).
+type viewerKey = access.ViewerKey
 
 // viewerFrom returns the viewer of a request (anonymous if none).
-func viewerFrom(ctx context.Context) access.Viewer {
-	if v, ok := ctx.Value(viewerKey{}).(access.Viewer); ok {
-		return v
-	}
-	return access.ViewerFrom(ctx)
-}
+func viewerFrom(ctx context.Context) access.Viewer { return access.ViewerFrom(ctx) }
 
 type userKey struct{}
 
