@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,10 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/store/storetest"
 )
 
@@ -275,5 +278,67 @@ func TestAcceptEndsOtherInvitations(t *testing.T) {
 	}
 	if r := env.post(second, form("name", "Twice again", "password", "another long password"), ""); r.status != http.StatusGone {
 		t.Errorf("accepting the second invitation: %d, want 410", r.status)
+	}
+}
+
+// TestPersonalDataHasBookings: the download of one's own data holds the
+// bookings one requested (with their purpose) and one's calendar feeds
+// (without the secret address); erasure ends the feeds and keeps the
+// booking with the organisation.
+func TestPersonalDataHasBookings(t *testing.T) {
+	env := newBookingEnv(t, storetest.NewSQLite(t))
+	var weekdays []map[string]any
+	for d := 1; d <= 5; d++ {
+		weekdays = append(weekdays, map[string]any{"day": d, "opens": "08:00", "closes": "18:00"})
+	}
+	r := env.do("POST", "/api/v1/facilities/hsd-campus/resources", map[string]any{"slug": "export-room", "name": "Export room", "kind": "room",
+		"min_minutes": 60, "max_minutes": 480, "opening_hours": weekdays}, env.as(env.admin)...)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create resource: %d %s", r.status, r.body)
+	}
+	room := decode[facilities.Resource](t, r)
+	tue := nextWeekday(time.Tuesday)
+	r = env.do("POST", "/api/v1/bookings", map[string]any{"resource_id": room.ID, "starts_at": tue + "T10:00", "ends_at": tue + "T12:00",
+		"purpose": "Drone trial for Ms Example"}, env.as(env.kit)...)
+	if r.status != http.StatusCreated {
+		t.Fatalf("book: %d %s", r.status, r.body)
+	}
+	booking := decode[facilities.Booking](t, r)
+	r = env.do("POST", "/api/v1/calendars", map[string]any{"kind": "user", "name": "My bookings"}, env.as(env.kit)...)
+	if r.status != http.StatusCreated {
+		t.Fatalf("calendar: %d %s", r.status, r.body)
+	}
+	feed := decode[NewCalendar](t, r)
+	r = env.do("GET", "/api/v1/me/export", nil, env.as(env.kit)...)
+	if r.status != 200 {
+		t.Fatalf("export: %d %s", r.status, r.body)
+	}
+	var got struct {
+		Records struct {
+			Bookings      []facilities.Booking       `json:"bookings"`
+			CalendarFeeds []facilities.CalendarToken `json:"calendar_feeds"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal(r.body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Records.Bookings) != 1 || got.Records.Bookings[0].ID != booking.ID || got.Records.Bookings[0].Purpose != "Drone trial for Ms Example" {
+		t.Errorf("bookings in the download = %+v", got.Records.Bookings)
+	}
+	if len(got.Records.CalendarFeeds) != 1 || got.Records.CalendarFeeds[0].Name != "My bookings" {
+		t.Errorf("calendar feeds in the download = %+v", got.Records.CalendarFeeds)
+	}
+	if secret := strings.TrimSuffix(feed.URL[strings.LastIndex(feed.URL, "/")+1:], ".ics"); strings.Contains(string(r.body), secret) {
+		t.Error("the download holds the feed's secret address")
+	}
+	if r := env.do("DELETE", "/api/v1/me", nil, env.as(env.kit)...); r.status != http.StatusNoContent {
+		t.Fatalf("erase: %d %s", r.status, r.body)
+	}
+	if r := env.get(strings.TrimPrefix(feed.URL, "http://escnet.test"), ""); r.status != http.StatusNotFound {
+		t.Errorf("calendar feed after erasure: %d, want 404", r.status)
+	}
+	ctx := access.WithScope(context.Background(), access.System)
+	if b, err := env.db.GetBooking(ctx, booking.ID); err != nil || b.OrganisationID == "" {
+		t.Errorf("booking after erasure: %+v, %v (it stays with the organisation)", b, err)
 	}
 }

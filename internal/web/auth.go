@@ -149,15 +149,6 @@ func errForbidden(v access.Viewer) error {
 // rule needs regardless of what the viewer may see (an owner's clusters).
 func system(ctx context.Context) context.Context { return access.WithScope(ctx, access.System) }
 
-// orgRecord returns the policy's view of an organisation-owned record.
-func (s *Server) orgRecord(ctx context.Context, orgID, visibility, tlp string) (access.Record, error) {
-	o, err := s.db.GetOrganisation(system(ctx), orgID)
-	if err != nil {
-		return access.Record{}, err
-	}
-	return recordOf(o, visibility, tlp), nil
-}
-
 func recordOf(o directory.Organisation, visibility, tlp string) access.Record {
 	r := access.Record{OwnerOrg: o.ID, Visibility: visibility, TLP: tlp}
 	for _, m := range o.Memberships {
