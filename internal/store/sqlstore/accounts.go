@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -186,6 +187,7 @@ func (db *DB) EraseUser(ctx context.Context, userID string) error {
 			return err
 		}
 		for _, q := range []string{
+			`DELETE FROM login_attempts WHERE key = (SELECT 'account:' || email FROM users WHERE id = $1)`,
 			`DELETE FROM sessions WHERE user_id = $1`,
 			`DELETE FROM password_resets WHERE user_id = $1`,
 			`DELETE FROM api_tokens WHERE user_id = $1`,
@@ -427,6 +429,11 @@ func (db *DB) CountAttempt(ctx context.Context, keys []string, at time.Time, win
 			if err != nil {
 				return err
 			}
+		}
+		// Now and then, forget the windows that have passed.
+		if rand.IntN(64) == 0 {
+			_, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE window_start <= $1`, at.Add(-window))
+			return err
 		}
 		return nil
 	})

@@ -7,3 +7,4 @@ CREATE TABLE login_attempts (
     window_start TIMESTAMPTZ NOT NULL,
     attempts     INTEGER NOT NULL
 );
+CREATE INDEX login_attempts_window ON login_attempts (window_start);
