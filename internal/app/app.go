@@ -99,7 +99,6 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
-	db.OnChange(a.Match.Notify)
 	a.Health = &Health{db: db, version: cfg.Version}
 	return a
 }
