@@ -29,9 +29,9 @@ func MailTextIn() (func(lang, key string, args ...any) string, error) {
 // Inquiries returns the contact point's service (serve runs its Tick).
 func (s *Server) Inquiries() *inquiries.Service { return s.inq }
 
-// signedIn refuses anonymous visitors: the desk's and the experts' routes
+// inquirySignedIn refuses anonymous visitors: the desk's and the experts' routes
 // need an account.
-func signedIn(ctx context.Context) error {
+func inquirySignedIn(ctx context.Context) error {
 	if access.ViewerFrom(ctx).Anonymous() {
 		return errUnauthorized("Sign in to work on questions.")
 	}
@@ -73,7 +73,7 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiListInquiries(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	limit, errs := checkQuery(r.URL.Query(), "state", "limit")
@@ -88,7 +88,7 @@ func (s *Server) apiListInquiries(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiGetInquiry(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	v, err := s.inq.Get(r.Context(), r.PathValue("id"))
@@ -100,7 +100,7 @@ func (s *Server) apiGetInquiry(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiInquirySuggestions(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	sug, err := s.inq.Suggest(r.Context(), r.PathValue("id"))
@@ -151,7 +151,7 @@ func (s *Server) step(ctx context.Context, id, name string, in StepInput) (inqui
 }
 
 func (s *Server) apiInquiryStep(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	var in StepInput
@@ -219,7 +219,7 @@ func (s *Server) readMessage(w http.ResponseWriter, r *http.Request) (inquiries.
 }
 
 func (s *Server) apiInquiryMessage(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	in, err := s.readMessage(w, r)
@@ -235,7 +235,7 @@ func (s *Server) apiInquiryMessage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiInquiryAttachment(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	return s.serveAttachment(w, r, func() (inquiries.Attachment, io.ReadCloser, error) {
@@ -265,7 +265,7 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, open fu
 }
 
 func (s *Server) apiInquiryStats(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	rows, err := s.inq.Stats(r.Context())
@@ -276,7 +276,7 @@ func (s *Server) apiInquiryStats(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiInquiryStatsCSV(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	rows, err := s.inq.Stats(r.Context())
@@ -294,7 +294,7 @@ func (s *Server) apiInquiryStatsCSV(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) apiGetDesk(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	d, err := s.inq.Desk(r.Context(), r.PathValue("id"))
@@ -310,7 +310,7 @@ type DeskInput struct {
 }
 
 func (s *Server) apiSetDesk(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	var in DeskInput
@@ -330,7 +330,7 @@ type ExpertInput struct {
 }
 
 func (s *Server) apiSetExpert(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	var in ExpertInput

@@ -13,7 +13,6 @@ import (
 
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/inquiries"
-	"github.com/escnet/escnet/internal/store"
 )
 
 // askCountries are offered on the form (the alliance's countries and
@@ -146,12 +145,7 @@ func (s *Server) postFollow(w http.ResponseWriter, r *http.Request) error {
 
 // formError re-renders a page with the problems of a refused step.
 func (s *Server) inquiryFormError(w http.ResponseWriter, r *http.Request, err error, render func(http.ResponseWriter, *http.Request, int, []ProblemField) error) error {
-	fe, ok := fieldErrors(err)
-	status := http.StatusUnprocessableEntity
-	var ce *store.ConflictError
-	if !ok && errors.As(err, &ce) {
-		fe, ok, status = fieldsOf(validateConflict(ce)), true, http.StatusConflict
-	}
+	fe, status, ok := formProblem(err)
 	if !ok {
 		return err
 	}
@@ -208,7 +202,7 @@ type inquiriesPage struct {
 }
 
 func (s *Server) pageInquiries(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	state := r.URL.Query().Get("state")
@@ -232,7 +226,7 @@ func (s *Server) pageInquiry(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderInquiry(w http.ResponseWriter, r *http.Request, status int, fe []ProblemField) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	v, err := s.inq.Get(r.Context(), r.PathValue("id"))
@@ -257,7 +251,7 @@ func (s *Server) renderInquiry(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) postInquiry(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	id := r.PathValue("id")
@@ -298,7 +292,7 @@ type inquiryStatsPage struct {
 }
 
 func (s *Server) pageInquiryStats(w http.ResponseWriter, r *http.Request) error {
-	if err := signedIn(r.Context()); err != nil {
+	if err := inquirySignedIn(r.Context()); err != nil {
 		return err
 	}
 	rows, err := s.inq.Stats(r.Context())
