@@ -24,8 +24,8 @@ type solver struct {
 	budget   int
 	placed   int
 	byPerson [][]int32 // per person: their requests
-	dayStart []int // per slot: first slot of its day
-	dayEnd   []int // per slot: one past the last slot of its day
+	dayStart []int     // per slot: first slot of its day
+	dayEnd   []int     // per slot: one past the last slot of its day
 }
 
 type move struct{ r, from, to int }
