@@ -10,6 +10,7 @@ import (
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
 	fac "github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 )
 
@@ -218,14 +219,14 @@ func LoadBookings(ctx context.Context, dir directory.Store, svc *fac.Service, no
 		if err != nil {
 			return n, fmt.Errorf("demo booking by %s: %w", db.org, err)
 		}
-		loc, err := fac.Location(f.TimeZone)
+		loc, err := schedule.Location(f.TimeZone)
 		if err != nil {
 			return n, err
 		}
 		l := now.In(loc)
 		monday := time.Date(l.Year(), l.Month(), l.Day()-(int(l.Weekday())+6)%7, 0, 0, 0, 0, loc)
 		day := monday.AddDate(0, 0, 7*db.week+db.weekday-1)
-		start, _ := fac.ParseLocal(day.Format(time.DateOnly)+"T"+db.start, loc)
+		start, _ := schedule.ParseLocal(day.Format(time.DateOnly)+"T"+db.start, loc)
 		end := start.Add(time.Duration(db.minutes) * time.Minute)
 		if db.status == fac.StatusCompleted {
 			b := &fac.Booking{ResourceID: r.ID, FacilityID: f.ID, OrganisationID: org.ID, StartsAt: start, EndsAt: end,

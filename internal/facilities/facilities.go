@@ -14,6 +14,7 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/schedule"
 )
 
 // Resource kinds: what inside a facility is booked.
@@ -51,19 +52,14 @@ type Resource struct {
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
-// Opening is one weekly opening interval in the facility's local time:
-// Day 0 is Sunday … 6 Saturday; Opens and Closes are "HH:MM", Closes may
-// be "24:00".
-type Opening struct {
-	Day    int    `json:"day"`
-	Opens  string `json:"opens"`
-	Closes string `json:"closes"`
-}
+// Opening is one weekly opening interval in the facility's local time
+// (schedule's).
+type Opening = schedule.Opening
 
 // Quota periods and units.
 const (
-	PeriodWeek   = "week"
-	PeriodMonth  = "month"
+	PeriodWeek   = schedule.Week
+	PeriodMonth  = schedule.Month
 	UnitHours    = "hours"
 	UnitBookings = "bookings"
 )
@@ -259,9 +255,6 @@ type Store interface {
 // Local is the booking's span in the zone it was asked in, for display:
 // "2026-05-12 09:00 – 2026-05-12 11:00".
 func (b Booking) Local() string {
-	loc, err := Location(b.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return b.StartsAt.In(loc).Format("2006-01-02 15:04") + " – " + b.EndsAt.In(loc).Format("2006-01-02 15:04")
+	loc := schedule.LocationOrUTC(b.TimeZone)
+	return schedule.FormatLocal(b.StartsAt, loc) + " – " + schedule.FormatLocal(b.EndsAt, loc)
 }

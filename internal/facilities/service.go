@@ -13,6 +13,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -100,12 +101,12 @@ type BlackoutInput struct {
 func (s *Service) CreateBlackout(ctx context.Context, f directory.Facility, in BlackoutInput) (Blackout, error) {
 	var errs validate.Errors
 	b := Blackout{FacilityID: f.ID, Kind: in.Kind, Reason: in.Reason}
-	loc, err := Location(f.TimeZone)
+	loc, err := schedule.Location(f.TimeZone)
 	if err != nil {
 		return b, err
 	}
-	b.StartsAt = parseField(&errs, "starts_at", in.StartsAt, loc)
-	b.EndsAt = parseField(&errs, "ends_at", in.EndsAt, loc)
+	b.StartsAt = schedule.ParseField(&errs, "starts_at", in.StartsAt, loc)
+	b.EndsAt = schedule.ParseField(&errs, "ends_at", in.EndsAt, loc)
 	if in.Resource != "" {
 		r, err := s.store.GetResource(ctx, in.Resource)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && r.FacilityID != f.ID) {
@@ -123,18 +124,6 @@ func (s *Service) CreateBlackout(ctx context.Context, f directory.Facility, in B
 		return b, err
 	}
 	return b, s.store.CreateBlackout(ctx, &b)
-}
-
-func parseField(errs *validate.Errors, field, v string, loc *time.Location) time.Time {
-	if v == "" {
-		errs.Add(field, validate.Required)
-		return time.Time{}
-	}
-	t, code := ParseLocal(v, loc)
-	if code != "" {
-		errs.Add(field, code, "zone", loc.String())
-	}
-	return t.Truncate(time.Minute)
 }
 
 // SetApprovers names the accounts (by e-mail address) that decide on the
@@ -177,7 +166,7 @@ func (s *Service) SetApprovers(ctx context.Context, f directory.Facility, emails
 		}
 		switch {
 		case !ok:
-			errs.Add(field, validate.NotAnApprover)
+			errs.Add(field, NotAnApprover)
 		case slices.Contains(ids, u.ID):
 			errs.Add(field, validate.Duplicate)
 		default:
@@ -220,15 +209,15 @@ func (in RequestInput) Parse(f directory.Facility, r Resource) (Booking, error) 
 	} else if r.Capacity > 0 && in.Participants > r.Capacity {
 		errs.Add("participants", validate.InvalidChoice, "choices", fmt.Sprintf("0..%d (the resource's capacity)", r.Capacity))
 	}
-	loc, err := Location(b.TimeZone)
+	loc, err := schedule.Location(b.TimeZone)
 	if err != nil {
-		errs.Add("time_zone", validate.InvalidTimeZone)
+		errs.Add("time_zone", schedule.InvalidTimeZone)
 		return b, errs
 	}
-	b.StartsAt = parseField(&errs, "starts_at", in.StartsAt, loc)
-	b.EndsAt = parseField(&errs, "ends_at", in.EndsAt, loc)
+	b.StartsAt = schedule.ParseField(&errs, "starts_at", in.StartsAt, loc)
+	b.EndsAt = schedule.ParseField(&errs, "ends_at", in.EndsAt, loc)
 	if len(errs) == 0 && !b.EndsAt.After(b.StartsAt) {
-		errs.Add("ends_at", validate.NotAfterStart)
+		errs.Add("ends_at", schedule.NotAfterStart)
 	}
 	return b, errs.Err()
 }
@@ -329,12 +318,9 @@ func (s *Service) notify(ctx context.Context, f directory.Facility, steps []Step
 		if st.Action == ActionConfirm && i > 0 && steps[i-1].Booking.ID == b.ID {
 			key = "mail.booking.auto_confirm"
 		}
-		loc, _ := Location(b.TimeZone)
-		if loc == nil {
-			loc = time.UTC
-		}
+		loc := schedule.LocationOrUTC(b.TimeZone)
 		args := []any{"facility", f.Name, "resource", b.ResourceName, "organisation", b.OrganisationName,
-			"start", b.StartsAt.In(loc).Format("2006-01-02 15:04"), "end", b.EndsAt.In(loc).Format("2006-01-02 15:04"),
+			"start", schedule.FormatLocal(b.StartsAt, loc), "end", schedule.FormatLocal(b.EndsAt, loc),
 			"zone", b.TimeZone, "reason", b.Reason, "link", s.cfg.BaseURL + "/bookings/" + b.ID}
 		var to []string
 		if toRequester {

@@ -20,6 +20,7 @@ import (
 	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -371,7 +372,7 @@ func dayRange(q url.Values, loc *time.Location, now time.Time, defDays, maxDays 
 		to = t.AddDate(0, 0, 1) // inclusive
 	}
 	if len(errs) == 0 && !to.After(from) {
-		errs.Add("to", validate.NotAfterStart)
+		errs.Add("to", schedule.NotAfterStart)
 	}
 	if len(errs) == 0 && to.Sub(from) > time.Duration(maxDays)*24*time.Hour {
 		errs.Add("to", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d days after from", maxDays))
@@ -391,7 +392,7 @@ func onlyParams(q url.Values, allowed ...string) validate.Errors {
 
 func (s *Server) availability(ctx context.Context, f directory.Facility, from, to time.Time) (Availability, error) {
 	a := Availability{FacilityID: f.ID, TimeZone: f.TimeZone, From: from.UTC(), To: to.UTC(), Resources: []ResourceAvailability{}}
-	loc, err := facilities.Location(f.TimeZone)
+	loc, err := schedule.Location(f.TimeZone)
 	if err != nil {
 		return a, err
 	}
@@ -408,7 +409,7 @@ func (s *Server) availability(ctx context.Context, f directory.Facility, from, t
 		return a, err
 	}
 	for _, r := range rs {
-		ra := ResourceAvailability{ResourceID: r.ID, ResourceName: r.Name, Open: orNone(facilities.OpenIntervals(r, loc, from, to)),
+		ra := ResourceAvailability{ResourceID: r.ID, ResourceName: r.Name, Open: orNone(schedule.OpenIntervals(r.OpeningHours, loc, from, to)),
 			Busy: []facilities.Interval{}, Blackouts: []facilities.Blackout{}}
 		if !r.Active {
 			ra.Open = []facilities.Interval{}
@@ -440,7 +441,7 @@ func (s *Server) apiAvailability(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	loc, err := facilities.Location(f.TimeZone)
+	loc, err := schedule.Location(f.TimeZone)
 	if err != nil {
 		return err
 	}
@@ -564,7 +565,7 @@ func (s *Server) requestBooking(ctx context.Context, in facilities.RequestInput)
 	}
 	if !access.CanBook(v, org.ID, recordOf(org, "", "").OwnerClusters) {
 		if v.WriteAllowed && org.ID != v.OrganisationID {
-			return facilities.Booking{}, validate.Errors{{Field: "organisation_id", Code: validate.BookingOrganisation}}
+			return facilities.Booking{}, validate.Errors{{Field: "organisation_id", Code: facilities.BookingOrganisation}}
 		}
 		return facilities.Booking{}, errForbidden(v)
 	}
@@ -699,9 +700,9 @@ func parseSlotSearch(q url.Values, now time.Time) (slotSearch, validate.Errors) 
 		}
 		ss.Query.Days = n
 	case ss.Length != "":
-		l, ok := facilities.ParseLength(ss.Length)
+		l, ok := schedule.ParseLength(ss.Length)
 		if !ok {
-			errs.Add("duration", validate.InvalidDuration)
+			errs.Add("duration", schedule.InvalidDuration)
 		}
 		ss.Query.Length = l
 	default:
@@ -835,7 +836,7 @@ func monthRange(q url.Values, now time.Time) (time.Time, time.Time, validate.Err
 		}
 	}
 	if len(errs) == 0 && to.Before(from) {
-		errs.Add("to", validate.NotAfterStart)
+		errs.Add("to", schedule.NotAfterStart)
 	}
 	if len(errs) == 0 && to.Sub(from) > 3*366*24*time.Hour {
 		errs.Add("to", validate.InvalidChoice, "choices", "at most 36 months after from")
@@ -1183,7 +1184,11 @@ func (s *Server) handleCalendarFeed(w http.ResponseWriter, r *http.Request) erro
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, max-age=300")
-	_, err = w.Write([]byte(facilities.Calendar(name, zone, entries, now)))
+	feed, err := facilities.Calendar(name, zone, entries, now)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write([]byte(feed))
 	return err
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -57,7 +58,7 @@ func (s *Server) bookPageData(r *http.Request, f directory.Facility) (bookPage, 
 	if d.Resources, err = s.db.ListResources(r.Context(), f.ID); err != nil {
 		return d, err
 	}
-	loc, err := facilities.Location(f.TimeZone)
+	loc, err := schedule.Location(f.TimeZone)
 	if err != nil {
 		return d, err
 	}
@@ -185,7 +186,7 @@ type bookingPage struct {
 
 func (s *Server) bookingPageData(r *http.Request, b facilities.Booking, f directory.Facility, approver bool) bookingPage {
 	d := bookingPage{layout: s.layout(r, b.ResourceName+" · "+f.Name, "bookings"), Booking: b, Facility: f}
-	if loc, err := facilities.Location(b.TimeZone); err == nil {
+	if loc, err := schedule.Location(b.TimeZone); err == nil {
 		d.Local = b.StartsAt.In(loc).Format("2006-01-02 15:04") + " – " + b.EndsAt.In(loc).Format("2006-01-02 15:04")
 	}
 	v := viewerFrom(r.Context())

@@ -12,6 +12,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -491,7 +492,7 @@ func bookingSnapshot(ctx context.Context, tx *Tx, resourceID, org string, start,
 		return s, err
 	}
 	if len(s.Resource.Quotas) > 0 && org != "" {
-		loc, err := facilities.Location(f.TimeZone)
+		loc, err := schedule.Location(f.TimeZone)
 		if err != nil {
 			return s, err
 		}
@@ -542,7 +543,7 @@ func writeSteps(ctx context.Context, tx *Tx, steps []facilities.Step, insertID s
 func (db *DB) mapBookingError(err error) error {
 	if ex, ok := db.dialect.(interface{ Exclusion(error) (string, bool) }); ok && err != nil {
 		if name, ok := ex.Exclusion(err); ok && name == "ex_bookings_slot" {
-			return &store.ConflictError{Field: "starts_at", Code: validate.BookingTaken}
+			return &store.ConflictError{Field: "starts_at", Code: facilities.BookingTaken}
 		}
 	}
 	return db.mapError(err)

@@ -14,7 +14,6 @@ import (
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/sqlstore"
-	"github.com/escnet/escnet/internal/validate"
 )
 
 // noUsers answers that nobody exists: these tests send no notices.
@@ -110,7 +109,7 @@ func TestNoDoubleBooking(t *testing.T) {
 			case r.err == nil && r.b.Status == facilities.StatusConfirmed:
 				confirmed[r.slot]++
 			case r.err == nil && r.b.Status == facilities.StatusWaitlisted:
-			case errors.As(r.err, &ce) && ce.Field == "starts_at" && ce.Code == validate.BookingTaken:
+			case errors.As(r.err, &ce) && ce.Field == "starts_at" && ce.Code == facilities.BookingTaken:
 			default:
 				t.Errorf("slot %d: request ended in %q, %v; want confirmed, waitlisted or a conflict on starts_at", r.slot, r.b.Status, r.err)
 			}
