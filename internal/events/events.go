@@ -8,6 +8,8 @@ package events
 
 import (
 	"time"
+
+	"github.com/escnet/escnet/internal/schedule"
 )
 
 // Kinds of events.
@@ -104,6 +106,12 @@ type Event struct {
 	UpdatedAt    time.Time  `json:"updated_at"`
 	Sessions     []Session  `json:"sessions,omitempty"`
 }
+
+// location is the venue's zone (UTC if unknown).
+func (e Event) location() *time.Location { return schedule.LocationOrUTC(e.TimeZone) }
+
+// Location is the venue's zone (UTC if unknown).
+func (e Event) Location() *time.Location { return e.location() }
 
 // TextIn returns the event's title and description in lang, falling back
 // to the event's own language.

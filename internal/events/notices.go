@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 )
@@ -15,7 +15,7 @@ var NoticeKeys = []string{"registered.confirmed", "registered.waiting", "registe
 	"status.cancelled", "status.declined", "promoted", "changed", "reminder", "agenda"}
 
 func (s *Service) args(e Event, extra ...any) []any {
-	loc, _ := facilities.Location(e.TimeZone)
+	loc, _ := schedule.Location(e.TimeZone)
 	if loc == nil {
 		loc = time.UTC
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -51,17 +51,10 @@ type SessionInput struct {
 // Levels of a training.
 var Levels = []string{"introductory", "intermediate", "advanced"}
 
-// parseTime reads a local time in zone; an empty zone was already refused.
+// parseTime reads a local time in the venue's zone, refusing a time the
+// clocks skip (a DST gap) or show twice, naming the field.
 func parseTime(errs *validate.Errors, field, s string, loc *time.Location) time.Time {
-	if strings.TrimSpace(s) == "" {
-		errs.Add(field, validate.Required)
-		return time.Time{}
-	}
-	t, code := facilities.ParseLocal(s, loc)
-	if code != "" {
-		errs.Add(field, code, "zone", loc.String())
-	}
-	return t
+	return schedule.ParseField(errs, field, s, loc)
 }
 
 // BuildEvent validates in and returns the event it describes. The venue's
@@ -117,15 +110,15 @@ func BuildEvent(in EventInput) (Event, error) {
 	if e.Questions == nil {
 		e.Questions = []Question{}
 	}
-	loc, err := facilities.Location(in.TimeZone)
+	loc, err := schedule.Location(in.TimeZone)
 	if err != nil {
-		errs.Add("time_zone", validate.InvalidTimeZone)
+		errs.Add("time_zone", schedule.InvalidTimeZone)
 		return e, errs
 	}
 	e.StartsAt = parseTime(&errs, "starts_at", in.StartsAt, loc)
 	e.EndsAt = parseTime(&errs, "ends_at", in.EndsAt, loc)
 	if !e.StartsAt.IsZero() && !e.EndsAt.IsZero() && !e.EndsAt.After(e.StartsAt) {
-		errs.Add("ends_at", validate.NotAfterStart)
+		errs.Add("ends_at", schedule.NotAfterStart)
 	}
 	if e.Brokerage != nil && len(errs) == 0 {
 		if _, err := e.Slots(); err != nil {
@@ -166,16 +159,16 @@ func BuildSession(e Event, in SessionInput) (Session, error) {
 	if s.Speakers == nil {
 		s.Speakers = []Speaker{}
 	}
-	loc, err := facilities.Location(e.TimeZone)
+	loc, err := schedule.Location(e.TimeZone)
 	if err != nil {
-		errs.Add("time_zone", validate.InvalidTimeZone)
+		errs.Add("time_zone", schedule.InvalidTimeZone)
 		return s, errs
 	}
 	s.StartsAt = parseTime(&errs, "starts_at", in.StartsAt, loc)
 	s.EndsAt = parseTime(&errs, "ends_at", in.EndsAt, loc)
 	if len(errs) == 0 {
 		if !s.EndsAt.After(s.StartsAt) {
-			errs.Add("ends_at", validate.NotAfterStart)
+			errs.Add("ends_at", schedule.NotAfterStart)
 		}
 		span := []any{"start", e.StartsAt.In(loc).Format("2006-01-02 15:04"), "end", e.EndsAt.In(loc).Format("2006-01-02 15:04")}
 		if s.StartsAt.Before(e.StartsAt) || s.StartsAt.After(e.EndsAt) {
@@ -194,7 +187,7 @@ func BuildSession(e Event, in SessionInput) (Session, error) {
 func (e Event) Slots() ([]Slot, error) {
 	b := e.Brokerage
 	var errs validate.Errors
-	loc, err := facilities.Location(e.TimeZone)
+	loc, err := schedule.Location(e.TimeZone)
 	if err != nil || b == nil {
 		errs.Add("brokerage", validate.Required)
 		return nil, errs
@@ -223,7 +216,7 @@ func (e Event) Slots() ([]Slot, error) {
 			continue
 		}
 		if !end.After(start) {
-			errs.Add(f+".end", validate.NotAfterStart)
+			errs.Add(f+".end", schedule.NotAfterStart)
 			continue
 		}
 		if start.Before(e.StartsAt) || end.After(e.EndsAt) {
@@ -248,7 +241,7 @@ func (e Event) breaksOn(errs *validate.Errors, date string, loc *time.Location) 
 		s := parseTime(errs, f+".start", date+"T"+br.Start, loc)
 		en := parseTime(errs, f+".end", date+"T"+br.End, loc)
 		if !s.IsZero() && !en.IsZero() && !en.After(s) {
-			errs.Add(f+".end", validate.NotAfterStart)
+			errs.Add(f+".end", schedule.NotAfterStart)
 		}
 		out = append(out, [2]time.Time{s, en})
 	}

@@ -178,7 +178,7 @@ func (s *Service) GetEvent(ctx context.Context, idOrSlug string) (Event, error) 
 	if err != nil {
 		return Event{}, err
 	}
-	e.Sessions, err = s.store.ListSessions(ctx, e.ID)
+	e.Sessions, err = s.store.ListEventSessions(ctx, e.ID)
 	return e, err
 }
 
@@ -203,7 +203,7 @@ func (s *Service) AddSession(ctx context.Context, eventID string, in SessionInpu
 	if err != nil {
 		return Session{}, err
 	}
-	if err := s.store.CreateSession(ctx, &ses); err != nil {
+	if err := s.store.CreateEventSession(ctx, &ses); err != nil {
 		return Session{}, err
 	}
 	return ses, nil
@@ -227,7 +227,7 @@ func (s *Service) UpdateSession(ctx context.Context, eventID, sessionID string, 
 		return Session{}, err
 	}
 	ses.ID = sessionID
-	err = s.store.UpdateSession(ctx, &ses, expect, func(confirmed int) error {
+	err = s.store.UpdateEventSession(ctx, &ses, expect, func(confirmed int) error {
 		if ses.Capacity > 0 && ses.Capacity < confirmed {
 			return validate.Errors{{Field: "capacity", Code: validate.CapacityBelow, Args: map[string]any{"confirmed": confirmed}}}
 		}

@@ -29,9 +29,9 @@ type Store interface {
 	GetEvent(ctx context.Context, idOrSlug string) (Event, error)
 	ListEvents(ctx context.Context, f Filter) ([]Event, error)
 
-	CreateSession(ctx context.Context, s *Session) error
-	UpdateSession(ctx context.Context, s *Session, expect int, check func(confirmed int) error) error
-	ListSessions(ctx context.Context, eventID string) ([]Session, error)
+	CreateEventSession(ctx context.Context, s *Session) error
+	UpdateEventSession(ctx context.Context, s *Session, expect int, check func(confirmed int) error) error
+	ListEventSessions(ctx context.Context, eventID string) ([]Session, error)
 
 	// Register decides with decide (which sets r's and its sessions'
 	// statuses or refuses) and stores r, all in one transaction.
@@ -48,8 +48,10 @@ type Store interface {
 	// the registrations promoted.
 	SetRegistrationStatus(ctx context.Context, id string, expect int, step func(Places, *Registration) (string, error)) (Registration, []Registration, error)
 	CheckIn(ctx context.Context, id string, at time.Time) (Registration, error)
-	SetFeedToken(ctx context.Context, registrationID, tokenHash string) error
-	RegistrationByFeedToken(ctx context.Context, tokenHash string) (Registration, error)
+	// SetFeedToken sets (or replaces) userID's agenda feed token hash;
+	// FeedUser finds the user of a token hash.
+	SetFeedToken(ctx context.Context, userID, tokenHash string) error
+	FeedUser(ctx context.Context, tokenHash string) (string, error)
 
 	// CreateMeeting stores m after check has seen the accepted meetings of
 	// both sides (inside the transaction).

@@ -75,7 +75,6 @@ CREATE TABLE registrations (
     share_org       BOOLEAN NOT NULL DEFAULT FALSE,
     offer           TEXT NOT NULL DEFAULT '',
     seek            TEXT NOT NULL DEFAULT '',
-    feed_token_hash TEXT NOT NULL DEFAULT '',
     checked_in_at   TIMESTAMP,
     version         INTEGER NOT NULL DEFAULT 1,
     created_at      TIMESTAMP NOT NULL,
@@ -123,3 +122,11 @@ CREATE TABLE meeting_unavailable (
     ends_at         TIMESTAMP NOT NULL CHECK (ends_at > starts_at)
 );
 CREATE INDEX meeting_unavailable_reg ON meeting_unavailable (registration_id);
+
+-- A person's secret agenda feed address (events, sessions and meetings of
+-- all their registrations); only the SHA-256 of the token is kept.
+CREATE TABLE event_feeds (
+    user_id    TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL
+);
