@@ -288,7 +288,6 @@ func (s *Service) Schedule(ctx context.Context, eventID string) (PlanResult, err
 		Slots: len(slots), Tables: e.Brokerage.Tables}, nil
 }
 
-
 type planInput struct {
 	problem  meetings.Problem
 	accepted []Meeting

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 )
 
