@@ -50,13 +50,13 @@ func validateAnswers(e Event, in RegisterInput) validate.Errors {
 // are left (or pending when the organiser approves), else on the waiting
 // list when the event keeps one, else refused.
 func (s *Service) Register(ctx context.Context, eventID string, in RegisterInput) (Registration, error) {
-	v := access.ViewerFrom(ctx)
-	if v.Anonymous() || !v.WriteAllowed {
-		return Registration{}, store.ErrForbidden
-	}
 	e, err := s.store.GetEvent(ctx, eventID)
 	if err != nil {
 		return Registration{}, err
+	}
+	v := access.ViewerFrom(ctx)
+	if v.Anonymous() || !v.WriteAllowed {
+		return Registration{}, store.ErrForbidden
 	}
 	if errs := validateAnswers(e, in); len(errs) > 0 {
 		return Registration{}, errs
