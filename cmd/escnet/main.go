@@ -64,6 +64,7 @@ func commands() []command {
 		{"bench", "measure the CORDIS import against the engine's bulk load: bench import", runBench},
 		{"user", "add, list and change accounts and roles; issue password reset links", runUser},
 		{"facilities", "import shared facilities from CSV for their owners (facilities import)", runFacilities},
+		{"events", "events: list, attendees EVENT, schedule EVENT (the 1:1 meeting scheduler)", runEvents},
 		{"partners", "rank partners for a call or an idea, with the reasons", runPartners},
 		{"consortium", "propose consortia that meet a call's eligibility rules", runConsortium},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
