@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/events"
 )
 
@@ -97,4 +98,35 @@ func (b *browserEnv) do(t *testing.T, what string, actions ...chromedp.Action[ch
 func (b *browserEnv) signOut(t *testing.T) {
 	t.Helper()
 	b.do(t, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)))
+}
+
+// TestEventPagesAccessible visits every event page type in every
+// interface language as the alliance administrator (an organiser of
+// every event), checks it with axe-core and saves a screenshot.
+func TestEventPagesAccessible(t *testing.T) {
+	b := newBrowser(t)
+	axe := axeSource(t)
+	if _, err := demo.LoadEvents(context.Background(), b.db, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	b.signIn(t, "admin@example.org")
+	month := time.Now().AddDate(0, 0, 45).Format("2006-01")
+	pages := map[string]string{
+		"events":             "/events",
+		"event-calendar":     "/events/calendar?month=" + month,
+		"event":              "/events/second-international-meeting-2016",
+		"event-training":     "/events/riskfactory-safety-awareness-training",
+		"event-participants": "/events/security-brokerage-day/participants",
+		"event-meetings":     "/events/security-brokerage-day/meetings",
+		"event-attendees":    "/events/security-brokerage-day/attendees",
+	}
+	for _, lang := range []string{"en", "nl", "fr", "de"} {
+		b.visit(t, "/language/"+lang+"?next=/")
+		for name, path := range pages {
+			b.visit(t, path)
+			b.checkLang(t, lang)
+			b.checkAccessible(t, axe, name+"-"+lang)
+			b.screenshot(t, name+"-"+lang)
+		}
+	}
 }
