@@ -273,6 +273,8 @@ func eventExpectations(t *testing.T, pol policy) map[string]expectation {
 			return c
 		},
 		"GET /api/v1/events/{id}/attendees.csv": organiserOnly("GET", readPath("/attendees.csv"), nil, nil, 200),
+		"GET /api/v1/events/{id}/figures.csv":   organiserOnly("GET", readPath("/figures.csv"), nil, nil, 200),
+		"GET /events/{slug}/figures":            organiserOnly("GET", pagePath("/figures"), nil, nil, 200),
 		"GET /api/v1/events/{id}/participants":  attendee("GET", evPath("/api/v1/events/", "/participants"), nil, nil, 200, true),
 		"POST /api/v1/registrations/{id}/step": othersRecord("POST", guestReg("/api/v1/registrations/", "/step"),
 			RegistrationStep{Action: "check_in"}, nil, 200),

@@ -119,6 +119,7 @@ func TestEventPagesAccessible(t *testing.T) {
 		"event-participants": "/events/security-brokerage-day/participants",
 		"event-meetings":     "/events/security-brokerage-day/meetings",
 		"event-attendees":    "/events/security-brokerage-day/attendees",
+		"event-figures":      "/events/security-brokerage-day/figures",
 	}
 	for _, lang := range []string{"en", "nl", "fr", "de"} {
 		b.visit(t, "/language/"+lang+"?next=/")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -357,4 +358,22 @@ func (s *Server) handleAgendaFeed(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return writeCalendar(w, "agenda.ics", cal)
+}
+
+// apiFiguresCSV is the event's figures as CSV (organisers only).
+func (s *Server) apiFiguresCSV(w http.ResponseWriter, r *http.Request) error {
+	e, figs, err := s.ev.Figures(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return s.eventErr(r, err)
+	}
+	cw := csvexport.ForDownload(w, "escnet-figures-"+e.Slug+".csv")
+	if err := cw.Write("figure", "value"); err != nil {
+		return err
+	}
+	for _, f := range figs {
+		if err := cw.Write(f.Key, strconv.Itoa(f.Value)); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -519,6 +520,37 @@ func (s *Server) postAttendeeStep(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// figureRow is one figure with its label.
+type figureRow struct {
+	Label string
+	Value int
+}
+
+type figuresPage struct {
+	layout
+	Event events.Event
+	Title string
+	Chart template.HTML
+	Rows  []figureRow
+}
+
+// pageFigures shows an event's figures as a bar chart with the same
+// numbers in a table (organisers only).
+func (s *Server) pageFigures(w http.ResponseWriter, r *http.Request) error {
+	e, figs, err := s.ev.Figures(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return s.eventErr(r, err)
+	}
+	l := s.loc(r)
+	label := func(k string) string { return l.T("figure." + k) }
+	data := figuresPage{layout: s.layout(r, l.T("title.figures", "event", e.TextIn(l.Lang).Title), "events"), Event: e, Title: e.TextIn(l.Lang).Title,
+		Chart: template.HTML(events.Chart(figs, label))} // the chart escapes its labels
+	for _, f := range figs {
+		data.Rows = append(data.Rows, figureRow{Label: label(f.Key), Value: f.Value})
+	}
+	return s.render(w, http.StatusOK, "event_figures", data)
+}
+
 // eventKeyFamilies are the message keys the event pages build at run
 // time, for TestLocalesComplete.
 func eventKeyFamilies() map[string][]string {
@@ -528,6 +560,7 @@ func eventKeyFamilies() map[string][]string {
 		"meeting_status.":      {events.MeetingRequested, events.MeetingAccepted, events.MeetingDeclined, events.MeetingCancelled},
 		"event_level.":         events.Levels,
 		"event.":               {"online", "places"}, // written from Go, with arguments
+		"figure.":              events.FigureKeys(),
 		"field.": {"event", "sessions", "answers", "organisers", "brokerage", "offer", "seek", "message", "outcome", "venue_kind", "venue",
 			"online_url", "facility_id", "language", "translations", "questions", "audience", "level", "times"},
 		"mail.event.": mailEventKeys(),

@@ -251,6 +251,7 @@ func (s *Server) eventsRoutes() []route {
 		{"GET /api/v1/events/{id}/registration", api(s.apiMyRegistration)},
 		{"GET /api/v1/events/{id}/attendees.csv", api(s.apiBadges)},
 		{"GET /api/v1/events/{id}/participants", api(s.apiParticipants)},
+		{"GET /api/v1/events/{id}/figures.csv", api(s.apiFiguresCSV)},
 		{"POST /api/v1/registrations/{id}/step", api(s.apiRegistrationStep)},
 		{"PUT /api/v1/registrations/{id}/unavailable", api(s.apiSetUnavailable)},
 		{"POST /api/v1/events/{id}/meetings", api(s.apiRequestMeeting)},
@@ -272,5 +273,6 @@ func (s *Server) eventsRoutes() []route {
 		{"POST /events/{slug}/schedule", s.page(s.postSchedule)},
 		{"GET /events/{slug}/attendees", s.page(s.pageAttendees)},
 		{"POST /events/{slug}/attendees/{id}", s.page(s.postAttendeeStep)},
+		{"GET /events/{slug}/figures", s.page(s.pageFigures)},
 	}
 }

@@ -119,6 +119,34 @@ func TestBrokerageFlow(t *testing.T) {
 		if res.Kept != 4 || res.Moved != 0 {
 			t.Errorf("second run %+v, want all 4 kept", res)
 		}
+		// Outcomes: each side records its own; the figures count them.
+		if _, err := w.svc.Outcome(attendee(0), ms[0].ID, "joint_proposal"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Outcome(attendee(1), ms[0].ID, "bogus"); err == nil {
+			t.Error("an unknown outcome was accepted")
+		}
+		if _, err := w.svc.Outcome(attendee(3), ms[0].ID, "follow_up"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a third person recorded an outcome: err = %v, want ErrNotFound", err)
+		}
+		if _, _, err := w.svc.Figures(attendee(0), w.ev.ID); !errors.Is(err, store.ErrForbidden) {
+			t.Errorf("attendee reads the figures: err = %v, want ErrForbidden", err)
+		}
+		_, figs, err := w.svc.Figures(w.organiser(), w.ev.ID)
+		must(t, err)
+		got := map[string]int{}
+		for _, f := range figs {
+			got[f.Key] = f.Value
+		}
+		want := map[string]int{"registrations": 5, "confirmed": 5, "requested": 5, "accepted": 4, "held": 4, "outcome.joint_proposal": 1}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("figure %s = %d, want %d (all %v)", k, got[k], v, got)
+			}
+		}
+		if chart := events.Chart(figs, func(k string) string { return k + " <b>" }); !strings.Contains(chart, "&lt;b&gt;") || strings.Contains(chart, "<b>") {
+			t.Errorf("chart labels not escaped: %.300s", chart)
+		}
 		// The personal agenda holds the event and the meetings.
 		cal, err := w.svc.MyAgendaCalendar(attendee(0))
 		must(t, err)
