@@ -265,3 +265,87 @@ func hasError(ve validate.Errors, field, code string) bool {
 	}
 	return false
 }
+
+// TestSessionCapacity: a full session without a waiting list refuses the
+// registration on its field and writes nothing; with a waiting list the
+// session place waits and is promoted when one frees; a stale version is
+// refused.
+func TestSessionCapacity(t *testing.T) {
+	engines(t, func(t *testing.T, db *sqlstore.DB) {
+		in := events.EventInput{Slug: "sessions", Kind: events.KindConference, Title: "Sessions", Language: "en", Organisers: []string{"hsd"},
+			VenueKind: events.VenueAddress, Venue: "HSD Campus", TimeZone: "Europe/Amsterdam",
+			StartsAt: "2027-03-01T09:00", EndsAt: "2027-03-01T17:00", Visibility: "public"}
+		w := newEventWorld(t, db, in)
+		ses, err := w.svc.AddSession(w.organiser(), w.ev.ID, events.SessionInput{Title: "Lab tour", StartsAt: "2027-03-01T14:00", EndsAt: "2027-03-01T15:00", Capacity: 1})
+		must(t, err)
+		first, err := w.svc.Register(attendee(1), w.ev.ID, events.RegisterInput{Sessions: []string{ses.ID}})
+		must(t, err)
+		if first.Sessions[0].Status != events.StatusConfirmed {
+			t.Errorf("first in the session: %s, want confirmed", first.Sessions[0].Status)
+		}
+		_, err = w.svc.Register(attendee(2), w.ev.ID, events.RegisterInput{Sessions: []string{ses.ID}})
+		var ve validate.Errors
+		if !errors.As(err, &ve) || !hasError(ve, "sessions[0]", validate.SessionFull) {
+			t.Errorf("full session without waiting list: err = %v, want %s on sessions[0]", err, validate.SessionFull)
+		}
+		if rs, _ := db.ListRegistrations(ctx, w.ev.ID); len(rs) != 1 {
+			t.Errorf("%d registrations stored after a refusal, want 1", len(rs))
+		}
+		_, err = w.svc.Register(attendee(3), w.ev.ID, events.RegisterInput{Sessions: []string{"no-such-session"}})
+		if !errors.As(err, &ve) || !hasError(ve, "sessions[0]", validate.UnknownSession) {
+			t.Errorf("unknown session: err = %v", err)
+		}
+		// With a waiting list the second waits for the session, and gets
+		// the place when the first cancels.
+		in.Waitlist = true
+		e, err := w.svc.UpdateEvent(w.organiser(), w.ev.ID, in, w.ev.Version)
+		must(t, err)
+		if _, err := w.svc.UpdateEvent(w.organiser(), w.ev.ID, in, w.ev.Version); !errors.Is(err, store.ErrStale) {
+			t.Errorf("update with an old version: err = %v, want ErrStale", err)
+		}
+		if e.Version != w.ev.Version+1 {
+			t.Errorf("version %d after an update, want %d", e.Version, w.ev.Version+1)
+		}
+		second, err := w.svc.Register(attendee(2), w.ev.ID, events.RegisterInput{Sessions: []string{ses.ID}})
+		must(t, err)
+		if second.Status != events.StatusConfirmed || second.Sessions[0].Status != events.StatusWaiting {
+			t.Errorf("second: %s, session %s; want confirmed, session waiting", second.Status, second.Sessions[0].Status)
+		}
+		if _, err := w.svc.Cancel(attendee(1), first.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetRegistration(ctx, second.ID)
+		must(t, err)
+		if got.Sessions[0].Status != events.StatusConfirmed {
+			t.Errorf("after the cancellation the second's session place is %s, want confirmed", got.Sessions[0].Status)
+		}
+		// Capacity of a session below its confirmed places.
+		_, err = w.svc.UpdateSession(w.organiser(), w.ev.ID, ses.ID, events.SessionInput{Title: "Lab tour", StartsAt: "2027-03-01T14:00", EndsAt: "2027-03-01T15:00", Capacity: 0}, 0)
+		must(t, err)
+	})
+}
+
+// TestBrokerageSlotsBadInput: meeting days in a DST gap, outside the
+// event, or ending before they start are refused with their field.
+func TestBrokerageSlotsBadInput(t *testing.T) {
+	base := brokerageInput()
+	base.StartsAt, base.EndsAt = "2027-03-27T09:00", "2027-03-28T17:00"
+	for _, tc := range []struct {
+		name, field, code string
+		day               events.MeetingDay
+	}{
+		{"DST gap", "brokerage.days[0].start", "error.time.nonexistent", events.MeetingDay{Date: "2027-03-28", Start: "02:30", End: "04:00"}},
+		{"outside the event", "brokerage.days[0].date", validate.SessionOutsideEvent, events.MeetingDay{Date: "2027-04-01", Start: "10:00", End: "12:00"}},
+		{"end before start", "brokerage.days[0].end", "error.booking.not_after_start", events.MeetingDay{Date: "2027-03-27", Start: "12:00", End: "10:00"}},
+	} {
+		in := base
+		b := *in.Brokerage
+		b.Days = []events.MeetingDay{tc.day}
+		in.Brokerage = &b
+		_, err := events.BuildEvent(in)
+		var ve validate.Errors
+		if !errors.As(err, &ve) || !hasError(ve, tc.field, tc.code) {
+			t.Errorf("%s: err = %v, want %s on %s", tc.name, err, tc.code, tc.field)
+		}
+	}
+}
