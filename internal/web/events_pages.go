@@ -35,6 +35,15 @@ type eventTable struct {
 type eventsPage struct {
 	layout
 	Upcoming, Past eventTable
+	Kind           string // the kind shown, "" for all
+	Kinds          []kindLink
+}
+
+// kindLink filters the list by one kind (the trainings catalogue is
+// /events?kind=training).
+type kindLink struct {
+	Kind, Label string
+	Current     bool
 }
 
 // localSpan formats an event's or session's times in its zone.
@@ -68,11 +77,18 @@ func (s *Server) eventRowOf(r *http.Request, l *Localizer, e events.Event) event
 }
 
 func (s *Server) pageEvents(w http.ResponseWriter, r *http.Request) error {
-	evs, err := s.ev.ListEvents(r.Context(), events.Filter{Limit: 500})
+	kind := r.URL.Query().Get("kind")
+	if kind != "" && !slices.Contains(events.Kinds, kind) {
+		kind = ""
+	}
+	evs, err := s.ev.ListEvents(r.Context(), events.Filter{Kind: kind, Limit: 500})
 	if err != nil {
 		return err
 	}
-	data := eventsPage{layout: s.layout(r, "title.events", "events")}
+	data := eventsPage{layout: s.layout(r, "title.events", "events"), Kind: kind}
+	for _, k := range events.Kinds {
+		data.Kinds = append(data.Kinds, kindLink{Kind: k, Label: data.L.T("event_kinds." + k), Current: k == kind})
+	}
 	data.Upcoming.L, data.Past.L = data.L, data.L
 	now := time.Now()
 	for _, e := range evs {
@@ -559,6 +575,7 @@ func eventKeyFamilies() map[string][]string {
 		"registration_status.": {events.StatusPending, events.StatusConfirmed, events.StatusWaiting, events.StatusDeclined, events.StatusCancelled},
 		"meeting_status.":      {events.MeetingRequested, events.MeetingAccepted, events.MeetingDeclined, events.MeetingCancelled},
 		"event_level.":         events.Levels,
+		"event_kinds.":         events.Kinds,
 		"event.":               {"online", "places"}, // written from Go, with arguments
 		"figure.":              events.FigureKeys(),
 		"field.": {"event", "sessions", "answers", "organisers", "brokerage", "offer", "seek", "message", "outcome", "venue_kind", "venue",
