@@ -48,6 +48,7 @@ type Resource struct {
 	OpeningHours  []Opening `json:"opening_hours"`
 	Quotas        []Quota   `json:"quotas"`
 	Active        bool      `json:"active"`
+	Version       int       `json:"version"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
@@ -221,6 +222,9 @@ type Store interface {
 	GetResource(ctx context.Context, id string) (Resource, error)
 	CreateResource(ctx context.Context, r *Resource) error
 	UpdateResource(ctx context.Context, r *Resource) error
+	// DeleteResource removes a resource that has no bookings (a
+	// store.ConflictError on "id" with validate.InUse otherwise).
+	DeleteResource(ctx context.Context, id string) error
 
 	ListBlackouts(ctx context.Context, facilityID string, from, to time.Time) ([]Blackout, error)
 	GetBlackout(ctx context.Context, id string) (Blackout, error)
@@ -250,6 +254,9 @@ type Store interface {
 	CalendarTokenByHash(ctx context.Context, hash string) (CalendarToken, error)
 	ListCalendarTokens(ctx context.Context, userID string) ([]CalendarToken, error)
 	RevokeCalendarToken(ctx context.Context, userID, id string, at time.Time) error
+
+	// Audit records an export (usage downloads).
+	Audit(ctx context.Context, action, entity, entityID, detail string) error
 }
 
 // Local is the booking's span in the zone it was asked in, for display:

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,63 +51,6 @@ func replaceLinks(ctx context.Context, tx *Tx, table, ownerCol, valueCol, owner 
 // viewer may see, so it takes the scope's condition (see memberCount).
 const clusterCols = `c.id, c.slug, c.name, c.country, c.region, c.city, c.website, c.description, c.joined,
 	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.version, c.sort_key`
-
-// memberCountCache holds, for the change-feed position it was computed at,
-// each scope's member counts per cluster. Counting visible members means
-// visiting every member organisation, so lists of clusters reuse the
-// counts until something is written (any node's write moves the feed).
-type memberCountCache struct {
-	mu      sync.Mutex
-	feed    int64
-	byScope map[string]map[string]int
-}
-
-// memberCounts returns the members of every cluster that the context's
-// scope may see.
-func (db *DB) memberCounts(ctx context.Context) (map[string]int, error) {
-	scope := access.ScopeFrom(ctx)
-	key := fmt.Sprintf("%+v", scope)
-	feed, err := db.LatestChange(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c := &db.counts
-	c.mu.Lock()
-	if c.feed == feed && c.byScope[key] != nil {
-		counts := c.byScope[key]
-		c.mu.Unlock()
-		return counts, nil
-	}
-	c.mu.Unlock()
-	var w where
-	w.scope(scope, "mo.reach", "mo.id", "mo.tlp")
-	rows, err := db.query(ctx, `SELECT m.cluster_id, COUNT(*) FROM memberships m JOIN organisations mo ON mo.id = m.organisation_id`+w.sql()+` GROUP BY m.cluster_id`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		counts[id] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	// A new feed position, or too many viewers since the last write,
-	// starts afresh.
-	if c.feed != feed || c.byScope == nil || len(c.byScope) > 1000 {
-		c.feed, c.byScope = feed, map[string]map[string]int{}
-	}
-	c.byScope[key] = counts
-	c.mu.Unlock()
-	return counts, nil
-}
 
 func scanCluster(r interface{ Scan(...any) error }) (keyed[directory.Cluster], error) {
 	var c directory.Cluster
@@ -656,7 +598,7 @@ func (db *DB) DeleteCapability(ctx context.Context, code string) error {
 // ---- facilities
 
 const facilityCols = `f.id, f.slug, f.name, f.kind, f.organisation_id, o.name, COALESCE(f.cluster_id, ''), COALESCE(c.name, ''),
-	f.country, f.city, f.website, f.description, f.visibility, f.tlp, f.created_at, f.updated_at, f.sort_key, ` + facilityProfileCols
+	f.country, f.city, f.website, f.description, f.visibility, f.tlp, f.created_at, f.updated_at, f.version, f.sort_key, ` + facilityProfileCols
 
 const facilityFrom = `facilities f JOIN organisations o ON o.id = f.organisation_id LEFT JOIN clusters c ON c.id = f.cluster_id`
 
@@ -665,7 +607,7 @@ func scanFacility(r interface{ Scan(...any) error }) (keyed[directory.Facility],
 	var key string
 	var p facilityProfile
 	err := r.Scan(append([]any{&f.ID, &f.Slug, &f.Name, &f.Kind, &f.OrganisationID, &f.OrganisationName, &f.ClusterID, &f.ClusterName,
-		&f.Country, &f.City, &f.Website, &f.Description, &f.Visibility, &f.TLP, &f.CreatedAt, &f.UpdatedAt, &key}, p.dest()...)...)
+		&f.Country, &f.City, &f.Website, &f.Description, &f.Visibility, &f.TLP, &f.CreatedAt, &f.UpdatedAt, &f.Version, &key}, p.dest()...)...)
 	p.fill(&f)
 	return keyed[directory.Facility]{f, key, f.ID}, err
 }
@@ -733,15 +675,16 @@ func writeFacility(ctx context.Context, tx *Tx, f *directory.Facility, create bo
 			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)))
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE facilities SET slug = $2, name = $3, sort_key = $4, search_text = $5, kind = $6, organisation_id = $7, cluster_id = $8,
-			country = $9, city = $10, website = $11, description = $12, updated_at = $13, visibility = $14, tlp = $15, reach = $16 WHERE id = $1`,
+			country = $9, city = $10, website = $11, description = $12, updated_at = $13, visibility = $14, tlp = $15, reach = $16, version = version + 1
+			WHERE id = $1 AND version = $17`,
 			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.UpdatedAt,
-			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)))
+			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)), f.Version)
 	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("facility", f.ID)
+	if err := written(res, "facility", f.ID, create, &f.Version); err != nil {
+		return err
 	}
 	if err := replaceLinks(ctx, tx, "facility_capabilities", "facility_id", "capability_code", f.ID, f.Capabilities); err != nil {
 		return err
@@ -764,9 +707,7 @@ func (db *DB) CreateFacility(ctx context.Context, f *directory.Facility) error {
 func (db *DB) UpdateFacility(ctx context.Context, f *directory.Facility) error {
 	f.UpdatedAt = now()
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM facilities WHERE id = $1`, f.ID).Scan(&f.CreatedAt); errors.Is(err, sql.ErrNoRows) {
-			return notFound("facility", f.ID)
-		} else if err != nil {
+		if err := current(ctx, tx, "facilities", "facility", f.ID, &f.CreatedAt, &f.Version); err != nil {
 			return err
 		}
 		return writeFacility(ctx, tx, f, false)

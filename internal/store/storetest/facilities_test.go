@@ -3,11 +3,11 @@ package storetest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
@@ -62,7 +62,7 @@ func newBookingWorld(t *testing.T, db *sqlstore.DB, approval string) *bookingWor
 	}
 	r := &facilities.Resource{Slug: "range-a", Name: "Range A", Kind: "range", Approval: approval, MinMinutes: 30,
 		MaxMinutes: 7 * 24 * 60, BufferMinutes: 0, OpeningHours: week, Active: true}
-	must(t, fs.CreateResource(ctx, f.ID, r))
+	must(t, fs.CreateResource(access.AsSystem(ctx), f.ID, r))
 	return &bookingWorld{svc: fs, fac: *f, res: *r, booker: *booker}
 }
 
@@ -91,10 +91,10 @@ func TestNoDoubleBooking(t *testing.T) {
 				// Every request of a slot overlaps every other of it: they
 				// start within an hour of each other and last two.
 				s := base.Add(time.Duration(slot) * 24 * time.Hour).Add(time.Duration(i%4) * 15 * time.Minute)
-				in := facilities.RequestInput{Resource: w.res.ID, StartsAt: s.Format(time.RFC3339), EndsAt: s.Add(2 * time.Hour).Format(time.RFC3339),
+				in := facilities.RequestInput{Resource: w.res.ID, Organisation: w.booker.ID, StartsAt: s.Format(time.RFC3339), EndsAt: s.Add(2 * time.Hour).Format(time.RFC3339),
 					Waitlist: i%2 == 0}
 				<-start
-				b, _, err := w.svc.Request(ctx, w.fac, w.res, w.booker, fmt.Sprintf("user-%d", i), in)
+				b, err := w.svc.Request(access.AsSystem(ctx), in)
 				results <- result{slot, b, err}
 			}()
 		}
