@@ -14,12 +14,15 @@ import (
 const eventsUsage = `Usage: escnet events list [--from YYYY-MM-DD] [--kind KIND] [--db DSN]
        escnet events attendees EVENT [--db DSN]
        escnet events schedule EVENT [--db DSN]
+       escnet events remind EVENT [--db DSN]
 
   list       events by start, with their venue's local times and places taken
   attendees  an event's registrations (id or slug): name, organisation,
              e-mail, status, checked in
   schedule   run the 1:1 meeting scheduler of a brokerage event, store the
              plan, e-mail every attendee their agenda and print the figures
+  remind     e-mail a reminder to every confirmed attendee (run it from a
+             scheduled job the day before)
 `
 
 func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,7 +50,7 @@ func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, flags, stdout); err != nil {
 		return err
 	}
-	needsEvent := sub == "attendees" || sub == "schedule"
+	needsEvent := sub == "attendees" || sub == "schedule" || sub == "remind"
 	if (sub != "list" && !needsEvent) || (needsEvent && len(rest) != 1) || (sub == "list" && len(rest) != 0) {
 		fmt.Fprintf(stderr, "escnet events: bad command line\n\n%s", eventsUsage)
 		return errUsage
@@ -71,6 +74,13 @@ func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return listEvents(ctx, a.Events, f, stdout)
 	case "attendees":
 		return listAttendees(ctx, a.Events, rest[0], stdout)
+	case "remind":
+		n, err := a.Events.SendReminders(ctx, rest[0])
+		if err != nil {
+			return fmt.Errorf("events remind %s: %w", rest[0], err)
+		}
+		fmt.Fprintf(stdout, "reminders sent: %d\n", n)
+		return nil
 	}
 	res, err := a.Events.Schedule(ctx, rest[0])
 	if err != nil {

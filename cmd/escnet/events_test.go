@@ -49,6 +49,10 @@ func TestEventsCommands(t *testing.T) {
 	if _, _, err := run1("schedule", "workshop-strengthening-cooperation"); err == nil || !strings.Contains(err.Error(), "no 1:1 meetings") && !strings.Contains(err.Error(), "brokerage") {
 		t.Errorf("schedule of an event without meetings: err = %v", err)
 	}
+	out, _, err = run1("remind", "security-brokerage-day")
+	if err != nil || !strings.Contains(out, "reminders sent: 60") {
+		t.Errorf("remind: %v\n%s", err, out)
+	}
 	if _, _, err := run1("attendees"); err != errUsage {
 		t.Errorf("attendees without an event: err = %v, want the usage", err)
 	}

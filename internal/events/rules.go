@@ -150,9 +150,7 @@ func BuildSession(e Event, in SessionInput) (Session, error) {
 		errs.Add("capacity", validate.InvalidFormat)
 	}
 	for i, sp := range in.Speakers {
-		if sp.PersonID == "" {
-			errs.Text(fmt.Sprintf("speakers[%d].name", i), sp.Name, true, 200)
-		}
+		errs.Text(fmt.Sprintf("speakers[%d].name", i), sp.Name, sp.PersonID == "", 200)
 		errs.Text(fmt.Sprintf("speakers[%d].affiliation", i), sp.Affiliation, false, 200)
 	}
 	s := Session{EventID: e.ID, Title: strings.TrimSpace(in.Title), Room: in.Room, Capacity: in.Capacity, Speakers: in.Speakers}

@@ -120,7 +120,47 @@ func (s *Service) prepare(ctx context.Context, in EventInput) (Event, error) {
 			in.Venue = f.Name
 		}
 	}
-	return BuildEvent(in)
+	e, err := BuildEvent(in)
+	if err != nil {
+		return e, err
+	}
+	return e, s.checkCapabilities(ctx, e.Capabilities)
+}
+
+// checkCapabilities refuses capability tags the taxonomy does not hold.
+func (s *Service) checkCapabilities(ctx context.Context, codes []string) error {
+	var errs validate.Errors
+	for i, c := range codes {
+		if _, err := s.dir.GetCapability(access.WithScope(ctx, access.System), c); errors.Is(err, store.ErrNotFound) {
+			errs.Add("capabilities["+itoa(i)+"]", validate.InvalidChoice, "choices", "codes of the capability taxonomy")
+		} else if err != nil {
+			return err
+		}
+	}
+	return errs.Err()
+}
+
+// checkSpeakers fills the names of speakers who are people of the
+// directory (as the viewer sees them) and refuses those it cannot find.
+func (s *Service) checkSpeakers(ctx context.Context, ses *Session) error {
+	var errs validate.Errors
+	for i, sp := range ses.Speakers {
+		if sp.PersonID == "" {
+			continue
+		}
+		p, err := s.dir.GetPerson(ctx, sp.PersonID)
+		if errors.Is(err, store.ErrNotFound) {
+			errs.Add("speakers["+itoa(i)+"].person_id", validate.InvalidChoice, "choices", "people of the directory")
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if sp.Name == "" {
+			ses.Speakers[i].Name = p.Name
+		}
+	}
+	return errs.Err()
 }
 
 // CreateEvent adds an event organised by in.Organisers; the viewer must
@@ -203,6 +243,9 @@ func (s *Service) AddSession(ctx context.Context, eventID string, in SessionInpu
 	if err != nil {
 		return Session{}, err
 	}
+	if err := s.checkSpeakers(ctx, &ses); err != nil {
+		return Session{}, err
+	}
 	if err := s.store.CreateEventSession(ctx, &ses); err != nil {
 		return Session{}, err
 	}
@@ -224,6 +267,9 @@ func (s *Service) UpdateSession(ctx context.Context, eventID, sessionID string, 
 	}
 	ses, err := BuildSession(e, in)
 	if err != nil {
+		return Session{}, err
+	}
+	if err := s.checkSpeakers(ctx, &ses); err != nil {
 		return Session{}, err
 	}
 	ses.ID = sessionID

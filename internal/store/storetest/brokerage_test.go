@@ -203,6 +203,29 @@ func TestEventMails(t *testing.T) {
 	if !strings.Contains(got["user2@example.test"], "mail.event.promoted") || !strings.Contains(got["user2@example.test"], "Mail workshop") {
 		t.Errorf("promotion mail missing or without the event: %v", got)
 	}
+	// A new time is written to every live registration; a reminder to
+	// the confirmed ones.
+	in := events.EventInput{Slug: "mail", Kind: events.KindWorkshop, Title: "Mail workshop", Language: "en",
+		Organisers: []string{"hsd"}, VenueKind: events.VenueAddress, Venue: "North America Room", TimeZone: "Europe/Amsterdam",
+		StartsAt: "2027-03-01T15:00", EndsAt: "2027-03-01T16:00", Visibility: "public", Capacity: 1, Waitlist: true}
+	if _, err := w.svc.UpdateEvent(w.organiser(), w.ev.ID, in, 0); err != nil {
+		t.Fatal(err)
+	}
+	m = srv.Wait(t, 5)
+	if m.To[0] != "user2@example.test" || !strings.Contains(m.Data, "mail.event.changed") || !strings.Contains(m.Data, "2027-03-01 15:00") {
+		t.Errorf("change mail: to %v, data %q", m.To, m.Data)
+	}
+	n, err := w.svc.SendReminders(w.organiser(), w.ev.ID)
+	if err != nil || n != 1 {
+		t.Fatalf("reminders: %d, %v; want 1", n, err)
+	}
+	m = srv.Wait(t, 6)
+	if m.To[0] != "user2@example.test" || !strings.Contains(m.Data, "mail.event.reminder") {
+		t.Errorf("reminder: to %v, data %q", m.To, m.Data)
+	}
+	if _, err := w.svc.SendReminders(attendee(2), w.ev.ID); !errors.Is(err, store.ErrForbidden) {
+		t.Errorf("an attendee sends reminders: err = %v, want ErrForbidden", err)
+	}
 }
 
 func argString(args []any) string {

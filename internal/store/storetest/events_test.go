@@ -198,6 +198,8 @@ func TestEventBadInput(t *testing.T) {
 			{"DST gap", "starts_at", "error.time.nonexistent", func(in *events.EventInput) { in.StartsAt = "2027-03-28T02:30" }},
 			{"unknown zone", "time_zone", "error.invalid_time_zone", func(in *events.EventInput) { in.TimeZone = "Europe/Atlantis" }},
 			{"no organiser", "organisers", validate.Required, func(in *events.EventInput) { in.Organisers = nil }},
+			{"unknown capability", "capabilities[0]", validate.InvalidChoice, func(in *events.EventInput) { in.Capabilities = []string{"no-such-capability"} }},
+			{"unknown organiser", "organisers", validate.InvalidChoice, func(in *events.EventInput) { in.Organisers = []string{"no-such-cluster"} }},
 		} {
 			in := base
 			tc.edit(&in)
@@ -217,6 +219,10 @@ func TestEventBadInput(t *testing.T) {
 			{"session before the event", "starts_at", validate.SessionOutsideEvent, events.SessionInput{Title: "Early", StartsAt: "2027-05-31T09:00", EndsAt: "2027-06-01T10:00"}},
 			{"session after the event", "ends_at", validate.SessionOutsideEvent, events.SessionInput{Title: "Late", StartsAt: "2027-06-02T16:00", EndsAt: "2027-06-02T18:00"}},
 			{"session ends before it starts", "ends_at", "error.booking.not_after_start", events.SessionInput{Title: "Odd", StartsAt: "2027-06-01T11:00", EndsAt: "2027-06-01T10:00"}},
+			{"speaker not in the directory", "speakers[0].person_id", validate.InvalidChoice, events.SessionInput{Title: "Talk", StartsAt: "2027-06-01T11:00", EndsAt: "2027-06-01T12:00",
+				Speakers: []events.Speaker{{PersonID: "no-such-person"}}}},
+			{"guest without a name", "speakers[0].name", validate.Required, events.SessionInput{Title: "Talk", StartsAt: "2027-06-01T11:00", EndsAt: "2027-06-01T12:00",
+				Speakers: []events.Speaker{{Affiliation: "Somewhere"}}}},
 		} {
 			_, err := w.svc.AddSession(org, w.ev.ID, tc.in)
 			var ve validate.Errors
