@@ -242,3 +242,36 @@ func toString(v any) string {
 	}
 	return ""
 }
+
+// TestAgendaMail: after the scheduler runs, both sides of a meeting get
+// their agenda by e-mail, with the time and the table.
+func TestAgendaMail(t *testing.T) {
+	srv := mailtest.Start(t)
+	db := NewSQLite(t)
+	w := newEventWorld(t, db, brokerageInput())
+	text := func(_ context.Context, key string, args ...any) string { return key + argString(args) }
+	w.svc = events.NewService(db, db, noEventUsers{}, mail.SMTP{Addr: srv.Addr, From: "events@escnet.test"}, events.Config{Text: text})
+	a, err := w.svc.Register(attendee(1), w.ev.ID, events.RegisterInput{})
+	must(t, err)
+	b, err := w.svc.Register(attendee(2), w.ev.ID, events.RegisterInput{})
+	must(t, err)
+	m, err := w.svc.RequestMeeting(attendee(1), w.ev.ID, events.MeetingInput{To: b.ID})
+	must(t, err)
+	if _, err := w.svc.RespondMeeting(attendee(2), m.ID, events.MeetingAccepted, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Schedule(w.organiser(), w.ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait(t, 4) // two confirmations, two agendas
+	got := map[string]string{}
+	for _, msg := range srv.Messages()[2:] {
+		got[msg.To[0]] = msg.Data
+	}
+	for who, with := range map[string]string{a.Email: b.Name, b.Email: a.Name} {
+		d := got[who]
+		if !strings.Contains(d, "mail.event.agenda") || !strings.Contains(d, "2027-06-01 10:00") || !strings.Contains(d, with) {
+			t.Errorf("agenda of %s: %q; want the 10:00 meeting with %s", who, d, with)
+		}
+	}
+}
