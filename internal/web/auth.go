@@ -104,6 +104,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			ctx = context.WithValue(ctx, userKey{}, user)
 		}
 		ctx = context.WithValue(ctx, viewerKey{}, viewer)
+		ctx = access.WithViewer(ctx, viewer)
 		ctx = access.WithScope(ctx, access.ScopeOf(viewer))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

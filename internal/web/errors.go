@@ -74,7 +74,13 @@ func toProblem(r *http.Request, err error) Problem {
 	case errors.Is(err, store.ErrNotFound):
 		p.Status, p.Title, p.Detail = http.StatusNotFound, "Not found", "No such record."
 	case errors.Is(err, store.ErrForbidden):
-		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "You may not make this change; nothing was changed."
+		// A service's refusal answers as errForbidden does: sign in
+		// first, or a read-only token, or the role.
+		errors.As(errForbidden(viewerFrom(r.Context())), &he)
+		p.Status, p.Title, p.Detail = he.status, he.title, he.detail
+		if v := viewerFrom(r.Context()); v.WriteAllowed && !v.Anonymous() {
+			p.Detail = "You may not make this change; nothing was changed."
+		}
 	case errors.Is(err, store.ErrStale):
 		p.Status, p.Title, p.Detail = http.StatusPreconditionFailed, "Changed meanwhile", "Someone else changed this record since you read it; nothing was changed. Read it again and repeat your change."
 	case errors.Is(err, store.ErrUnavailable):

@@ -13,10 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 )
 
@@ -46,6 +48,8 @@ type Server struct {
 	// match is the partner finder's snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	match *live.Service
+	proj  *projects.Service
+	calls *calls.Service
 }
 
 // New returns a server over db.
@@ -72,6 +76,8 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}
 	srv.fac = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Accounts.Text, BaseURL: srv.accounts.Config().BaseURL, Logger: cfg.Logger})
 	srv.match = live.New(db, live.Options{Logger: cfg.Logger})
+	srv.proj = projects.NewService(db, db)
+	srv.calls = calls.NewService(db)
 	db.OnChange(srv.match.Notify)
 	return srv, nil
 }
