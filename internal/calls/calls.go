@@ -47,7 +47,7 @@ type Call struct {
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	// Version is 1 when stored and grows by one with every update (the
 	// ETag; an update naming an older one fails with store.ErrStale).
-	Version int `json:"version,omitzero"`
+	Version   int       `json:"version,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 

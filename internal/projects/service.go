@@ -34,9 +34,11 @@ func NewService(s Store, a Auditor) *Service { return &Service{store: s, audit: 
 // viewer is allowed to do them at all.
 func system(ctx context.Context) context.Context { return access.WithScope(ctx, access.System) }
 
-// mayMerge lets alliance administrators merge organisations (a merge
+// MayMerge (and mayMerge) lets alliance administrators merge organisations (a merge
 // changes records of two organisations, possibly in clusters no one else
 // manages); write also needs a read-write credential.
+func (s *Service) MayMerge(ctx context.Context, write bool) error { return mayMerge(ctx, write) }
+
 func mayMerge(ctx context.Context, write bool) error {
 	v := access.ViewerFrom(ctx)
 	if !v.AllianceAdmin || write && !v.WriteAllowed {

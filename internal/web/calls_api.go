@@ -64,7 +64,9 @@ func (in CallInput) call(cur *calls.Call) *calls.Call {
 		}
 		return c
 	}
-	c.ID, c.TextRepaired = cur.ID, cur.TextRepaired
+	// The id stays as sent (blank: the stored one); the service refuses
+	// a different one.
+	c.TextRepaired = cur.TextRepaired
 	if in.Rules == nil {
 		c.Rules = cur.Rules
 	}

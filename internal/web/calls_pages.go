@@ -422,7 +422,7 @@ func (s *Server) saveRules(w http.ResponseWriter, r *http.Request, c calls.Call,
 			return gerr
 		}
 		data := s.callPageData(r, cur, nil)
-		data.Errors = []string{s.loc(r).T("call.changed_meanwhile")}
+		data.Errors = []string{s.loc(r).T("message.call_changed_meanwhile")}
 		return s.render(w, http.StatusPreconditionFailed, "call", data)
 	}
 	fields, ok := fieldErrors(err)
@@ -602,7 +602,7 @@ func (s *Server) callFormError(w http.ResponseWriter, r *http.Request, err error
 		}
 		data.Call, data.In, data.Reread = cur, callInputOf(cur), false
 		data.Euros = [2]string{centsToEuros(cur.BudgetMin), centsToEuros(cur.BudgetMax)}
-		data.Errors = []string{s.loc(r).T("call.changed_meanwhile")}
+		data.Errors = []string{s.loc(r).T("message.call_changed_meanwhile")}
 		return s.render(w, http.StatusPreconditionFailed, "call_edit", data)
 	}
 	p := toProblem(r, err)

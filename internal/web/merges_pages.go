@@ -41,6 +41,9 @@ func (s *Server) pageMerges(w http.ResponseWriter, r *http.Request) error {
 // postMerges carries out one action of the page: merge (keep one of a
 // pair), distinct (never suggest the pair again) or undo (a merge).
 func (s *Server) postMerges(w http.ResponseWriter, r *http.Request) error {
+	if err := s.proj.MayMerge(r.Context(), true); err != nil {
+		return err
+	}
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
