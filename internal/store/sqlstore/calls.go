@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,7 +98,9 @@ func (db *DB) GetCall(ctx context.Context, id string) (calls.Call, error) {
 
 // writeCall inserts or replaces c. hash is the digest of the call as
 // imported; nil leaves the stored one (an edit by a person).
-func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *string) error {
+// On update, expect other than 0 is the version the row must still have
+// (store.ErrStale otherwise).
+func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *string, expect int) error {
 	c.Keywords, c.Rules, c.Unparsed = orEmpty(c.Keywords), orEmptyOf(c.Rules), orEmptyOf(c.Unparsed)
 	keywords, err := json.Marshal(c.Keywords)
 	if err != nil {
@@ -138,14 +141,24 @@ func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *st
 		q += `, source_hash = $21`
 		args = append(args, *hash)
 	}
-	res, err := tx.ExecContext(ctx, q+` WHERE id = $1`, args...)
+	q += ` WHERE id = $1`
+	if expect != 0 {
+		args = append(args, expect)
+		q += ` AND version = $` + strconv.Itoa(len(args))
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		if expect != 0 {
+			return store.ErrStale
+		}
 		return notFound("call", c.ID)
 	}
-	c.Version++
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM calls WHERE id = $1`, c.ID).Scan(&c.Version); err != nil {
+		return err
+	}
 	return tx.Change(ctx, "call", c.ID, "update")
 }
 
@@ -154,7 +167,7 @@ func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *st
 func (db *DB) CreateCall(ctx context.Context, c *calls.Call) error {
 	c.UpdatedAt = now()
 	c.CreatedAt = c.UpdatedAt
-	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writeCall(ctx, tx, c, true, nil) }))
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writeCall(ctx, tx, c, true, nil, 0) }))
 }
 
 // UpdateCall replaces the call c.ID with what a person wrote, keeping the
@@ -174,7 +187,7 @@ func (db *DB) UpdateCall(ctx context.Context, c *calls.Call, version int) error 
 			return store.ErrStale
 		}
 		c.CreatedAt = c.CreatedAt.UTC()
-		return writeCall(ctx, tx, c, false, nil)
+		return writeCall(ctx, tx, c, false, nil, version)
 	})
 	return db.mapError(err)
 }
@@ -183,7 +196,14 @@ func (db *DB) UpdateCall(ctx context.Context, c *calls.Call, version int) error 
 // one (store.ErrStale otherwise).
 func (db *DB) DeleteCall(ctx context.Context, id string, version int) error {
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		if version != 0 {
+		if version == 0 {
+			return deleteRow(ctx, tx, "calls", "call", id)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM calls WHERE id = $1 AND version = $2`, id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
 			var cur int
 			err := tx.QueryRowContext(ctx, `SELECT version FROM calls WHERE id = $1`, id).Scan(&cur)
 			if errors.Is(err, sql.ErrNoRows) {
@@ -192,11 +212,9 @@ func (db *DB) DeleteCall(ctx context.Context, id string, version int) error {
 			if err != nil {
 				return err
 			}
-			if cur != version {
-				return store.ErrStale
-			}
+			return store.ErrStale
 		}
-		return deleteRow(ctx, tx, "calls", "call", id)
+		return tx.Change(ctx, "call", id, "delete")
 	}))
 }
 
@@ -222,7 +240,7 @@ func (db *DB) UpsertCalls(ctx context.Context, cs []calls.Call) (calls.Counts, e
 			case errors.Is(err, sql.ErrNoRows):
 				c.UpdatedAt = now()
 				c.CreatedAt = c.UpdatedAt
-				if err := writeCall(ctx, tx, &c, true, &hash); err != nil {
+				if err := writeCall(ctx, tx, &c, true, &hash, 0); err != nil {
 					return err
 				}
 				n.New++
@@ -233,7 +251,7 @@ func (db *DB) UpsertCalls(ctx context.Context, cs []calls.Call) (calls.Counts, e
 			default:
 				merged, kept := calls.MergeImported(c, cur.item)
 				merged.UpdatedAt = now()
-				if err := writeCall(ctx, tx, &merged, false, &hash); err != nil {
+				if err := writeCall(ctx, tx, &merged, false, &hash, 0); err != nil {
 					return err
 				}
 				n.Updated++
