@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/escnet/escnet/internal/calls"
-	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -56,74 +54,6 @@ func callKeyFamilies() map[string][]string {
 		// Written from Go, with arguments.
 		"call.": {"euros", "budget_range", "correct_rule", "rule_for_sentence", "add_rule", "rule_error"},
 	}
-}
-
-// otherPartnerTypes are the partner types that are not practitioner
-// roles: those have their names under "role." already.
-func otherPartnerTypes() []string {
-	return slices.DeleteFunc(calls.PartnerTypes(), func(t string) bool { return slices.Contains(directory.PractitionerRoles, t) })
-}
-
-func partnerTypeLabel(l *Localizer, t string) string {
-	if slices.Contains(directory.PractitionerRoles, t) {
-		return l.T("role." + t)
-	}
-	if _, ok := l.lookup("partner_type." + t); ok {
-		return l.T("partner_type." + t)
-	}
-	return t
-}
-
-func actionTypeLabel(l *Localizer, t string) string {
-	if slices.Contains(actionTypes, t) {
-		return t + " — " + l.T("action_type."+strings.ToLower(t))
-	}
-	return t
-}
-
-// budgetText writes a call's budget per project in euros: one amount, a
-// range, or nothing when the topic gives none.
-func budgetText(l *Localizer, minCents, maxCents int64) string {
-	euros := func(c int64) string { return l.T("call.euros", "amount", l.Num((c+50)/100)) }
-	switch {
-	case maxCents == 0 && minCents == 0:
-		return ""
-	case minCents == 0 || minCents == maxCents:
-		return euros(max(minCents, maxCents))
-	case maxCents == 0:
-		return euros(minCents)
-	}
-	return l.T("call.budget_range", "min", euros(minCents), "max", euros(maxCents))
-}
-
-// Where the portal's export lost a paragraph or list break.
-var (
-	// gluedBreak finds a sentence or heading ending straight into the
-	// next capital ("...lifecycle management;Secure and trusted...",
-	// "Scope:The").
-	gluedBreak = regexp.MustCompile(`([\p{Ll})’”0-9][.;:!?])(\p{Lu})`)
-	// gluedSection finds a numbered section heading glued to the text
-	// before it ("...General Annexes.2. Eligible Countries").
-	gluedSection = regexp.MustCompile(`([\p{L}.])(\d[a-z]?\.\s?\p{Lu})`)
-	// topicHeading finds the portal's headings of a topic's description
-	// that follow the previous sentence on the same line.
-	topicHeading = regexp.MustCompile(`([.;!?])[ \t]*(Expected Outcomes?:|Scope:)`)
-)
-
-// paragraphs splits a long text at its line breaks and at the breaks the
-// portal's export glued together, so it reads as written but not as one
-// block. The words are left exactly as they are.
-func paragraphs(s string) []string {
-	s = gluedBreak.ReplaceAllString(s, "$1\n$2")
-	s = gluedSection.ReplaceAllString(s, "$1\n$2")
-	s = topicHeading.ReplaceAllString(s, "$1\n$2")
-	var out []string
-	for _, p := range strings.Split(s, "\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]*\}`)
@@ -524,33 +454,6 @@ func (s *Server) callEditData(r *http.Request, title string, in CallInput) callE
 		data.Stages = append(data.Stages, option{st, l.T("call_stage." + st), st == in.Stage})
 	}
 	return data
-}
-
-func centsToEuros(c int64) string {
-	if c == 0 {
-		return ""
-	}
-	if c%100 == 0 {
-		return strconv.FormatInt(c/100, 10)
-	}
-	return fmt.Sprintf("%d.%02d", c/100, c%100)
-}
-
-// eurosToCents reads an amount in euros ("4000000", "1500000.50").
-func eurosToCents(s string) (int64, bool) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, " ", ""))
-	if s == "" {
-		return 0, true
-	}
-	r, ok := new(big.Rat).SetString(s)
-	if !ok {
-		return 0, false
-	}
-	r.Mul(r, big.NewRat(100, 1))
-	if !r.IsInt() || !r.Num().IsInt64() {
-		return 0, false
-	}
-	return r.Num().Int64(), true
 }
 
 // callInputFromForm reads the call form; keywords are one a line.
