@@ -45,7 +45,7 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("%w: %v", store.ErrUnavailable, oneLine(err))
 	}
-	return sqlstore.New(db, db, dialect{}), nil
+	return sqlstore.New(db, db, dialect{dsn: dsn}), nil
 }
 
 var _ = stdlib.GetDefaultDriver // registers the "pgx" driver
@@ -55,7 +55,8 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
-type dialect struct{}
+// dialect carries the DSN for the change feed's LISTEN connection.
+type dialect struct{ dsn string }
 
 func (dialect) Engine() store.Engine { return store.Postgres }
 
