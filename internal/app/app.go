@@ -100,6 +100,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Calls = calls.NewService(db)
 	a.Projects = projects.NewService(db, db)
+	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version}
 	return a
@@ -108,7 +109,10 @@ func New(db *sqlstore.DB, cfg Config) *App {
 // Close stops what the services run in the background and closes the
 // store. It is safe to call more than once.
 func (a *App) Close() error {
-	a.closeOnce.Do(func() { a.closeErr = a.DB.Close() })
+	a.closeOnce.Do(func() {
+		a.Match.Close()
+		a.closeErr = a.DB.Close()
+	})
 	return a.closeErr
 }
 

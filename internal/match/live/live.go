@@ -310,12 +310,21 @@ func (s *Service) background() {
 		v, rebuilt, err := s.refreshed(ctx)
 		cancel()
 		switch {
-		case err != nil && s.stopped.Err() == nil:
+		case err != nil && s.stopped.Err() == nil && !closed(s.store.Feed().Done()):
 			s.opt.Logger.Warn("partner finder: refresh failed; serving the previous index", "err", err)
 		case rebuilt:
 			s.opt.Logger.Debug("partner finder: index rebuilt", "organisations", v.Orgs(), "projects", v.Projects(),
 				"change", v.Mark.Last, "took", v.Took)
 		}
+	}
+}
+
+func closed(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
 	}
 }
 

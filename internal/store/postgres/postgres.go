@@ -97,8 +97,10 @@ func (dialect) Retryable(err error) bool {
 }
 
 // LockMigrations takes a transaction-scoped advisory lock so that nodes
-// starting together migrate one after the other.
+// starting together migrate one after the other. The lock is keyed by the
+// schema: nodes of one database share it, while databases in other schemas
+// of the same server (tests, staging beside production) do not wait on it.
 func (dialect) LockMigrations(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7283947261)`)
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(72839, hashtext(current_schema()))`)
 	return err
 }
