@@ -98,6 +98,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Accounts = accounts.NewService(db, db, cfg.Mail, cfg.Accounts)
 	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
 	a.Projects = projects.NewService(db, db)
 	// The partner finder follows the store's change feed itself.
