@@ -21,6 +21,7 @@ func (s *Server) routes() []route {
 		s.callsRoutes(),
 		s.matchingRoutes(),
 		s.projectsRoutes(),
+		s.practicesRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -232,4 +233,35 @@ func (s *Server) mux() *http.ServeMux {
 		return &httpError{status: http.StatusNotFound, title: "Not found", detail: "There is no page at this address."}
 	}))
 	return mux
+}
+
+// practicesRoutes: the practices library, its attachments, summaries and feed.
+func (s *Server) practicesRoutes() []route {
+	return []route{
+		{"GET /api/v1/practices", api(s.apiSearchPractices)},
+		{"POST /api/v1/practices", api(s.apiCreatePractice)},
+		{"GET /api/v1/practices/{id}", api(s.apiGetPractice)},
+		{"PUT /api/v1/practices/{id}", api(s.apiUpdatePractice)},
+		{"DELETE /api/v1/practices/{id}", api(s.apiDeletePractice)},
+		{"POST /api/v1/practices/{id}/texts", api(s.apiAddPracticeText)},
+		{"GET /api/v1/practices/{id}/history", api(s.apiPracticeHistory)},
+		{"GET /api/v1/practices/{id}/comments", api(s.apiPracticeComments)},
+		{"POST /api/v1/practices/{id}/comments", api(s.apiAddPracticeComment)},
+		{"POST /api/v1/practices/{id}/attachments", api(s.apiAddPracticeAttachment)},
+		{"GET /api/v1/practices/{id}/attachments/{att}", api(s.downloadAttachment)},
+		{"PUT /api/v1/practices/{id}/summary", api(s.apiPublishSummary)},
+		{"DELETE /api/v1/practices/{id}/summary", api(s.apiWithdrawSummary)},
+		{"GET /api/v1/practice-summaries/{id}", api(s.apiGetSummary)},
+		{"GET /practices", s.page(s.pagePractices)},
+		{"GET /practices/feed.atom", api(s.practicesFeed)},
+		{"GET /practices/new", s.page(s.pageNewPractice)},
+		{"POST /practices/new", s.page(s.postNewPractice)},
+		{"GET /practices/{id}", s.page(s.pagePractice)},
+		{"POST /practices/{id}/texts", s.page(s.postPracticeText)},
+		{"POST /practices/{id}/comments", s.page(s.postPracticeComment)},
+		{"POST /practices/{id}/attachments", s.page(s.postPracticeAttachment)},
+		{"POST /practices/{id}/summary", s.page(s.postPracticeSummary)},
+		{"GET /practices/{id}/attachments/{att}", s.page(s.downloadAttachment)},
+		{"GET /practice-summaries/{id}", s.page(s.pageSummary)},
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 )
 
@@ -30,6 +31,10 @@ type Config struct {
 	// Version is reported by /healthz.
 	Version string
 	Logger  *slog.Logger
+	// Attachments bounds the practices library's files and says where
+	// they are kept (default: escnet-attachments in the temporary
+	// directory).
+	Attachments practices.AttachmentConfig
 }
 
 // Server holds the dependencies of the handlers.
@@ -46,6 +51,8 @@ type Server struct {
 	// match is the partner finder's snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	match *live.Service
+	// practices is the practices library.
+	practices *practices.Service
 }
 
 // New returns a server over db.
@@ -71,6 +78,7 @@ func New(db *sqlstore.DB, cfg Config) (*Server, error) {
 	srv := &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}
 	srv.fac = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Accounts.Text, BaseURL: srv.accounts.Config().BaseURL, Logger: cfg.Logger})
+	srv.practices = practices.NewService(db, nil, practices.Config{Attachments: attachmentConfig(cfg.Attachments), Viewer: viewerFrom})
 	srv.match = live.New(db, live.Options{Logger: cfg.Logger})
 	db.OnChange(srv.match.Notify)
 	return srv, nil
