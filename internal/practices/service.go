@@ -208,7 +208,9 @@ func (s *Service) Create(ctx context.Context, in EntryInput) (Entry, error) {
 	if err := s.store.CreateEntry(ctx, &e, by, DocTerms(e.Texts, nil)); err != nil {
 		return e, err
 	}
-	return s.store.GetEntry(ctx, e.ID)
+	// The author gets their entry back even when its level hides it from
+	// them (a manager writing an organisation-only entry for a member).
+	return s.store.GetEntry(access.WithScope(ctx, access.System), e.ID)
 }
 
 // changedFields names what an update changes, for the history.

@@ -107,3 +107,17 @@ func (s *Service) Export(ctx context.Context, f Filter) ([]Entry, error) {
 	ctx = access.WithScope(ctx, access.ScopeFrom(ctx).ForBulk())
 	return s.store.ListForExport(ctx, f)
 }
+
+// MayAttach answers, before an upload is read, whether the viewer may
+// attach files to entry id: store.ErrNotFound when they may not see it,
+// store.ErrForbidden when they may not change it.
+func (s *Service) MayAttach(ctx context.Context, id string) error {
+	e, err := s.store.GetEntry(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !mayWrite(s.viewer(ctx), e.OrganisationID, e.OrganisationClust) {
+		return store.ErrForbidden
+	}
+	return nil
+}

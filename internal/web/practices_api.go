@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -12,8 +13,21 @@ import (
 	"strings"
 
 	"github.com/escnet/escnet/internal/practices"
+	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
+
+// pr maps the library's refusals: store.ErrForbidden asks an anonymous
+// visitor to sign in (401) and tells others what stops them (403).
+func pr(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := h(w, r)
+		if errors.Is(err, store.ErrForbidden) {
+			return errForbidden(viewerFrom(r.Context()))
+		}
+		return err
+	}
+}
 
 // practiceFilter reads the search parameters, refusing unknown ones.
 func practiceFilter(q url.Values) (practices.Filter, error) {

@@ -168,6 +168,9 @@ func (s *Server) postPracticeSummary(w http.ResponseWriter, r *http.Request) err
 // postPracticeAttachment reads the multipart form part by part, so the
 // file streams to disk as it arrives.
 func (s *Server) postPracticeAttachment(w http.ResponseWriter, r *http.Request) error {
+	if err := s.practices.MayAttach(r.Context(), r.PathValue("id")); err != nil {
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.practices.MaxAttachment()+64<<10)
 	mr, err := r.MultipartReader()
 	if err != nil {

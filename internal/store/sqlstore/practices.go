@@ -401,4 +401,3 @@ func (db *DB) AddComment(ctx context.Context, entryID string, c *practices.Comme
 		return tx.Change(ctx, "practice_comment", c.ID, "create")
 	}))
 }
-

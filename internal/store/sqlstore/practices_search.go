@@ -295,4 +295,3 @@ func (db *DB) ListForExport(ctx context.Context, f practices.Filter) ([]practice
 	}
 	return out, db.fillEntries(ctx, out)
 }
-
