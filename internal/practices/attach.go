@@ -243,11 +243,14 @@ func stream(blobs Blobs, cfg AttachmentConfig, name string, r io.Reader) (c chec
 		}
 	}
 	c.sum = hex.EncodeToString(h.Sum(nil))
-	if len(typ.zip) > 0 {
-		if db, ok := blobs.(DirBlobs); ok {
+	if db, ok := blobs.(DirBlobs); ok {
+		if len(typ.zip) > 0 {
 			if err := checkZip(db.path(stored), typ, cfg); err != nil {
 				return c, err
 			}
+		}
+		if typ.media == "application/pdf" {
+			c.text = pdfText(db.path(stored))
 		}
 	}
 	return c, nil
