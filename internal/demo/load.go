@@ -9,12 +9,13 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store"
 )
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls int
+	Clusters, Organisations, People, Facilities, Calls, Practices int
 }
 
 // Empty reports whether the directory holds no clusters and no
@@ -82,6 +83,12 @@ func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
 	if cs, ok := svc.Store().(calls.Store); ok {
 		var err error
 		if n.Calls, err = loadCalls(ctx, cs); err != nil {
+			return n, err
+		}
+	}
+	if ps, ok := svc.Store().(practices.Store); ok {
+		var err error
+		if n.Practices, err = loadPractices(ctx, ps); err != nil { // practices.go
 			return n, err
 		}
 	}
