@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
@@ -164,75 +166,114 @@ func entryWhere(ctx context.Context, f practices.Filter, groups [][]string) *whe
 	return w
 }
 
-// facetQueries count matches by one value each; join adds the table the
-// value comes from.
+// facetQueries count matches by one value each, over the materialised
+// match set m; join adds the table the value comes from.
 var facetQueries = []struct {
 	name, value, label, join string
 }{
-	{"kind", "e.kind", "e.kind", ""},
-	{"lang", "ft.lang", "ft.lang", " JOIN practice_texts ft ON ft.entry_id = e.id"},
-	{"capability", "fc.capability_code", "fc.capability_code", " JOIN practice_capabilities fc ON fc.entry_id = e.id"},
-	{"organisation", "o.slug", "o.name", ""},
-	{"cluster", "c.slug", "c.name", " JOIN memberships fm ON fm.organisation_id = e.organisation_id JOIN clusters c ON c.id = fm.cluster_id"},
+	{"kind", "m.kind", "m.kind", ""},
+	{"lang", "ft.lang", "ft.lang", " JOIN practice_texts ft ON ft.entry_id = m.id"},
+	{"capability", "fc.capability_code", "fc.capability_code", " JOIN practice_capabilities fc ON fc.entry_id = m.id"},
+	{"organisation", "fo.slug", "fo.name", " JOIN organisations fo ON fo.id = m.organisation_id"},
+	{"cluster", "c.slug", "c.name", " JOIN memberships fm ON fm.organisation_id = m.organisation_id JOIN clusters c ON c.id = fm.cluster_id"},
 }
 
-func (db *DB) entryFacets(ctx context.Context, f practices.Filter, groups [][]string) (practices.Facets, error) {
+// entryFacets counts the matches and their facets in one statement: the
+// match set is evaluated once (a materialised CTE, which both engines
+// accept) and grouped per facet.
+func (db *DB) entryFacets(ctx context.Context, f practices.Filter, groups [][]string) (int, practices.Facets, error) {
 	var out practices.Facets
-	for _, fq := range facetQueries {
-		w := entryWhere(ctx, f, groups)
-		rows, err := db.query(ctx, `SELECT `+fq.value+`, MIN(`+fq.label+`), COUNT(*) FROM `+entryFrom+fq.join+w.sql()+
-			` GROUP BY `+fq.value+` ORDER BY COUNT(*) DESC, `+fq.value+` LIMIT 30`, w.args...)
-		if err != nil {
-			return out, err
+	w := entryWhere(ctx, f, groups)
+	parts := []string{`SELECT 'total', '', '', COUNT(*) FROM m`}
+	for i, fq := range facetQueries {
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT '%s' AS facet, %s AS value, MIN(%s) AS label, COUNT(*) AS n FROM m%s GROUP BY %s ORDER BY COUNT(*) DESC, %s LIMIT 30) f%d`,
+			fq.name, fq.value, fq.label, fq.join, fq.value, fq.value, i))
+	}
+	q := `WITH m AS MATERIALIZED (SELECT e.id, e.kind, e.organisation_id FROM ` + entryFrom + w.sql() + `) ` + strings.Join(parts, " UNION ALL ")
+	rows, err := db.query(ctx, q, w.args...)
+	if err != nil {
+		return 0, out, err
+	}
+	defer rows.Close()
+	total := 0
+	out = practices.Facets{Kind: []directory.Facet{}, Lang: []directory.Facet{}, Capability: []directory.Facet{}, Organisation: []directory.Facet{}, Cluster: []directory.Facet{}}
+	for rows.Next() {
+		var name string
+		var fc directory.Facet
+		if err := rows.Scan(&name, &fc.Value, &fc.Label, &fc.Count); err != nil {
+			return 0, out, err
 		}
-		list := []directory.Facet{}
-		for rows.Next() {
-			var fc directory.Facet
-			if err := rows.Scan(&fc.Value, &fc.Label, &fc.Count); err != nil {
-				rows.Close()
-				return out, err
-			}
-			list = append(list, fc)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, err
-		}
-		switch fq.name {
+		switch name {
+		case "total":
+			total = fc.Count
 		case "kind":
-			out.Kind = list
+			out.Kind = append(out.Kind, fc)
 		case "lang":
-			out.Lang = list
+			out.Lang = append(out.Lang, fc)
 		case "capability":
-			out.Capability = list
+			out.Capability = append(out.Capability, fc)
 		case "organisation":
-			out.Organisation = list
+			out.Organisation = append(out.Organisation, fc)
 		case "cluster":
-			out.Cluster = list
+			out.Cluster = append(out.Cluster, fc)
 		}
 	}
-	return out, nil
+	return total, out, rows.Err()
 }
 
 // SearchEntries lists visible entries matching f and the query's term
 // groups, with facets, and the visible summaries matching the same words.
 func (db *DB) SearchEntries(ctx context.Context, f practices.Filter, groups [][]string) (practices.Results, error) {
 	var res practices.Results
-	w := entryWhere(ctx, f, groups)
-	p, _, err := page(ctx, db, directory.Filter{Cursor: f.Cursor, Limit: f.Limit}, static(entryCols), entryFrom, "e", w,
-		func(r *sql.Rows) (keyed[practices.Entry], error) { return scanEntry(r) })
+	total, facets, err := db.entryFacets(ctx, f, groups)
 	if err != nil {
 		return res, err
 	}
+	p, err := db.entryPage(ctx, f, groups)
+	if err != nil {
+		return res, err
+	}
+	p.Total = total
 	if err := db.fillEntries(ctx, p.Items); err != nil {
 		return res, err
 	}
-	res.Page = p
-	if res.Facets, err = db.entryFacets(ctx, f, groups); err != nil {
-		return res, err
-	}
+	res.Page, res.Facets = p, facets
 	res.Summaries, err = db.searchSummaries(ctx, f, groups)
 	return res, err
+}
+
+// entryPage reads one page of matches after the cursor, by sort key.
+func (db *DB) entryPage(ctx context.Context, f practices.Filter, groups [][]string) (directory.Page[practices.Entry], error) {
+	out := directory.Page[practices.Entry]{Items: []practices.Entry{}}
+	w := entryWhere(ctx, f, groups)
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return out, err
+		}
+		k, i := w.arg(c.Key), w.arg(c.ID)
+		w.add(fmt.Sprintf("(e.sort_key > %[1]s OR (e.sort_key = %[1]s AND e.id > %[2]s))", k, i))
+	}
+	limit := max(f.Limit, 1)
+	rows, err := db.query(ctx, `SELECT `+entryCols+` FROM `+entryFrom+w.sql()+` ORDER BY e.sort_key, e.id LIMIT `+w.arg(limit+1), w.args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	var last keyed[practices.Entry]
+	for rows.Next() {
+		k, err := scanEntry(rows)
+		if err != nil {
+			return out, err
+		}
+		if len(out.Items) == limit {
+			out.Next = encodeCursor(last.key, last.id)
+			break
+		}
+		out.Items = append(out.Items, k.item)
+		last = k
+	}
+	return out, rows.Err()
 }
 
 func (db *DB) searchSummaries(ctx context.Context, f practices.Filter, groups [][]string) ([]practices.Summary, error) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -112,7 +114,10 @@ func fillPractices(b *testing.B, db *sqlstore.DB, n int) {
 //
 //	ESCNET_TEST_POSTGRES=... go test ./internal/store/storetest/ -run '^$' -bench PracticeSearch -benchtime 400x
 func BenchmarkPracticeSearch(b *testing.B) {
-	const n = 100_000
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("ESCNET_BENCH_PRACTICES")); err == nil && v > 0 {
+		n = v // a smaller library for a quick look
+	}
 	engines := map[string]func(testing.TB) *sqlstore.DB{"sqlite": func(t testing.TB) *sqlstore.DB { return NewSQLite(t) }, "postgres": func(t testing.TB) *sqlstore.DB { return NewPostgres(t) }}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {

@@ -214,7 +214,8 @@ func testPracticeSummary(t *testing.T, w *practiceWorld) {
 	if _, err := w.svc.PublishSummary(as(w.admin), e.ID, bad); !hasField(err, "tlp", validate.InvalidChoice) {
 		t.Errorf("AMBER summary: %v, want tlp invalid", err)
 	}
-	res, _ := w.svc.Search(as(w.outV), practices.Filter{Query: "evacuation"})
+	res, err := w.svc.Search(as(w.outV), practices.Filter{Query: "evacuation"})
+	must(t, err)
 	if len(res.Summaries) != 0 {
 		t.Fatalf("refused summaries stored: %+v", res.Summaries)
 	}
@@ -312,7 +313,8 @@ func testPracticeAttachments(t *testing.T, w *practiceWorld) {
 		t.Errorf("entry has %d attachments, want 3", len(got.Attachments))
 	}
 	// The text attachment is searchable; its file only for those who see the entry.
-	res, _ := w.svc.Search(as(w.peerV), practices.Filter{Query: "zandzakken"})
+	res, err := w.svc.Search(as(w.peerV), practices.Filter{Query: "zandzakken"})
+	must(t, err)
 	if res.Total != 1 {
 		t.Errorf("search for attachment text: %d", res.Total)
 	}
