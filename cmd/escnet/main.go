@@ -66,6 +66,8 @@ func commands() []command {
 		{"facilities", "import shared facilities from CSV for their owners (facilities import)", runFacilities},
 		{"partners", "rank partners for a call or an idea, with the reasons", runPartners},
 		{"consortium", "propose consortia that meet a call's eligibility rules", runConsortium},
+		{"practices", "the practices library as Markdown files with front matter: practices import|export --dir DIR", runPractices},
+		{"exchanges", "the exchange of people: exchanges list", runExchanges},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
 		{"version", "print the version", runVersion},
 		{"help", "show help for escnet or one of its commands", runHelp},
