@@ -16,6 +16,7 @@ import (
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -62,6 +63,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smtpAddr := fs.String("smtp-addr", "", "SMTP server host:port for e-mail; without it, e-mails go to the log")
 	smtpFrom := fs.String("smtp-from", "escnet@localhost", "sender address of e-mails")
 	smtpUser := fs.String("smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
+	attDir := fs.String("attachments", "attachments", "folder where the practices library keeps attachments")
+	attMax := fs.Int64("attachment-max-mb", 20, "largest attachment in MiB")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	logFormat := fs.String("log-format", "text", "text or json")
 	if err := parse(fs, args, stdout); err != nil {
@@ -112,7 +115,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *baseURL == "" {
 		*baseURL = listenURL(ln.Addr())
 	}
-	cfg := web.Config{Version: versionString(), Logger: logger, Accounts: accounts.Config{BaseURL: *baseURL}}
+	cfg := web.Config{Version: versionString(), Logger: logger, Accounts: accounts.Config{BaseURL: *baseURL},
+		Attachments: practices.AttachmentConfig{Dir: *attDir, MaxSize: *attMax << 20}}
 	if *smtpAddr != "" {
 		// The password comes from the environment only, so it never shows
 		// in a process list.
