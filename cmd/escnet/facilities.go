@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -74,11 +75,12 @@ func runFacilities(ctx context.Context, args []string, stdout, stderr io.Writer)
 		defer f.Close()
 		in = f
 	}
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	db := a.DB
 	ctx = cliContext(ctx)
 	owner, err := db.GetOrganisation(ctx, *org)
 	if errors.Is(err, store.ErrNotFound) {

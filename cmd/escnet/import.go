@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/cordis"
 	"github.com/escnet/escnet/internal/projects"
@@ -66,11 +67,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		sources = append(sources, src)
 	}
 
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	db := a.DB
 	ctx = audit.WithActor(access.WithScope(ctx, access.System), audit.Actor{Label: "cli"})
 
 	rep := newReporter(stderr)

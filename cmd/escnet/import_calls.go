@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/validate"
@@ -68,13 +69,13 @@ changed on the portal is updated, keeping the rules a person wrote.
 		return err
 	}
 
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
 	ctx = audit.WithActor(ctx, audit.Actor{Label: "cli"})
-	n, err := calls.NewService(db).Import(ctx, cs)
+	n, err := a.Calls.Import(ctx, cs)
 	if err := reportInvalid(stderr, name, nil, err); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/match"
 	"github.com/escnet/escnet/internal/match/eval"
 	"github.com/escnet/escnet/internal/match/live"
@@ -108,11 +109,11 @@ func cliError(err error) error {
 
 // openMatch opens the database and the partner finder over it.
 func openMatch(ctx context.Context, dsn string) (*live.Service, func(), error) {
-	db, _, err := openDB(ctx, dsn)
+	a, _, err := openApp(ctx, dsn, io.Discard, app.Config{})
 	if err != nil {
 		return nil, nil, err
 	}
-	return live.New(db, live.Options{}), func() { db.Close() }, nil
+	return a.Match, func() { a.Close() }, nil
 }
 
 const partnersSynopsis = "[--db DSN] (--call ID | --text TEXT) [--lead PIC|SLUG|ID] [--locked ...] [--exclude ...] [--country CC] [--kind K] [--role R] [--cluster C] [--limit N] [--json]"
@@ -305,11 +306,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("--%s %q: not a date: write it as YYYY-MM-DD", name, v)
 		}
 	}
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	db := a.DB
 	start := time.Now()
 	data, err := db.MatchData(access.WithScope(ctx, access.System))
 	if err != nil {

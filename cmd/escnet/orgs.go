@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
@@ -77,11 +78,12 @@ Every subcommand takes --db DSN (or ESCNET_DB).
 	if err != nil {
 		return err
 	}
-	db, _, err := openDB(ctx, *dsn)
+	application, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer application.Close()
+	db := application.DB
 	ctx = audit.WithActor(access.WithScope(ctx, access.System), audit.Actor{Label: "cli"})
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()

@@ -10,17 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/escnet/escnet/internal/access"
-	"github.com/escnet/escnet/internal/audit"
-	"github.com/escnet/escnet/internal/exchanges"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/practices"
 )
-
-// cliViewer is the command line acting for the alliance: it may write for
-// any organisation, as its operator may.
-func cliViewer(context.Context) access.Viewer {
-	return access.Viewer{UserID: "cli", AllianceAdmin: true, WriteAllowed: true}
-}
 
 // runPractices is "escnet practices import|export DIR": the library as a
 // folder of Markdown files with front matter, one file per language
@@ -42,13 +34,13 @@ func runPractices(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return errUsage
 	}
 	dir := *dirFlag
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ctx = audit.WithActor(access.WithScope(ctx, access.System), audit.Actor{Label: "cli"})
-	svc := practices.NewService(db, nil, practices.Config{Viewer: cliViewer})
+	defer a.Close()
+	ctx = cliContext(ctx)
+	svc := a.Practices
 	if sub == "export" {
 		return exportPractices(ctx, svc, dir, stdout)
 	}
@@ -142,13 +134,13 @@ func runExchanges(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parse(fs, args[1:], stdout); err != nil {
 		return err
 	}
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ctx = access.WithScope(ctx, access.System)
-	svc := exchanges.NewService(db, nil, exchanges.Config{Viewer: cliViewer})
+	defer a.Close()
+	ctx = cliContext(ctx)
+	svc, db := a.Exchanges, a.DB
 	offers, err := svc.Offers(ctx)
 	if err != nil {
 		return err

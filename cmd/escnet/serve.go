@@ -12,14 +12,10 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/demo"
-	"github.com/escnet/escnet/internal/directory"
-	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/practices"
-	"github.com/escnet/escnet/internal/store"
-	"github.com/escnet/escnet/internal/store/engine"
-	"github.com/escnet/escnet/internal/store/sqlstore"
 	"github.com/escnet/escnet/internal/web"
 )
 
@@ -40,106 +36,106 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("--log-format %q: use text or json", format)
 }
 
-// openDB opens and migrates the database, naming it (without password) in
-// any error.
-func openDB(ctx context.Context, dsn string) (*sqlstore.DB, int, error) {
-	d, err := store.ParseDSN(dsn)
-	if err != nil {
-		return nil, 0, err
-	}
-	db, v, err := engine.OpenAndMigrate(ctx, dsn)
-	if err != nil {
-		return nil, 0, fmt.Errorf("database %s: %w", d.Redacted(), err)
-	}
-	return db, v, nil
+// serveFlags are the flags of "escnet serve".
+type serveFlags struct {
+	addr, dsn, baseURL, smtpAddr, smtpFrom, smtpUser, logLevel, logFormat string
+	demo                                                                  bool
+	attachments                                                           string
+	attachmentMaxMB                                                       int64
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
+	var f serveFlags
 	fs := newFlagSet("serve", "[--addr :8080] [--db DSN] [--demo]", stderr)
-	addr := fs.String("addr", ":8080", "address to listen on")
-	dsn := fs.String("db", defaultDB, "database: a file path, sqlite:PATH or postgres://...")
-	loadDemo := fs.Bool("demo", false, "load the demonstration alliance into an empty database")
-	baseURL := fs.String("base-url", "", "public address of this server, for links in e-mails (default http://localhost:PORT)")
-	smtpAddr := fs.String("smtp-addr", "", "SMTP server host:port for e-mail; without it, e-mails go to the log")
-	smtpFrom := fs.String("smtp-from", "escnet@localhost", "sender address of e-mails")
-	smtpUser := fs.String("smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
-	attDir := fs.String("attachments", "attachments", "folder where the practices library keeps attachments")
-	attMax := fs.Int64("attachment-max-mb", 20, "largest attachment in MiB")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	logFormat := fs.String("log-format", "text", "text or json")
-	if err := parse(fs, args, stdout); err != nil {
+	fs.StringVar(&f.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&f.dsn, "db", defaultDB, "database: a file path, sqlite:PATH or postgres://...")
+	fs.BoolVar(&f.demo, "demo", false, "load the demonstration alliance into an empty database")
+	fs.StringVar(&f.baseURL, "base-url", "", "public address of this server, for links in e-mails (default http://localhost:PORT)")
+	fs.StringVar(&f.smtpAddr, "smtp-addr", "", "SMTP server host:port for e-mail; without it, e-mails go to the log")
+	fs.StringVar(&f.smtpFrom, "smtp-from", "escnet@localhost", "sender address of e-mails")
+	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
+	fs.StringVar(&f.attachments, "attachments", "attachments", "folder where the practices library keeps attachments")
+	fs.Int64Var(&f.attachmentMaxMB, "attachment-max-mb", 20, "largest attachment in MiB")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	return f, parse(fs, args, stdout)
+}
+
+// runServe is "escnet serve". The listener opens first, so that the base
+// URL of e-mailed links can default to its port; the application is
+// closed on every way out, also after SIGTERM.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseServe(args, stdout, stderr)
+	if err != nil {
 		return err
 	}
-	logger, err := newLogger(stderr, *logLevel, *logFormat)
+	logger, err := newLogger(stderr, f.logLevel, f.logFormat)
 	if err != nil {
 		return err
 	}
 	slog.SetDefault(logger)
-
-	db, v, err := openDB(ctx, *dsn)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("listen on %s: %w", f.addr, err)
 	}
-	defer db.Close()
-	logger.Info("database ready", "engine", db.Engine(), "schema_version", v)
-
-	if *loadDemo {
-		empty, err := demo.Empty(ctx, db)
-		if err != nil {
-			return err
-		}
-		if !empty {
-			fmt.Fprintln(stdout, "The database already holds data; the demonstration alliance was not loaded and nothing was changed.")
-		} else {
-			n, err := demo.Load(ctx, directory.NewService(db))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "Loaded the demonstration alliance: %d clusters, %d organisations, %d people, %d facilities, %d calls.\n",
-				n.Clusters, n.Organisations, n.People, n.Facilities, n.Calls)
-			// The demonstration's bookings go through the booking rules; their
-			// notices go nowhere.
-			quiet := facilities.NewService(db, db, db, mail.Log{Logger: slog.New(slog.DiscardHandler)}, facilities.Config{})
-			nb, err := demo.LoadBookings(ctx, db, quiet, time.Now())
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "Loaded %d demonstration bookings of the shared facilities.\n", nb)
-		}
+	defer ln.Close()
+	if f.baseURL == "" {
+		f.baseURL = listenURL(ln.Addr())
 	}
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
-	if *baseURL == "" {
-		*baseURL = listenURL(ln.Addr())
-	}
-	cfg := web.Config{Version: versionString(), Logger: logger, Accounts: accounts.Config{BaseURL: *baseURL},
-		Attachments: practices.AttachmentConfig{Dir: *attDir, MaxSize: *attMax << 20}}
-	if *smtpAddr != "" {
+	cfg := app.Config{Logger: logger, Accounts: accounts.Config{BaseURL: f.baseURL},
+		Attachments: practices.AttachmentConfig{Dir: f.attachments, MaxSize: f.attachmentMaxMB << 20}}
+	if f.smtpAddr != "" {
 		// The password comes from the environment only, so it never shows
 		// in a process list.
-		cfg.Mail = mail.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("ESCNET_SMTP_PASSWORD")}
+		cfg.Mail = mail.SMTP{Addr: f.smtpAddr, From: f.smtpFrom, Username: f.smtpUser, Password: os.Getenv("ESCNET_SMTP_PASSWORD")}
 	}
-	srv, err := web.New(db, cfg)
+	a, v, err := openApp(ctx, f.dsn, stderr, cfg)
 	if err != nil {
-		ln.Close()
 		return err
 	}
-	if *loadDemo {
-		if err := demo.LoadAccounts(ctx, db, srv.Accounts()); err != nil {
-			ln.Close()
+	defer a.Close()
+	logger.Info("database ready", "engine", a.Health.Engine(), "schema_version", v)
+	if f.demo {
+		if err := loadDemo(ctx, a, stdout); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Demo accounts (password %q):\n", demo.Password)
-		for _, a := range demo.Accounts {
-			fmt.Fprintf(stdout, "  %-26s %-27s %s\n", a.Email, a.Role, a.Description)
-		}
-		fmt.Fprintln(stdout, "  (anonymous visitors see what is public; sign in at /login)")
 	}
+	srv, err := web.New(a, web.Config{Version: versionString(), Logger: logger})
+	if err != nil {
+		return err
+	}
+	return serveUntilDone(ctx, ln, srv.Handler(), logger, stdout)
+}
+
+// loadDemo loads the demonstration alliance into an empty database and
+// prints the demonstration accounts.
+func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
+	n, err := demo.LoadAll(ctx, a, time.Now())
+	if errors.Is(err, demo.ErrNotEmpty) {
+		fmt.Fprintln(stdout, "The database already holds data; the demonstration alliance was not loaded and nothing was changed.")
+	} else if err != nil {
+		return err
+	} else {
+		fmt.Fprintf(stdout, "Loaded the demonstration alliance: %d clusters, %d organisations, %d people, %d facilities, %d calls.\n",
+			n.Clusters, n.Organisations, n.People, n.Facilities, n.Calls)
+		fmt.Fprintf(stdout, "Loaded %d demonstration bookings of the shared facilities.\n", n.Bookings)
+	}
+	if err := demo.LoadAccounts(ctx, a.Directory.Store(), a.Accounts); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Demo accounts (password %q):\n", demo.Password)
+	for _, acc := range demo.Accounts {
+		fmt.Fprintf(stdout, "  %-26s %-27s %s\n", acc.Email, acc.Role, acc.Description)
+	}
+	fmt.Fprintln(stdout, "  (anonymous visitors see what is public; sign in at /login)")
+	return nil
+}
+
+// serveUntilDone serves h on ln until ctx ends (SIGINT, SIGTERM), then
+// shuts down gracefully, letting requests in flight finish.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, stdout io.Writer) error {
 	httpServer := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -148,7 +144,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "escnet %s listening on %s\n", versionString(), listenURL(ln.Addr()))
-
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	select {
@@ -187,11 +182,11 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	db, v, err := openDB(ctx, *dsn)
+	a, v, err := openApp(ctx, *dsn, stderr, app.Config{})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	fmt.Fprintf(stdout, "schema version %d (%s)\n", v, db.Engine())
+	defer a.Close()
+	fmt.Fprintf(stdout, "schema version %d (%s)\n", v, a.Health.Engine())
 	return nil
 }

@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
-	"github.com/escnet/escnet/internal/audit"
-	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 )
@@ -34,10 +31,6 @@ const userUsage = `Usage: escnet user <add|list|set-role|reset-password> [flags]
 
 // cliContext marks writes of the command line in the audit log and lets
 // it see everything, as the application itself does.
-func cliContext(ctx context.Context) context.Context {
-	ctx = audit.WithActor(ctx, audit.Actor{Label: "cli"})
-	return access.WithScope(ctx, access.System)
-}
 
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -63,13 +56,14 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	db, _, err := openDB(ctx, *dsn)
+	a, _, err := openApp(ctx, *dsn, stderr, app.Config{Accounts: accounts.Config{BaseURL: *baseURL}})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	db := a.DB
 	ctx = cliContext(ctx)
-	acc := accounts.NewService(db, db, mail.Log{Logger: slog.New(slog.NewTextHandler(stderr, nil))}, accounts.Config{BaseURL: *baseURL})
+	acc := a.Accounts
 	switch sub {
 	case "add":
 		if *email == "" {

@@ -4,18 +4,48 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/app"
+	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store"
 )
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Practices int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Practices int
+}
+
+// ErrNotEmpty is LoadAll's refusal to load into a database that holds
+// data already; nothing was changed.
+var ErrNotEmpty = errors.New("the database already holds data")
+
+// LoadAll loads the whole demonstration alliance through the application's
+// services: the directory, the calls and the facilities' bookings (dated
+// relative to now; their notices go nowhere). It refuses a database that is
+// not empty with ErrNotEmpty.
+func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
+	empty, err := Empty(ctx, a.Directory.Store())
+	if err != nil {
+		return Counts{}, err
+	}
+	if !empty {
+		return Counts{}, ErrNotEmpty
+	}
+	n, err := Load(ctx, a.Directory)
+	if err != nil {
+		return n, err
+	}
+	quiet := a.Facilities.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)})
+	n.Bookings, err = LoadBookings(ctx, a.Directory.Store(), quiet, now)
+	return n, err
 }
 
 // Empty reports whether the directory holds no clusters and no
@@ -36,7 +66,8 @@ func Empty(ctx context.Context, s directory.Store) (bool, error) {
 // Load writes the demonstration alliance through the directory's rules, so
 // the demo is held to the same validation as any other input.
 func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
-	ctx = access.WithScope(ctx, access.System)
+	ctx = access.AsSystem(ctx)
+	ctx = audit.WithActor(ctx, audit.Actor{Label: "demo"})
 	var n Counts
 	d := Alliance()
 	for i := range d.Clusters {

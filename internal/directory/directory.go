@@ -26,6 +26,7 @@ type Cluster struct {
 	Joined      Date       `json:"joined,omitempty"`
 	Commitment  Commitment `json:"commitment"`
 	MemberCount int        `json:"member_count"`
+	Version     int        `json:"version"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 }
@@ -113,6 +114,7 @@ type Organisation struct {
 	Memberships       []Membership `json:"memberships"`
 	Visibility        string       `json:"visibility"`
 	TLP               string       `json:"tlp"`
+	Version           int          `json:"version"`
 	CreatedAt         time.Time    `json:"created_at"`
 	UpdatedAt         time.Time    `json:"updated_at"`
 }
@@ -140,6 +142,7 @@ type Person struct {
 	Listed           bool      `json:"listed"`
 	Visibility       string    `json:"visibility"`
 	TLP              string    `json:"tlp"`
+	Version          int       `json:"version"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
 }
@@ -166,6 +169,7 @@ type Capability struct {
 	Nature    string            `json:"nature"`
 	Source    string            `json:"source,omitempty"` // e.g. "JRC cybersecurity taxonomy"
 	Position  int               `json:"position"`
+	Version   int               `json:"version"`
 	CreatedAt time.Time         `json:"created_at"`
 	UpdatedAt time.Time         `json:"updated_at"`
 }

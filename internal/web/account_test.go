@@ -30,7 +30,7 @@ func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 func accountEnv(t *testing.T) (*testEnv, *mailtest.Server, *clock) {
 	smtp := mailtest.Start(t)
 	clk := &clock{}
-	env := newEnvWith(t, storetest.NewSQLite(t), Config{
+	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{
 		Mail:     mail.SMTP{Addr: smtp.Addr, From: "escnet@example.org"},
 		Accounts: accounts.Config{BaseURL: "http://escnet.test", Now: clk.now},
 	})

@@ -18,13 +18,12 @@ import (
 // browsers insist on Secure, Path=/ and no Domain.
 const sessionCookie = "__Host-escnet_session"
 
-type viewerKey struct{}
+// viewerKey is the key under which the services find the viewer
+// (access.ViewerFrom).
+type viewerKey = access.ViewerKey
 
 // viewerFrom returns the viewer of a request (anonymous if none).
-func viewerFrom(ctx context.Context) access.Viewer {
-	v, _ := ctx.Value(viewerKey{}).(access.Viewer)
-	return v
-}
+func viewerFrom(ctx context.Context) access.Viewer { return access.ViewerFrom(ctx) }
 
 type userKey struct{}
 

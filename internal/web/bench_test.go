@@ -37,7 +37,7 @@ func BenchmarkPages(b *testing.B) {
 	if extra > 0 {
 		growDirectory(b, db, extra)
 	}
-	s, err := New(db, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(newApp(b, db, envConfig{}), Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

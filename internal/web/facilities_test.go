@@ -30,7 +30,7 @@ type bookingEnv struct {
 
 func newBookingEnv(t *testing.T, db *sqlstore.DB) *bookingEnv {
 	smtp := mailtest.Start(t)
-	env := newEnvWith(t, db, Config{Mail: mail.SMTP{Addr: smtp.Addr, From: "escnet@example.org"}, Accounts: accounts.Config{BaseURL: "http://escnet.test"}})
+	env := newEnvWith(t, db, envConfig{Mail: mail.SMTP{Addr: smtp.Addr, From: "escnet@example.org"}, Accounts: accounts.Config{BaseURL: "http://escnet.test"}})
 	ctx := access.WithScope(context.Background(), access.System)
 	kit, err := db.GetOrganisation(ctx, "karlsruhe-institute-of-technology")
 	if err != nil {

@@ -6,8 +6,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -227,12 +225,4 @@ func (s *Server) apiGetSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, sum)
-}
-
-// attachmentConfig fills in the default directory for attachments.
-func attachmentConfig(c practices.AttachmentConfig) practices.AttachmentConfig {
-	if c.Dir == "" {
-		c.Dir = filepath.Join(os.TempDir(), "escnet-attachments")
-	}
-	return c
 }

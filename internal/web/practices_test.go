@@ -14,7 +14,7 @@ import (
 // ones are refused naming the field with nothing stored, and downloads
 // are attachments only, never sniffed.
 func TestPracticeAttachmentsOverHTTP(t *testing.T) {
-	env := newEnvWith(t, storetest.NewSQLite(t), Config{Attachments: practices.AttachmentConfig{Dir: t.TempDir(), MaxSize: 1024}})
+	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{Attachments: practices.AttachmentConfig{Dir: t.TempDir(), MaxSize: 1024}})
 	tok := env.tokens["member.tno@example.org"]
 	auth := []string{"Authorization", "Bearer " + tok}
 	r := env.do("POST", "/api/v1/practices", practices.EntryInput{Kind: "guideline", Axis: "safety",

@@ -13,35 +13,26 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
-	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/practices"
-	"github.com/escnet/escnet/internal/store/sqlstore"
 )
 
-// Config is what the server needs to know besides its database.
+// Config is what the server needs besides the application's services.
 type Config struct {
-	// Accounts sets session lifetimes, throttling and the base URL used in
-	// e-mailed links.
-	Accounts accounts.Config
-	// Mail sends e-mail; nil writes messages to the log.
-	Mail mail.Sender
 	// Version is reported by /healthz.
 	Version string
 	Logger  *slog.Logger
-	// Attachments bounds the practices library's files and says where
-	// they are kept (default: escnet-attachments in the temporary
-	// directory).
-	Attachments practices.AttachmentConfig
 }
 
-// Server holds the dependencies of the handlers.
+// Server holds the services the handlers call; it never holds the store.
 type Server struct {
-	db       *sqlstore.DB
+	db       legacyDB // being removed: see legacy.go
 	dir      *directory.Service
 	accounts *accounts.Service
+	health   *app.Health
 	cfg      Config
 	log      *slog.Logger
 	metrics  *metrics
@@ -55,33 +46,33 @@ type Server struct {
 	practices *practices.Service
 }
 
-// New returns a server over db.
-func New(db *sqlstore.DB, cfg Config) (*Server, error) {
+// New returns a server over the application's services.
+func New(a *app.App, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+		cfg.Logger = a.Log
 	}
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Mail == nil {
-		cfg.Mail = mail.Log{Logger: cfg.Logger}
-	}
 	cat, err := loadCatalog()
 	if err != nil {
 		return nil, err
 	}
-	// E-mails are written in the language of the request that sends them.
-	cfg.Accounts.Text = func(ctx context.Context, key string, args ...any) string {
-		return cat.localizer(langFrom(ctx)).T(key, args...)
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, match: a.Match, practices: a.Practices,
+		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
+}
+
+// MailText renders e-mail message keys in the language of the request that
+// sends them; the application gives it to the services that write e-mail.
+func MailText() (func(ctx context.Context, key string, args ...any) string, error) {
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
 	}
-	srv := &Server{db: db, dir: directory.NewService(db), accounts: accounts.NewService(db, db, cfg.Mail, cfg.Accounts),
-		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}
-	srv.fac = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Accounts.Text, BaseURL: srv.accounts.Config().BaseURL, Logger: cfg.Logger})
-	srv.practices = practices.NewService(db, nil, practices.Config{Attachments: attachmentConfig(cfg.Attachments), Viewer: viewerFrom})
-	srv.match = live.New(db, live.Options{Logger: cfg.Logger})
-	db.OnChange(srv.match.Notify)
-	return srv, nil
+	return func(ctx context.Context, key string, args ...any) string {
+		return cat.localizer(langFrom(ctx)).T(key, args...)
+	}, nil
 }
 
 type metrics struct {
@@ -109,24 +100,17 @@ func (s *Server) handleMetrics() http.Handler {
 }
 
 // Health is the body of /healthz.
-type Health struct {
-	Status        string `json:"status"`
-	Engine        string `json:"engine"`
-	SchemaVersion int    `json:"schema_version"`
-	Version       string `json:"version"`
-}
+type Health = app.Status
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	h := Health{Status: "ok", Engine: string(s.db.Engine()), Version: s.cfg.Version}
-	v, err := s.db.SchemaVersion(ctx)
+	h, err := s.health.Check(ctx)
+	h.Version = s.cfg.Version
 	if err != nil {
 		s.log.WarnContext(ctx, "health check failed", "err", err)
-		h.Status = "unavailable"
 		return writeJSON(w, http.StatusServiceUnavailable, h)
 	}
-	h.SchemaVersion = v
 	return writeJSON(w, http.StatusOK, h)
 }
 

@@ -16,8 +16,11 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 	"github.com/escnet/escnet/internal/store/storetest"
 )
@@ -46,21 +49,44 @@ var fastParams = accounts.Params{Memory: 1024, Time: 1, Threads: 1}
 
 func newEnv(t *testing.T, db *sqlstore.DB) *testEnv {
 	t.Helper()
-	return newEnvWith(t, db, Config{})
+	return newEnvWith(t, db, envConfig{})
 }
 
-func newEnvWith(t *testing.T, db *sqlstore.DB, cfg Config) *testEnv {
+// envConfig is what a test may change of the application it runs.
+type envConfig struct {
+	Accounts accounts.Config
+	Mail     mail.Sender
+	Logger   *slog.Logger
+	// Attachments bounds the practices library's files (default: a
+	// temporary directory of the test).
+	Attachments practices.AttachmentConfig
+}
+
+// newApp builds the application over db the way escnet serve does.
+func newApp(t testing.TB, db *sqlstore.DB, cfg envConfig) *app.App {
+	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	text, err := MailText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Accounts.Params = fastParams
+	if cfg.Attachments.Dir == "" {
+		cfg.Attachments.Dir = t.TempDir()
+	}
+	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test", Attachments: cfg.Attachments})
+}
+
+func newEnvWith(t *testing.T, db *sqlstore.DB, cfg envConfig) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, directory.NewService(db)); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Version = "test"
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	cfg.Accounts.Params = fastParams
-	s, err := New(db, cfg)
+	a := newApp(t, db, cfg)
+	s, err := New(a, Config{Version: "test", Logger: a.Log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,7 +556,7 @@ func TestQueriesPerPageDoNotGrow(t *testing.T) {
 // addresses are not written to the request log.
 func TestSecretsStayOutOfTheLog(t *testing.T) {
 	var logs bytes.Buffer
-	env := newEnvWith(t, storetest.NewSQLite(t), Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	const secret = "s3cr3t-link-value-0123456789"
 	for _, path := range []string{"/reset/" + secret, "/invitations/" + secret, "/calendar/" + secret} {
 		env.do("GET", path, nil)

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -50,70 +50,13 @@ func replaceLinks(ctx context.Context, tx *Tx, table, ownerCol, valueCol, owner 
 // clusterCols selects a cluster; the member count only counts members the
 // viewer may see, so it takes the scope's condition (see memberCount).
 const clusterCols = `c.id, c.slug, c.name, c.country, c.region, c.city, c.website, c.description, c.joined,
-	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.sort_key`
-
-// memberCountCache holds, for the change-feed position it was computed at,
-// each scope's member counts per cluster. Counting visible members means
-// visiting every member organisation, so lists of clusters reuse the
-// counts until something is written (any node's write moves the feed).
-type memberCountCache struct {
-	mu      sync.Mutex
-	feed    int64
-	byScope map[string]map[string]int
-}
-
-// memberCounts returns the members of every cluster that the context's
-// scope may see.
-func (db *DB) memberCounts(ctx context.Context) (map[string]int, error) {
-	scope := access.ScopeFrom(ctx)
-	key := fmt.Sprintf("%+v", scope)
-	feed, err := db.LatestChange(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c := &db.counts
-	c.mu.Lock()
-	if c.feed == feed && c.byScope[key] != nil {
-		counts := c.byScope[key]
-		c.mu.Unlock()
-		return counts, nil
-	}
-	c.mu.Unlock()
-	var w where
-	w.scope(scope, "mo.reach", "mo.id", "mo.tlp")
-	rows, err := db.query(ctx, `SELECT m.cluster_id, COUNT(*) FROM memberships m JOIN organisations mo ON mo.id = m.organisation_id`+w.sql()+` GROUP BY m.cluster_id`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		counts[id] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	// A new feed position, or too many viewers since the last write,
-	// starts afresh.
-	if c.feed != feed || c.byScope == nil || len(c.byScope) > 1000 {
-		c.feed, c.byScope = feed, map[string]map[string]int{}
-	}
-	c.byScope[key] = counts
-	c.mu.Unlock()
-	return counts, nil
-}
+	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.version, c.sort_key`
 
 func scanCluster(r interface{ Scan(...any) error }) (keyed[directory.Cluster], error) {
 	var c directory.Cluster
 	var key string
 	err := r.Scan(&c.ID, &c.Slug, &c.Name, &c.Country, &c.Region, &c.City, &c.Website, &c.Description, &c.Joined,
-		&c.Commitment.Signed, &c.Commitment.SignedOn, &c.CreatedAt, &c.UpdatedAt, &key, &c.MemberCount)
+		&c.Commitment.Signed, &c.Commitment.SignedOn, &c.CreatedAt, &c.UpdatedAt, &c.Version, &key, &c.MemberCount)
 	return keyed[directory.Cluster]{c, key, c.ID}, err
 }
 
@@ -183,15 +126,16 @@ func writeCluster(ctx context.Context, tx *Tx, c *directory.Cluster, create bool
 			c.Commitment.Signed, c.Commitment.SignedOn, c.CreatedAt, c.UpdatedAt)
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE clusters SET slug = $2, name = $3, sort_key = $4, search_text = $5, country = $6, region = $7, city = $8, website = $9,
-			description = $10, joined = $11, commitment_signed = $12, commitment_signed_on = $13, updated_at = $14 WHERE id = $1`,
+			description = $10, joined = $11, commitment_signed = $12, commitment_signed_on = $13, updated_at = $14, version = version + 1
+			WHERE id = $1 AND version = $15`,
 			c.ID, c.Slug, c.Name, key, search, c.Country, c.Region, c.City, c.Website, c.Description, c.Joined,
-			c.Commitment.Signed, c.Commitment.SignedOn, c.UpdatedAt)
+			c.Commitment.Signed, c.Commitment.SignedOn, c.UpdatedAt, c.Version)
 	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("cluster", c.ID)
+	if err := written(res, "cluster", c.ID, create, &c.Version); err != nil {
+		return err
 	}
 	if err := replaceLinks(ctx, tx, "cluster_themes", "cluster_id", "capability_code", c.ID, c.Themes); err != nil {
 		return err
@@ -211,9 +155,7 @@ func (db *DB) CreateCluster(ctx context.Context, c *directory.Cluster) error {
 func (db *DB) UpdateCluster(ctx context.Context, c *directory.Cluster) error {
 	c.UpdatedAt = now()
 	err := db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM clusters WHERE id = $1`, c.ID).Scan(&c.CreatedAt); errors.Is(err, sql.ErrNoRows) {
-			return notFound("cluster", c.ID)
-		} else if err != nil {
+		if err := current(ctx, tx, "clusters", "cluster", c.ID, &c.CreatedAt, &c.Version); err != nil {
 			return err
 		}
 		return writeCluster(ctx, tx, c, false)
@@ -255,13 +197,13 @@ func deleteRow(ctx context.Context, tx *Tx, table, entity, id string) error {
 // ---- organisations
 
 const orgCols = `o.id, o.slug, o.name, o.short_name, o.kind, o.sme, o.country, o.city, o.website,
-	COALESCE(o.pic, ''), COALESCE(o.vat, ''), o.description, o.visibility, o.tlp, o.created_at, o.updated_at, o.sort_key`
+	COALESCE(o.pic, ''), COALESCE(o.vat, ''), o.description, o.visibility, o.tlp, o.created_at, o.updated_at, o.version, o.sort_key`
 
 func scanOrg(r interface{ Scan(...any) error }) (keyed[directory.Organisation], error) {
 	var o directory.Organisation
 	var key string
 	err := r.Scan(&o.ID, &o.Slug, &o.Name, &o.ShortName, &o.Kind, &o.SME, &o.Country, &o.City, &o.Website,
-		&o.PIC, &o.VAT, &o.Description, &o.Visibility, &o.TLP, &o.CreatedAt, &o.UpdatedAt, &key)
+		&o.PIC, &o.VAT, &o.Description, &o.Visibility, &o.TLP, &o.CreatedAt, &o.UpdatedAt, &o.Version, &key)
 	return keyed[directory.Organisation]{o, key, o.ID}, err
 }
 
@@ -353,15 +295,16 @@ func writeOrganisation(ctx context.Context, tx *Tx, o *directory.Organisation, c
 			o.Visibility, o.TLP, int(access.EffectiveReach(o.Visibility, o.TLP)))
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE organisations SET slug = $2, name = $3, short_name = $4, sort_key = $5, search_text = $6, kind = $7, sme = $8, country = $9,
-			city = $10, website = $11, pic = $12, vat = $13, description = $14, updated_at = $15, visibility = $16, tlp = $17, reach = $18 WHERE id = $1`,
+			city = $10, website = $11, pic = $12, vat = $13, description = $14, updated_at = $15, visibility = $16, tlp = $17, reach = $18, version = version + 1
+			WHERE id = $1 AND version = $19`,
 			o.ID, o.Slug, o.Name, o.ShortName, key, search, o.Kind, o.SME, o.Country, o.City, o.Website, nullable(o.PIC), nullable(o.VAT), o.Description, o.UpdatedAt,
-			o.Visibility, o.TLP, int(access.EffectiveReach(o.Visibility, o.TLP)))
+			o.Visibility, o.TLP, int(access.EffectiveReach(o.Visibility, o.TLP)), o.Version)
 	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("organisation", o.ID)
+	if err := written(res, "organisation", o.ID, create, &o.Version); err != nil {
+		return err
 	}
 	if err := replaceLinks(ctx, tx, "organisation_roles", "organisation_id", "role", o.ID, o.PractitionerRoles); err != nil {
 		return err
@@ -393,9 +336,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *directory.Organisation)
 func (db *DB) UpdateOrganisation(ctx context.Context, o *directory.Organisation) error {
 	o.UpdatedAt = now()
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM organisations WHERE id = $1`, o.ID).Scan(&o.CreatedAt); errors.Is(err, sql.ErrNoRows) {
-			return notFound("organisation", o.ID)
-		} else if err != nil {
+		if err := current(ctx, tx, "organisations", "organisation", o.ID, &o.CreatedAt, &o.Version); err != nil {
 			return err
 		}
 		return writeOrganisation(ctx, tx, o, false)
@@ -421,12 +362,12 @@ func (db *DB) DeleteOrganisation(ctx context.Context, id string) error {
 
 // ---- people
 
-const personCols = `p.id, p.name, p.email, p.organisation_id, o.name, o.slug, p.title, p.languages, p.listed, p.visibility, p.tlp, p.created_at, p.updated_at, p.sort_key`
+const personCols = `p.id, p.name, p.email, p.organisation_id, o.name, o.slug, p.title, p.languages, p.listed, p.visibility, p.tlp, p.created_at, p.updated_at, p.version, p.sort_key`
 
 func scanPerson(r interface{ Scan(...any) error }) (keyed[directory.Person], error) {
 	var p directory.Person
 	var key, langs string
-	err := r.Scan(&p.ID, &p.Name, &p.Email, &p.OrganisationID, &p.OrganisationName, &p.OrganisationSlug, &p.Title, &langs, &p.Listed, &p.Visibility, &p.TLP, &p.CreatedAt, &p.UpdatedAt, &key)
+	err := r.Scan(&p.ID, &p.Name, &p.Email, &p.OrganisationID, &p.OrganisationName, &p.OrganisationSlug, &p.Title, &langs, &p.Listed, &p.Visibility, &p.TLP, &p.CreatedAt, &p.UpdatedAt, &p.Version, &key)
 	p.Languages = splitList(langs)
 	return keyed[directory.Person]{p, key, p.ID}, err
 }
@@ -496,15 +437,15 @@ func writePerson(ctx context.Context, tx *Tx, p *directory.Person, create bool) 
 			p.Visibility, p.TLP, int(access.EffectiveReach(p.Visibility, p.TLP)))
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE people SET name = $2, sort_key = $3, search_text = $4, email = $5, organisation_id = $6, title = $7, languages = $8,
-			listed = $9, updated_at = $10, visibility = $11, tlp = $12, reach = $13 WHERE id = $1`,
+			listed = $9, updated_at = $10, visibility = $11, tlp = $12, reach = $13, version = version + 1 WHERE id = $1 AND version = $14`,
 			p.ID, p.Name, key, search, p.Email, p.OrganisationID, p.Title, langs, p.Listed, p.UpdatedAt,
-			p.Visibility, p.TLP, int(access.EffectiveReach(p.Visibility, p.TLP)))
+			p.Visibility, p.TLP, int(access.EffectiveReach(p.Visibility, p.TLP)), p.Version)
 	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("person", p.ID)
+	if err := written(res, "person", p.ID, create, &p.Version); err != nil {
+		return err
 	}
 	if err := replaceLinks(ctx, tx, "person_expertise", "person_id", "capability_code", p.ID, p.Expertise); err != nil {
 		return err
@@ -524,9 +465,7 @@ func (db *DB) CreatePerson(ctx context.Context, p *directory.Person) error {
 func (db *DB) UpdatePerson(ctx context.Context, p *directory.Person) error {
 	p.UpdatedAt = now()
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM people WHERE id = $1`, p.ID).Scan(&p.CreatedAt); errors.Is(err, sql.ErrNoRows) {
-			return notFound("person", p.ID)
-		} else if err != nil {
+		if err := current(ctx, tx, "people", "person", p.ID, &p.CreatedAt, &p.Version); err != nil {
 			return err
 		}
 		return writePerson(ctx, tx, p, false)
@@ -540,12 +479,12 @@ func (db *DB) DeletePerson(ctx context.Context, id string) error {
 
 // ---- capabilities
 
-const capCols = `code, COALESCE(parent, ''), label_en, label_nl, label_fr, label_de, nature, source, position, created_at, updated_at`
+const capCols = `code, COALESCE(parent, ''), label_en, label_nl, label_fr, label_de, nature, source, position, created_at, updated_at, version`
 
 func scanCapability(r interface{ Scan(...any) error }) (directory.Capability, error) {
 	var c directory.Capability
 	var en, nl, fr, de string
-	err := r.Scan(&c.Code, &c.Parent, &en, &nl, &fr, &de, &c.Nature, &c.Source, &c.Position, &c.CreatedAt, &c.UpdatedAt)
+	err := r.Scan(&c.Code, &c.Parent, &en, &nl, &fr, &de, &c.Nature, &c.Source, &c.Position, &c.CreatedAt, &c.UpdatedAt, &c.Version)
 	c.Labels = map[string]string{"en": en, "nl": nl, "fr": fr, "de": de}
 	return c, err
 }
@@ -593,6 +532,7 @@ func (db *DB) CreateCapability(ctx context.Context, c *directory.Capability) err
 		if err != nil {
 			return err
 		}
+		c.Version = 1
 		return tx.Change(ctx, "capability", c.Code, "create")
 	}))
 }
@@ -601,14 +541,23 @@ func (db *DB) CreateCapability(ctx context.Context, c *directory.Capability) err
 func (db *DB) UpdateCapability(ctx context.Context, c *directory.Capability) error {
 	c.UpdatedAt = now()
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT created_at, position FROM capabilities WHERE code = $1`, c.Code).Scan(&c.CreatedAt, &c.Position); errors.Is(err, sql.ErrNoRows) {
+		var cur int
+		if err := tx.QueryRowContext(ctx, `SELECT created_at, position, version FROM capabilities WHERE code = $1`, c.Code).Scan(&c.CreatedAt, &c.Position, &cur); errors.Is(err, sql.ErrNoRows) {
 			return notFound("capability", c.Code)
 		} else if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE capabilities SET parent = $2, label_en = $3, label_nl = $4, label_fr = $5, label_de = $6, nature = $7, source = $8, updated_at = $9 WHERE code = $1`,
-			c.Code, nullable(c.Parent), c.Labels["en"], c.Labels["nl"], c.Labels["fr"], c.Labels["de"], c.Nature, c.Source, c.UpdatedAt)
+		if err := expect(c.Version, cur, "capability", c.Code); err != nil {
+			return err
+		}
+		c.Version = cur
+		res, err := tx.ExecContext(ctx, `UPDATE capabilities SET parent = $2, label_en = $3, label_nl = $4, label_fr = $5, label_de = $6, nature = $7, source = $8, updated_at = $9,
+			version = version + 1 WHERE code = $1 AND version = $10`,
+			c.Code, nullable(c.Parent), c.Labels["en"], c.Labels["nl"], c.Labels["fr"], c.Labels["de"], c.Nature, c.Source, c.UpdatedAt, c.Version)
 		if err != nil {
+			return err
+		}
+		if err := written(res, "capability", c.Code, false, &c.Version); err != nil {
 			return err
 		}
 		return tx.Change(ctx, "capability", c.Code, "update")
@@ -926,4 +875,47 @@ func (db *DB) OrganisationCountries(ctx context.Context, f directory.Filter) ([]
 		out = append(out, fc)
 	}
 	return out, rows.Err()
+}
+
+// current reads the creation time and the version of the record being
+// updated, and checks the version the caller expects (*version; 0 asks for
+// no check) against it: a different one is store.ErrStale. *version is
+// then the current version, which the UPDATE's WHERE clause names, so that
+// a concurrent update committed in between also makes this one stale.
+func current(ctx context.Context, tx *Tx, table, entity, id string, created *time.Time, version *int) error {
+	var cur int
+	err := tx.QueryRowContext(ctx, `SELECT created_at, version FROM `+table+` WHERE id = $1`, id).Scan(created, &cur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(entity, id)
+	} else if err != nil {
+		return err
+	}
+	if err := expect(*version, cur, entity, id); err != nil {
+		return err
+	}
+	*version = cur
+	return nil
+}
+
+func expect(want, cur int, entity, id string) error {
+	if want != 0 && want != cur {
+		return fmt.Errorf("%s %q: version %d, not %d: %w", entity, id, cur, want, store.ErrStale)
+	}
+	return nil
+}
+
+// written checks that an INSERT or a versioned UPDATE changed its row and
+// sets *version to the record's new version. An UPDATE that matched no row
+// lost the race to a concurrent update (the row was there when current
+// read it).
+func written(res sql.Result, entity, id string, create bool, version *int) error {
+	if create {
+		*version = 1
+		return nil
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%s %q changed meanwhile: %w", entity, id, store.ErrStale)
+	}
+	*version++
+	return nil
 }
