@@ -323,6 +323,8 @@ func practiceKeyFamilies() map[string][]string {
 		"practice.axis.": practices.Axes,
 		"practice.lang.": practices.Langs,
 		"field.": {"lang", "original", "file", "texts", "authors", "axis", "abstract", "contact_id", "entry", "related_projects",
-			"related_facilities", "related_events"},
+			"related_facilities", "related_events",
+			// the exchanges' fields (exchanges_api.go)
+			"weeks", "topic", "language", "tasks", "supervisor", "starts_on", "ends_on", "records", "side", "report"},
 	}
 }

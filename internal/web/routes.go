@@ -22,6 +22,7 @@ func (s *Server) routes() []route {
 		s.matchingRoutes(),
 		s.projectsRoutes(),
 		s.practicesRoutes(),
+		s.exchangesRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -263,5 +264,22 @@ func (s *Server) practicesRoutes() []route {
 		{"POST /practices/{id}/summary", s.page(pr(s.postPracticeSummary))},
 		{"GET /practices/{id}/attachments/{att}", s.page(pr(s.downloadAttachment))},
 		{"GET /practice-summaries/{id}", s.page(pr(s.pageSummary))},
+	}
+}
+
+// exchangesRoutes: the exchange of people (API only so far).
+func (s *Server) exchangesRoutes() []route {
+	return []route{
+		{"GET /api/v1/exchange-offers", api(pr(s.apiListOffers))},
+		{"POST /api/v1/exchange-offers", api(pr(s.apiCreateOffer))},
+		{"POST /api/v1/exchange-offers/{id}/applications", api(pr(s.apiApply))},
+		{"GET /api/v1/exchange-requests", api(pr(s.apiListRequests))},
+		{"POST /api/v1/exchange-requests", api(pr(s.apiCreateRequest))},
+		{"GET /api/v1/exchange-requests/{id}/matches", api(pr(s.apiMatchRequest))},
+		{"GET /api/v1/exchange-applications/{id}", api(pr(s.apiGetApplication))},
+		{"POST /api/v1/exchange-applications/{id}/approve", api(pr(s.apiApprove))},
+		{"POST /api/v1/exchange-applications/{id}/sign", api(pr(s.apiSign))},
+		{"POST /api/v1/exchange-applications/{id}/report", api(pr(s.apiReport))},
+		{"POST /api/v1/exchange-applications/{id}/practice", api(pr(s.apiReportToPractice))},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/practices"
@@ -44,6 +45,8 @@ type Server struct {
 	match *live.Service
 	// practices is the practices library.
 	practices *practices.Service
+	// exchanges is the exchange of people.
+	exchanges *exchanges.Service
 }
 
 // New returns a server over the application's services.
@@ -59,7 +62,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, match: a.Match, practices: a.Practices,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, match: a.Match, practices: a.Practices, exchanges: a.Exchanges,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 
