@@ -18,6 +18,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
@@ -64,6 +65,7 @@ type App struct {
 	// people, whose reports become practices entries.
 	Practices *practices.Service
 	Exchanges *exchanges.Service
+	Events    *events.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	Match  *live.Service
@@ -109,6 +111,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Accounts = accounts.NewService(db, db, cfg.Mail, cfg.Accounts)
 	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
 	att := cfg.Attachments
 	if att.Dir == "" {
@@ -116,6 +119,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	}
 	a.Practices = practices.NewService(db, nil, practices.Config{Attachments: att, Viewer: access.ViewerFrom})
 	a.Exchanges = exchanges.NewService(db, a.Practices, exchanges.Config{Viewer: access.ViewerFrom})
+	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version}

@@ -274,6 +274,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, matchExpectations(t, pol))    // authz_match_test.go
 		maps.Copy(exps, practiceExpectations(t, pol)) // authz_practices_test.go
 		maps.Copy(exps, exchangeExpectations(t, pol)) // authz_exchanges_test.go
+		maps.Copy(exps, eventExpectations(t, pol))    // authz_events_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {

@@ -15,6 +15,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/match/live"
@@ -40,6 +41,7 @@ type Server struct {
 	pages    *pages
 	catalog  catalog
 	fac      *facilities.Service
+	ev       *events.Service
 	// match is the partner finder's snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	match *live.Service
@@ -62,7 +64,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, match: a.Match, practices: a.Practices, exchanges: a.Exchanges,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, match: a.Match, practices: a.Practices, exchanges: a.Exchanges,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 
