@@ -325,6 +325,6 @@ func practiceKeyFamilies() map[string][]string {
 		"field.": {"lang", "original", "file", "texts", "authors", "axis", "abstract", "contact_id", "entry", "related_projects",
 			"related_facilities", "related_events",
 			// the exchanges' fields (exchanges_api.go)
-			"weeks", "topic", "language", "tasks", "supervisor", "starts_on", "ends_on", "records", "side", "report"},
+			"weeks", "topic", "tasks", "supervisor", "starts_on", "ends_on", "records", "side", "report"},
 	}
 }
