@@ -69,6 +69,8 @@ func commands() []command {
 		{"restore", "replace the database with a backup (SQLite), or print the pg_restore command", runRestore},
 		{"partners", "rank partners for a call or an idea, with the reasons", runPartners},
 		{"consortium", "propose consortia that meet a call's eligibility rules", runConsortium},
+		{"practices", "the practices library as Markdown files with front matter: practices import|export --dir DIR", runPractices},
+		{"exchanges", "the exchange of people: exchanges list", runExchanges},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
 		{"inquiries", "questions to the alliance for desk staff: inquiries list|show|stats", runInquiries},
 		{"version", "print the version", runVersion},

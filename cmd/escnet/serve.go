@@ -16,6 +16,7 @@ import (
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/web"
 )
 
@@ -43,6 +44,8 @@ type serveFlags struct {
 	inquiryFiles                                                          string
 	inquiryTick, inquiryRetention                                         time.Duration
 	inquiryDeadlines                                                      string
+	attachments                                                           string
+	attachmentMaxMB                                                       int64
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
@@ -59,6 +62,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
 	fs.DurationVar(&f.inquiryTick, "inquiry-tick", 5*time.Minute, "how often reminders, escalations and anonymisation of questions run")
 	fs.StringVar(&f.inquiryDeadlines, "inquiry-deadlines", "high=24h,normal=72h,low=168h", "targets for a first answer to a question, per urgency")
 	fs.DurationVar(&f.inquiryRetention, "inquiry-retention", 365*24*time.Hour, "how long a closed question keeps the requester's name and address")
+	fs.StringVar(&f.attachments, "attachments", "attachments", "folder where the practices library keeps attachments")
+	fs.Int64Var(&f.attachmentMaxMB, "attachment-max-mb", 20, "largest attachment in MiB")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
 	return f, parse(fs, args, stdout)
@@ -92,7 +97,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := app.Config{Logger: logger, Accounts: accounts.Config{BaseURL: f.baseURL},
 		// The secret of follow links comes from the environment only.
 		Inquiries: inquiries.Config{Secret: []byte(os.Getenv("ESCNET_INQUIRY_SECRET")), AttachmentDir: f.inquiryFiles,
-			Deadlines: deadlines, Retention: f.inquiryRetention}}
+			Deadlines: deadlines, Retention: f.inquiryRetention},
+		Attachments: practices.AttachmentConfig{Dir: f.attachments, MaxSize: f.attachmentMaxMB << 20}}
 	if f.smtpAddr != "" {
 		// The password comes from the environment only, so it never shows
 		// in a process list.

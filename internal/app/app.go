@@ -9,17 +9,22 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
+	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
@@ -43,6 +48,10 @@ type Config struct {
 	// directory, deadlines, texts by language); its links start with the
 	// accounts' base URL.
 	Inquiries inquiries.Config
+	// Attachments bounds the practices library's files and says where
+	// they are kept (default: escnet-attachments in the temporary
+	// directory).
+	Attachments practices.AttachmentConfig
 	// MatchInterval is how often the partner finder looks at the change
 	// feed (0: its default).
 	MatchInterval time.Duration
@@ -61,6 +70,10 @@ type App struct {
 	Inquiries  *inquiries.Service
 	Events     *events.Service
 	Projects   *projects.Service
+	// Practices is the practices library; Exchanges the exchange of
+	// people, whose reports become practices entries.
+	Practices *practices.Service
+	Exchanges *exchanges.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	Match  *live.Service
@@ -109,6 +122,12 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
 	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
+	att := cfg.Attachments
+	if att.Dir == "" {
+		att.Dir = filepath.Join(os.TempDir(), "escnet-attachments")
+	}
+	a.Practices = practices.NewService(db, nil, practices.Config{Attachments: att, Viewer: access.ViewerFrom})
+	a.Exchanges = exchanges.NewService(db, a.Practices, exchanges.Config{Viewer: access.ViewerFrom})
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db)
 	// The partner finder follows the store's change feed itself.

@@ -14,12 +14,13 @@ import (
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store"
 )
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices int
 }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
@@ -119,6 +120,12 @@ func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
 	if cs, ok := svc.Store().(calls.Store); ok {
 		var err error
 		if n.Calls, err = loadCalls(ctx, cs); err != nil {
+			return n, err
+		}
+	}
+	if ps, ok := svc.Store().(practices.Store); ok {
+		var err error
+		if n.Practices, err = loadPractices(ctx, ps); err != nil { // practices.go
 			return n, err
 		}
 	}

@@ -185,7 +185,7 @@ type Store interface {
 	// the version (0 = no check) and auditing the step's action.
 	ChangeInquiry(ctx context.Context, id string, version int, change func(*Inquiry) (Step, error)) (Inquiry, error)
 	Messages(ctx context.Context, inquiryID string, internal bool) ([]Message, error)
-	GetAttachment(ctx context.Context, id string) (Attachment, error)
+	GetInquiryAttachment(ctx context.Context, id string) (Attachment, error)
 
 	DeskClusters(ctx context.Context, userID string) ([]string, error)
 	ListDesk(ctx context.Context, clusterID string) ([]DeskMember, error)

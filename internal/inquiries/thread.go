@@ -324,7 +324,7 @@ func (s *Service) EraseRequester(ctx context.Context, email string) (int, error)
 
 // Attachment opens a file of a case the viewer may see.
 func (s *Service) Attachment(ctx context.Context, id string) (Attachment, *os.File, error) {
-	a, err := s.store.GetAttachment(ctx, id)
+	a, err := s.store.GetInquiryAttachment(ctx, id)
 	if err != nil {
 		return a, nil, err
 	}
@@ -341,7 +341,7 @@ func (s *Service) RequesterAttachment(ctx context.Context, token, id string) (At
 	if err != nil {
 		return Attachment{}, nil, err
 	}
-	a, err := s.store.GetAttachment(ctx, id)
+	a, err := s.store.GetInquiryAttachment(ctx, id)
 	if err != nil || a.InquiryID != q.ID || a.Internal {
 		return Attachment{}, nil, store.ErrNotFound
 	}

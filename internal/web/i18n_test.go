@@ -114,6 +114,9 @@ func usedKeys(t *testing.T) map[string]bool {
 	for prefix, values := range matchKeyFamilies() { // matching_pages.go
 		family(prefix, values)
 	}
+	for prefix, values := range practiceKeyFamilies() { // practices_pages.go
+		family(prefix, values)
+	}
 	for prefix, values := range eventKeyFamilies() { // events_pages.go
 		family(prefix, values)
 	}

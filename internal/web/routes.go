@@ -22,6 +22,8 @@ func (s *Server) routes() []route {
 		s.matchingRoutes(),
 		s.projectsRoutes(),
 		s.inquiriesRoutes(),
+		s.practicesRoutes(),
+		s.exchangesRoutes(),
 		s.eventsRoutes(),
 	} {
 		all = append(all, group...)
@@ -265,6 +267,54 @@ func (s *Server) mux() *http.ServeMux {
 		return &httpError{status: http.StatusNotFound, title: "Not found", detail: "There is no page at this address."}
 	}))
 	return mux
+}
+
+// practicesRoutes: the practices library, its attachments, summaries and feed.
+func (s *Server) practicesRoutes() []route {
+	return []route{
+		{"GET /api/v1/practices", api(pr(s.apiSearchPractices))},
+		{"POST /api/v1/practices", api(pr(s.apiCreatePractice))},
+		{"GET /api/v1/practices/{id}", api(pr(s.apiGetPractice))},
+		{"PUT /api/v1/practices/{id}", api(pr(s.apiUpdatePractice))},
+		{"DELETE /api/v1/practices/{id}", api(pr(s.apiDeletePractice))},
+		{"POST /api/v1/practices/{id}/texts", api(pr(s.apiAddPracticeText))},
+		{"GET /api/v1/practices/{id}/history", api(pr(s.apiPracticeHistory))},
+		{"GET /api/v1/practices/{id}/comments", api(pr(s.apiPracticeComments))},
+		{"POST /api/v1/practices/{id}/comments", api(pr(s.apiAddPracticeComment))},
+		{"POST /api/v1/practices/{id}/attachments", api(pr(s.apiAddPracticeAttachment))},
+		{"GET /api/v1/practices/{id}/attachments/{att}", api(pr(s.downloadAttachment))},
+		{"PUT /api/v1/practices/{id}/summary", api(pr(s.apiPublishSummary))},
+		{"DELETE /api/v1/practices/{id}/summary", api(pr(s.apiWithdrawSummary))},
+		{"GET /api/v1/practice-summaries/{id}", api(pr(s.apiGetSummary))},
+		{"GET /practices", s.page(pr(s.pagePractices))},
+		{"GET /practices/feed.atom", api(pr(s.practicesFeed))},
+		{"GET /practices/new", s.page(pr(s.pageNewPractice))},
+		{"POST /practices/new", s.page(pr(s.postNewPractice))},
+		{"GET /practices/{id}", s.page(pr(s.pagePractice))},
+		{"POST /practices/{id}/texts", s.page(pr(s.postPracticeText))},
+		{"POST /practices/{id}/comments", s.page(pr(s.postPracticeComment))},
+		{"POST /practices/{id}/attachments", s.page(pr(s.postPracticeAttachment))},
+		{"POST /practices/{id}/summary", s.page(pr(s.postPracticeSummary))},
+		{"GET /practices/{id}/attachments/{att}", s.page(pr(s.downloadAttachment))},
+		{"GET /practice-summaries/{id}", s.page(pr(s.pageSummary))},
+	}
+}
+
+// exchangesRoutes: the exchange of people (API only so far).
+func (s *Server) exchangesRoutes() []route {
+	return []route{
+		{"GET /api/v1/exchange-offers", api(pr(s.apiListOffers))},
+		{"POST /api/v1/exchange-offers", api(pr(s.apiCreateOffer))},
+		{"POST /api/v1/exchange-offers/{id}/applications", api(pr(s.apiApply))},
+		{"GET /api/v1/exchange-requests", api(pr(s.apiListRequests))},
+		{"POST /api/v1/exchange-requests", api(pr(s.apiCreateRequest))},
+		{"GET /api/v1/exchange-requests/{id}/matches", api(pr(s.apiMatchRequest))},
+		{"GET /api/v1/exchange-applications/{id}", api(pr(s.apiGetApplication))},
+		{"POST /api/v1/exchange-applications/{id}/approve", api(pr(s.apiApprove))},
+		{"POST /api/v1/exchange-applications/{id}/sign", api(pr(s.apiSign))},
+		{"POST /api/v1/exchange-applications/{id}/report", api(pr(s.apiReport))},
+		{"POST /api/v1/exchange-applications/{id}/practice", api(pr(s.apiReportToPractice))},
+	}
 }
 
 // eventsRoutes: events, programme, registration, brokerage meetings and agendas.

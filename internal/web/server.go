@@ -17,9 +17,11 @@ import (
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
+	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/projects"
 )
 
@@ -49,6 +51,10 @@ type Server struct {
 	match *live.Service
 	proj  *projects.Service
 	calls *calls.Service
+	// practices is the practices library.
+	practices *practices.Service
+	// exchanges is the exchange of people.
+	exchanges *exchanges.Service
 }
 
 // New returns a server over the application's services.
@@ -64,7 +70,8 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, inq: a.Inquiries, match: a.Match, proj: a.Projects, calls: a.Calls,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
+		match: a.Match, proj: a.Projects, calls: a.Calls, practices: a.Practices, exchanges: a.Exchanges,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 	"github.com/escnet/escnet/internal/store/storetest"
 )
@@ -60,6 +61,9 @@ type envConfig struct {
 	// Inquiries configures the contact point (its texts come from the
 	// locales).
 	Inquiries inquiries.Config
+	// Attachments bounds the practices library's files (default: a
+	// temporary directory of the test).
+	Attachments practices.AttachmentConfig
 }
 
 // newApp builds the application over db the way escnet serve does.
@@ -79,7 +83,11 @@ func newApp(t testing.TB, db *sqlstore.DB, cfg envConfig) *app.App {
 	if len(cfg.Inquiries.Secret) == 0 {
 		cfg.Inquiries.Secret = []byte("test secret")
 	}
-	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test", Inquiries: cfg.Inquiries})
+	if cfg.Attachments.Dir == "" {
+		cfg.Attachments.Dir = t.TempDir()
+	}
+	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test",
+		Inquiries: cfg.Inquiries, Attachments: cfg.Attachments})
 }
 
 func newEnvWith(t *testing.T, db *sqlstore.DB, cfg envConfig) *testEnv {

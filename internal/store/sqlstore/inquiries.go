@@ -22,7 +22,7 @@ const inquiryCols = `q.id, q.number, q.cluster_id, COALESCE(c.name, ''), COALESC
 
 const inquiryFrom = ` FROM inquiries q LEFT JOIN clusters c ON c.id = q.cluster_id`
 
-func nullTime(t sql.NullTime) *time.Time {
+func inqTime(t sql.NullTime) *time.Time {
 	if !t.Valid {
 		return nil
 	}
@@ -39,7 +39,7 @@ func scanInquiry(row interface{ Scan(...any) error }) (inquiries.Inquiry, error)
 		&caps, &q.Domain, &q.MergedInto, &q.Handoffs, &q.Rating, &q.RatingComment, &q.CloseReason,
 		&first, &reminded, &escalated, &closed, &q.Anonymised, &q.Version, &q.CreatedAt, &q.UpdatedAt)
 	q.Capabilities = splitList(caps)
-	q.FirstAnswerAt, q.RemindedAt, q.EscalatedAt, q.ClosedAt = nullTime(first), nullTime(reminded), nullTime(escalated), nullTime(closed)
+	q.FirstAnswerAt, q.RemindedAt, q.EscalatedAt, q.ClosedAt = inqTime(first), inqTime(reminded), inqTime(escalated), inqTime(closed)
 	q.CreatedAt, q.UpdatedAt = q.CreatedAt.UTC(), q.UpdatedAt.UTC()
 	q.Assignments = []inquiries.Assignment{}
 	return q, err
@@ -179,7 +179,7 @@ func assignments(ctx context.Context, qr queryer, ids []string) (map[string][]in
 		if err := rows.Scan(&id, &a.PersonID, &a.PersonName, &a.OrganisationName, &a.State, &a.Reason, &a.CreatedAt, &decided); err != nil {
 			return nil, err
 		}
-		a.CreatedAt, a.DecidedAt = a.CreatedAt.UTC(), nullTime(decided)
+		a.CreatedAt, a.DecidedAt = a.CreatedAt.UTC(), inqTime(decided)
 		out[id] = append(out[id], a)
 	}
 	return out, rows.Err()
@@ -373,27 +373,27 @@ func (db *DB) Messages(ctx context.Context, inquiryID string, internal bool) ([]
 		return nil, err
 	}
 	err = db.each(ctx, func(rows *sql.Rows) error {
-		a, err := scanAttachment(rows)
+		a, err := scanInquiryAttachment(rows)
 		if i, ok := at[a.MessageID]; ok && err == nil {
 			out[i].Attachments = append(out[i].Attachments, a)
 		}
 		return err
-	}, `SELECT `+attachmentCols+` FROM inquiry_attachments a JOIN inquiry_messages m ON m.id = a.message_id WHERE a.inquiry_id = $1 ORDER BY a.created_at, a.id`, inquiryID)
+	}, `SELECT `+inquiryAttachmentCols+` FROM inquiry_attachments a JOIN inquiry_messages m ON m.id = a.message_id WHERE a.inquiry_id = $1 ORDER BY a.created_at, a.id`, inquiryID)
 	return out, err
 }
 
-const attachmentCols = `a.id, a.inquiry_id, a.message_id, a.name, a.content_type, a.size, a.stored_name, m.internal, a.created_at`
+const inquiryAttachmentCols = `a.id, a.inquiry_id, a.message_id, a.name, a.content_type, a.size, a.stored_name, m.internal, a.created_at`
 
-func scanAttachment(row interface{ Scan(...any) error }) (inquiries.Attachment, error) {
+func scanInquiryAttachment(row interface{ Scan(...any) error }) (inquiries.Attachment, error) {
 	var a inquiries.Attachment
 	err := row.Scan(&a.ID, &a.InquiryID, &a.MessageID, &a.Name, &a.ContentType, &a.Size, &a.StoredName, &a.Internal, &a.CreatedAt)
 	a.CreatedAt = a.CreatedAt.UTC()
 	return a, err
 }
 
-// GetAttachment reads an attachment's record.
-func (db *DB) GetAttachment(ctx context.Context, id string) (inquiries.Attachment, error) {
-	a, err := scanAttachment(db.queryRow(ctx, `SELECT `+attachmentCols+` FROM inquiry_attachments a JOIN inquiry_messages m ON m.id = a.message_id WHERE a.id = $1`, id))
+// GetInquiryAttachment reads an attachment's record.
+func (db *DB) GetInquiryAttachment(ctx context.Context, id string) (inquiries.Attachment, error) {
+	a, err := scanInquiryAttachment(db.queryRow(ctx, `SELECT `+inquiryAttachmentCols+` FROM inquiry_attachments a JOIN inquiry_messages m ON m.id = a.message_id WHERE a.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("attachment %q: %w", id, store.ErrNotFound)
 	}
