@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -83,6 +84,8 @@ func toProblem(r *http.Request, err error) Problem {
 		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "You may not make this change; nothing was changed."
 	case errors.Is(err, store.ErrStale):
 		p.Status, p.Title, p.Detail = http.StatusPreconditionFailed, "Changed meanwhile", "Someone else changed this record since you read it; nothing was changed. Read it again and repeat your change."
+	case errors.Is(err, live.ErrNotReady):
+		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Starting", "The partner finder is still building its index; try again in a few seconds."
 	case errors.Is(err, store.ErrUnavailable):
 		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Service unavailable", "The database does not answer; try again shortly."
 	default:
@@ -106,6 +109,7 @@ func fieldsOf(errs validate.Errors) []ProblemField {
 func api(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
+			notReady(w, err)
 			writeProblem(w, r, toProblem(r, err))
 		}
 	})

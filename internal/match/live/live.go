@@ -226,6 +226,12 @@ type Service struct {
 	stop    context.CancelFunc
 	stopped context.Context
 	wg      sync.WaitGroup
+
+	// readyMu guards what Start and Ready share.
+	readyMu  sync.Mutex
+	started  bool
+	since    time.Time
+	startErr string
 }
 
 // New returns a service over st; nothing is read until the first request.
@@ -243,10 +249,21 @@ func New(st Store, opt Options) *Service {
 // View returns the current view, building the first one; from then on the
 // service follows the feed in the background until Close, or until the
 // feed closes with its database.
+//
+// After Start, until the first view is built, View returns ErrNotReady
+// at once.
 func (s *Service) View(ctx context.Context) (*View, error) {
 	if v := s.cur.Load(); v != nil {
 		return v, nil
 	}
+	if s.notReady() {
+		return nil, ErrNotReady
+	}
+	return s.first(ctx)
+}
+
+// first builds the first view, or returns it when someone else did.
+func (s *Service) first(ctx context.Context) (*View, error) {
 	s.build.Lock()
 	defer s.build.Unlock()
 	if v := s.cur.Load(); v != nil {
@@ -276,7 +293,7 @@ func (s *Service) View(ctx context.Context) (*View, error) {
 // wrote.
 func (s *Service) Refresh(ctx context.Context) (*View, error) {
 	if s.cur.Load() == nil {
-		return s.View(ctx)
+		return s.waitStarted(ctx)
 	}
 	return s.refresh(ctx)
 }
