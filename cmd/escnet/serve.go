@@ -38,6 +38,7 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 // serveFlags are the flags of "escnet serve".
 type serveFlags struct {
 	addr, dsn, baseURL, smtpAddr, smtpFrom, smtpUser, logLevel, logFormat string
+	pprofAddr                                                             string
 	demo                                                                  bool
 }
 
@@ -53,6 +54,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
 	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	fs.StringVar(&f.pprofAddr, "pprof-addr", "", "separate address for Go's profiles (/debug/pprof/), e.g. 127.0.0.1:6060; off when empty")
 	return f, parse(fs, args, stdout)
 }
 
@@ -94,9 +96,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	// The partner index is built in the background; /readyz says when.
+	a.Start()
 	srv, err := web.New(a, web.Config{Version: versionString(), Logger: logger})
 	if err != nil {
 		return err
+	}
+	if f.pprofAddr != "" {
+		stop, err := startPprof(f.pprofAddr, logger, stdout)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return serveUntilDone(ctx, ln, srv.Handler(), logger, stdout)
 }

@@ -125,6 +125,10 @@ func (db *DB) Queries() int64 { return db.queries.Load() }
 // SQL returns the write pool, for engine-specific tools (bulk loads).
 func (db *DB) SQL() *sql.DB { return db.write }
 
+// ReadSQL returns the read pool (the write pool where they are one), for
+// tests and tools that look at pool settings.
+func (db *DB) ReadSQL() *sql.DB { return db.read }
+
 // Tx is a write transaction with the change feed at hand.
 type Tx struct {
 	*sql.Tx
