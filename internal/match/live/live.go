@@ -198,8 +198,11 @@ func (v *View) with(m feed.Position) *View {
 	return &nv
 }
 
-// DefaultInterval is the shortest time between two rebuilds.
-const DefaultInterval = 3 * time.Second
+// DefaultInterval is the shortest time between two rebuilds: short
+// enough that a write on another node reaches this one's index within
+// 2 s (a rebuild takes what it takes on top), long enough to coalesce a
+// burst of writes into one rebuild.
+const DefaultInterval = time.Second
 
 // rebuildTimeout bounds a background rebuild.
 const rebuildTimeout = 10 * time.Minute
@@ -322,10 +325,15 @@ func (s *Service) background() {
 				return
 			}
 		}
-		last = time.Now()
 		ctx, cancel := context.WithTimeout(s.stopped, rebuildTimeout)
 		v, rebuilt, err := s.refreshed(ctx)
 		cancel()
+		if rebuilt || err != nil {
+			// Only a rebuild (or a failed one) counts toward the
+			// interval: changes the index does not read (sign-ins,
+			// bookings) must not delay the next rebuild.
+			last = time.Now()
+		}
 		switch {
 		case err != nil && s.stopped.Err() == nil && !closed(s.store.Feed().Done()):
 			s.opt.Logger.Warn("partner finder: refresh failed; serving the previous index", "err", err)
