@@ -91,7 +91,7 @@ func toProblem(r *http.Request, err error) Problem {
 	default:
 		p.Status, p.Title, p.Detail = http.StatusInternalServerError, "Internal error", "Something went wrong on our side; it has been logged."
 	}
-	if p.Status >= 500 {
+	if p.Status >= 500 && !errors.Is(err, live.ErrNotReady) { // starting: expected, not an error
 		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", loggedPath(r.URL.Path, r.Pattern), "err", err)
 	}
 	return p
