@@ -61,7 +61,7 @@ func commands() []command {
 		{"migrate", "apply pending database migrations and print the schema version", runMigrate},
 		{"import", "import CORDIS projects (import cordis FILE...) or call topics (import calls FILE)", runImport},
 		{"orgs", "duplicate organisations: candidates, merge, unmerge, distinct", runOrgs},
-		{"bench", "measure the CORDIS import against the engine's bulk load: bench import", runBench},
+		{"bench", "measure: bench http (requests/s per route against hello-world), bench import (CORDIS import against bulk load)", runBench},
 		{"user", "add, list and change accounts and roles; issue password reset links", runUser},
 		{"facilities", "import shared facilities from CSV for their owners (facilities import)", runFacilities},
 		{"events", "events: list, attendees EVENT, schedule EVENT (the 1:1 meeting scheduler)", runEvents},

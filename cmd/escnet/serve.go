@@ -40,6 +40,7 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 // serveFlags are the flags of "escnet serve".
 type serveFlags struct {
 	addr, dsn, baseURL, smtpAddr, smtpFrom, smtpUser, logLevel, logFormat string
+	pprofAddr                                                             string
 	demo                                                                  bool
 	inquiryFiles                                                          string
 	inquiryTick, inquiryRetention                                         time.Duration
@@ -66,6 +67,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
 	fs.Int64Var(&f.attachmentMaxMB, "attachment-max-mb", 20, "largest attachment in MiB")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	fs.StringVar(&f.pprofAddr, "pprof-addr", "", "separate address for Go's profiles (/debug/pprof/), e.g. 127.0.0.1:6060; off when empty")
 	return f, parse(fs, args, stdout)
 }
 
@@ -116,9 +118,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	go runInquiryTicks(ctx, a.Inquiries, f.inquiryTick, logger)
+	// The partner index is built in the background; /readyz says when.
+	a.Start()
 	srv, err := web.New(a, web.Config{Version: versionString(), Logger: logger})
 	if err != nil {
 		return err
+	}
+	if f.pprofAddr != "" {
+		stop, err := startPprof(f.pprofAddr, logger, stdout)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return serveUntilDone(ctx, ln, srv.Handler(), logger, stdout)
 }

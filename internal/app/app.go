@@ -132,7 +132,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Projects = projects.NewService(db, db)
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
-	a.Health = &Health{db: db, version: cfg.Version}
+	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	return a
 }
 
@@ -158,6 +158,7 @@ type Status struct {
 type Health struct {
 	db      *sqlstore.DB
 	version string
+	app     *App // its partner finder, read at each check
 }
 
 // ErrUnhealthy wraps the reason a health check failed.

@@ -450,6 +450,7 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 
 	return map[string]expectation{
 		"GET /healthz":          always("GET", "/healthz", 200),
+		"GET /readyz":           always("GET", "/readyz", 200),
 		"GET /metrics":          always("GET", "/metrics", 200),
 		"GET /api/openapi.json": always("GET", "/api/openapi.json", 200),
 		"GET /static/{file}": func(fx *authzFixture, who persona, level string) authzCase {

@@ -35,6 +35,7 @@ func (s *Server) routes() []route {
 func (s *Server) operationsRoutes() []route {
 	return []route{
 		{"GET /healthz", api(s.handleHealth)},
+		{"GET /readyz", api(s.handleReady)},
 		{"GET /metrics", s.handleMetrics()},
 		{"GET /api/openapi.json", api(s.handleOpenAPI)},
 		{"GET /language/{lang}", http.HandlerFunc(s.handleLanguage)},

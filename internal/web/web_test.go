@@ -567,7 +567,7 @@ func TestQueriesPerPageDoNotGrow(t *testing.T) {
 // addresses are not written to the request log.
 func TestSecretsStayOutOfTheLog(t *testing.T) {
 	var logs bytes.Buffer
-	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	const secret = "s3cr3t-link-value-0123456789"
 	for _, path := range []string{"/reset/" + secret, "/invitations/" + secret, "/calendar/" + secret} {
 		env.do("GET", path, nil)
