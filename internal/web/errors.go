@@ -75,6 +75,13 @@ func toProblem(r *http.Request, err error) Problem {
 		p.Status, p.Title, p.Detail = http.StatusNotFound, "Not found", "No such record."
 	case errors.Is(err, store.ErrForbidden):
 		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "You may not make this change; nothing was changed."
+		switch v := viewerFrom(r.Context()); {
+		case v.Anonymous():
+			// A service's refusal of a visitor: signing in may help.
+			p.Status, p.Title, p.Detail = http.StatusUnauthorized, "Unauthorized", "Sign in (or send an API token) to do this."
+		case !v.WriteAllowed:
+			p.Detail = "This API token is read-only."
+		}
 	case errors.Is(err, store.ErrStale):
 		p.Status, p.Title, p.Detail = http.StatusPreconditionFailed, "Changed meanwhile", "Someone else changed this record since you read it; nothing was changed. Read it again and repeat your change."
 	case errors.Is(err, store.ErrUnavailable):

@@ -32,7 +32,7 @@ func (fx *authzFixture) bookings(t *testing.T) *bookingFixture {
 	if bf, ok := bookingFixtures[fx]; ok {
 		return bf
 	}
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	bf := &bookingFixture{res: map[string]facilities.Resource{}, cal: map[string]string{}}
 	var week []facilities.Opening
 	for d := range 7 {
@@ -72,7 +72,7 @@ func (fx *authzFixture) slot() (time.Time, time.Time) {
 // book makes a booking of the level's resource requested by who (for
 // their organisation), then takes it to status.
 func (fx *authzFixture) book(t *testing.T, who persona, level, status string) facilities.Booking {
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	bf := fx.bookings(t)
 	f := fx.facs[level]
 	u := fx.user(who, level)
@@ -262,7 +262,7 @@ func bookingExpectations(t *testing.T, pol policy) map[string]expectation {
 				return map[string]any{"starts_at": "2040-01-01T08:00", "ends_at": "2040-01-01T18:00", "kind": "maintenance", "reason": "matrix"}
 			}, 201),
 		"DELETE /api/v1/blackouts/{id}": change("DELETE", func(fx *authzFixture, l string) string {
-			b, err := fx.env.server.fac.CreateBlackout(access.WithScope(context.Background(), access.System), fx.facs[l],
+			b, err := fx.env.server.fac.CreateBlackout(access.AsSystem(context.Background()), fx.facs[l],
 				facilities.BlackoutInput{StartsAt: "2041-01-01T08:00", EndsAt: "2041-01-01T09:00"})
 			if err != nil {
 				t.Fatal(err)

@@ -299,7 +299,7 @@ func langFrom(ctx context.Context) string {
 var statusCodes = []int{400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503}
 
 // extraErrorCodes are message keys of errors beyond validate's own.
-var extraErrorCodes = []string{"error.password_too_short", "error.account_exists", "error.confirm_email"}
+var extraErrorCodes = []string{"error.password_too_short", "error.account_exists", "error.confirm_email", "error.stale"}
 
 // translatedFields are the input fields whose names error messages show.
 var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "region", "city",
@@ -310,4 +310,6 @@ var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "s
 	"address", "latitude", "longitude", "time_zone", "capacity", "uses", "certifications",
 	"restrictions", "access_conditions", "price_model", "price_cents", "price_unit", "resource_id", "starts_at", "ends_at", "purpose",
 	"participants", "reason", "status", "action", "approval", "min_minutes", "max_minutes", "lead_minutes", "buffer_minutes",
-	"opening_hours", "quotas", "approvers", "from", "to", "duration", "days", "near", "lat", "lon", "within_km", "target_id", "month"}
+	"opening_hours", "quotas", "approvers", "from", "to", "duration", "days", "near", "lat", "lon", "within_km", "target_id", "month",
+	// Directory: edit forms and requests to join a cluster.
+	"version", "note"}

@@ -15,11 +15,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/geo"
 	"github.com/escnet/escnet/internal/network"
-	"github.com/escnet/escnet/internal/store"
 )
 
 //go:embed templates/*.html
@@ -211,7 +209,7 @@ func labelOf(caps map[string]directory.Capability, code, lang string) string {
 }
 
 func (s *Server) capabilityMap(r *http.Request) (map[string]directory.Capability, []directory.Capability, error) {
-	list, err := s.db.ListCapabilities(r.Context())
+	list, err := s.dir.ListCapabilities(r.Context(), "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -258,7 +256,7 @@ func (s *Server) readFilterForm(r *http.Request, kinds []string, allowed ...stri
 		f = directory.Filter{Limit: 50}
 	}
 	form.Filter = f
-	clusters, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
+	clusters, err := s.dir.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return form, err
 	}
@@ -277,300 +275,6 @@ func nextURL(r *http.Request, next string) string {
 	return r.URL.Path + "?" + q.Encode()
 }
 
-// ---- home
-
-type homePage struct {
-	layout
-	Clusters      []directory.Cluster
-	Organisations int
-	People        int
-	Facilities    int
-}
-
-func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	cl, err := s.db.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit})
-	if err != nil {
-		return err
-	}
-	orgs, err := s.db.ListOrganisations(ctx, directory.Filter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	people, err := s.db.ListPeople(ctx, directory.Filter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	fac, err := s.db.ListFacilities(ctx, directory.Filter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "home", homePage{layout: s.layout(r, "title.home", "home"),
-		Clusters: cl.Items, Organisations: orgs.Total, People: people.Total, Facilities: fac.Total})
-}
-
-// ---- clusters
-
-type clustersPage struct {
-	layout
-	Form filterForm
-	Page directory.Page[directory.Cluster]
-	Caps map[string]directory.Capability
-	Map  *mapView
-}
-
-func (s *Server) pageClusters(w http.ResponseWriter, r *http.Request) error {
-	form, err := s.readFilterForm(r, nil, "q", "country", "capability")
-	if err != nil {
-		return err
-	}
-	p, err := s.db.ListClusters(r.Context(), form.Filter)
-	if err != nil {
-		return err
-	}
-	caps, _, err := s.capabilityMap(r)
-	if err != nil {
-		return err
-	}
-	form.NextURL = nextURL(r, p.Next)
-	data := clustersPage{layout: s.layoutQ(r, "title.clusters", "clusters", form.Filter.Query), Form: form, Page: p, Caps: caps}
-	countries, err := s.db.OrganisationCountries(r.Context(), directory.Filter{})
-	if err != nil {
-		return err
-	}
-	data.Map = s.directoryMap(r, data.L, "clusters-map", facetCounts(countries), p.Items)
-	return s.render(w, http.StatusOK, "clusters", data)
-}
-
-type clusterPage struct {
-	layout
-	Network    *networkView
-	CanEdit    bool
-	Cluster    directory.Cluster
-	Members    directory.Page[directory.Organisation]
-	Facilities []directory.Facility
-	Caps       map[string]directory.Capability
-}
-
-func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.db.GetCluster(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	members, err := s.db.ListOrganisations(r.Context(), directory.Filter{Cluster: c.ID, Limit: directory.MaxListLimit})
-	if err != nil {
-		return err
-	}
-	fac, err := s.db.ListFacilities(r.Context(), directory.Filter{Cluster: c.ID, Limit: directory.MaxListLimit})
-	if err != nil {
-		return err
-	}
-	caps, _, err := s.capabilityMap(r)
-	if err != nil {
-		return err
-	}
-	data := clusterPage{layout: s.layout(r, c.Name, "clusters"), Cluster: c, Members: members, Facilities: fac.Items, Caps: caps}
-	data.CanEdit = access.CanEditCluster(viewerFrom(r.Context()), c.ID)
-	var focus []string
-	for _, m := range members.Items {
-		focus = append(focus, m.ID)
-	}
-	if data.Network, err = s.collaborationNetwork(r, data.L, "cluster-network", data.L.T("network.heading")+": "+c.Name, focus); err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "cluster", data)
-}
-
-// ---- organisations
-
-type organisationsPage struct {
-	layout
-	CanAdd      bool
-	Form        filterForm
-	Page        directory.Page[directory.Organisation]
-	Map         *mapView
-	ExportQuery string
-}
-
-func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error {
-	form, err := s.readFilterForm(r, directory.Kinds, "q", "country", "kind", "cluster", "capability", "role")
-	if err != nil {
-		return err
-	}
-	p, err := s.db.ListOrganisations(r.Context(), form.Filter)
-	if err != nil {
-		return err
-	}
-	form.NextURL = nextURL(r, p.Next)
-	data := organisationsPage{layout: s.layoutQ(r, "title.organisations", "organisations", form.Filter.Query), Form: form, Page: p}
-	countries, err := s.db.OrganisationCountries(r.Context(), form.Filter)
-	if err != nil {
-		return err
-	}
-	data.Map = s.directoryMap(r, data.L, "organisations-map", facetCounts(countries), form.Clusters)
-	v := viewerFrom(r.Context())
-	data.CanAdd = v.WriteAllowed && (v.AllianceAdmin || len(v.ManagedClusters) > 0)
-	if q := r.URL.Query(); len(q) > 0 {
-		q.Del("cursor")
-		data.ExportQuery = "?" + q.Encode()
-	}
-	return s.render(w, http.StatusOK, "organisations", data)
-}
-
-type organisationPage struct {
-	layout
-	CanInvite    bool
-	CanEdit      bool
-	Organisation directory.Organisation
-	People       []directory.Person
-	Facilities   []directory.Facility
-	Caps         map[string]directory.Capability
-	Track        *trackView // EU projects (pages_projects.go)
-	Network      *networkView
-}
-
-func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.db.GetOrganisation(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	people, err := s.db.ListPeople(r.Context(), directory.Filter{Organisation: o.ID, Limit: directory.MaxListLimit})
-	if err != nil {
-		return err
-	}
-	fac, err := s.db.ListFacilities(r.Context(), directory.Filter{Organisation: o.ID, Limit: directory.MaxListLimit})
-	if err != nil {
-		return err
-	}
-	caps, _, err := s.capabilityMap(r)
-	if err != nil {
-		return err
-	}
-	data := organisationPage{layout: s.layout(r, o.Name, "organisations"), Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps}
-	data.CanInvite = access.CanInvite(viewerFrom(r.Context()), o.ID, recordOf(o, "", "").OwnerClusters)
-	data.CanEdit = access.CanEditOrganisationRecord(viewerFrom(r.Context()), recordOf(o, o.Visibility, o.TLP))
-	if data.Track, err = s.trackRecord(r, o); err != nil {
-		return err
-	}
-	if data.Network, err = s.collaborationNetwork(r, data.L, "org-network", data.L.T("network.heading")+": "+o.Name, []string{o.ID}); err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "organisation", data)
-}
-
-// ---- people
-
-type peoplePage struct {
-	layout
-	Form filterForm
-	Page directory.Page[directory.Person]
-}
-
-func (s *Server) pagePeople(w http.ResponseWriter, r *http.Request) error {
-	form, err := s.readFilterForm(r, nil, "q", "country", "cluster", "capability")
-	if err != nil {
-		return err
-	}
-	p, err := s.db.ListPeople(r.Context(), form.Filter)
-	if err != nil {
-		return err
-	}
-	form.NextURL = nextURL(r, p.Next)
-	return s.render(w, http.StatusOK, "people", peoplePage{layout: s.layoutQ(r, "title.people", "people", form.Filter.Query), Form: form, Page: p})
-}
-
-type personPage struct {
-	layout
-	CanEdit bool
-	Person  directory.Person
-	Caps    map[string]directory.Capability
-}
-
-func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.db.GetPerson(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	caps, _, err := s.capabilityMap(r)
-	if err != nil {
-		return err
-	}
-	data := personPage{layout: s.layout(r, p.Name, "people"), Person: p, Caps: caps}
-	if rec, err := s.orgRecord(r.Context(), p.OrganisationID, p.Visibility, p.TLP); err == nil {
-		rec.PersonID = p.ID
-		data.CanEdit = access.CanEditPerson(viewerFrom(r.Context()), rec)
-	}
-	return s.render(w, http.StatusOK, "person", data)
-}
-
-// ---- capabilities
-
-type capabilityNode struct {
-	directory.Capability
-	Children []directory.Capability
-}
-
-type capabilitiesPage struct {
-	layout
-	Tree []capabilityNode
-}
-
-func (s *Server) pageCapabilities(w http.ResponseWriter, r *http.Request) error {
-	_, list, err := s.capabilityMap(r)
-	if err != nil {
-		return err
-	}
-	var tree []capabilityNode
-	index := map[string]int{}
-	for _, c := range list {
-		if c.Parent == "" {
-			index[c.Code] = len(tree)
-			tree = append(tree, capabilityNode{Capability: c})
-		}
-	}
-	for _, c := range list {
-		if i, ok := index[c.Parent]; ok {
-			tree[i].Children = append(tree[i].Children, c)
-		}
-	}
-	return s.render(w, http.StatusOK, "capabilities", capabilitiesPage{layout: s.layout(r, "title.capabilities", "capabilities"), Tree: tree})
-}
-
-type capabilityPage struct {
-	layout
-	Capability    directory.Capability
-	Parent        *directory.Capability
-	Children      []directory.Capability
-	Organisations directory.Page[directory.Organisation]
-}
-
-func (s *Server) pageCapability(w http.ResponseWriter, r *http.Request) error {
-	caps, list, err := s.capabilityMap(r)
-	if err != nil {
-		return err
-	}
-	c, ok := caps[r.PathValue("code")]
-	if !ok {
-		return store.ErrNotFound
-	}
-	data := capabilityPage{layout: s.layout(r, c.Label("en"), "capabilities"), Capability: c}
-	if p, ok := caps[c.Parent]; ok {
-		data.Parent = &p
-	}
-	for _, x := range list {
-		if x.Parent == c.Code {
-			data.Children = append(data.Children, x)
-		}
-	}
-	data.Organisations, err = s.db.ListOrganisations(r.Context(), directory.Filter{Capability: c.Code, Limit: directory.MaxListLimit})
-	if err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "capability", data)
-}
-
-// ---- facilities
-
 type facilitiesPage struct {
 	layout
 	Form filterForm
@@ -582,7 +286,7 @@ func (s *Server) pageFacilities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.db.ListFacilities(r.Context(), form.Filter)
+	p, err := s.dir.ListFacilities(r.Context(), form.Filter)
 	if err != nil {
 		return err
 	}
@@ -598,7 +302,7 @@ type facilityPage struct {
 }
 
 func (s *Server) pageFacility(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.db.GetFacility(r.Context(), r.PathValue("slug"))
+	f, err := s.dir.GetFacility(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}

@@ -37,29 +37,27 @@ func (s *Server) search(r *http.Request) (SearchResults, error) {
 	ctx := r.Context()
 	res := SearchResults{Query: f.Query}
 	text := directory.Filter{Query: f.Query, Limit: 10}
-	if res.Clusters, err = s.db.ListClusters(ctx, text); err != nil {
+	if res.Clusters, err = s.dir.ListClusters(ctx, text); err != nil {
 		return res, err
 	}
 	f.Limit = 20
-	if res.Organisations, err = s.db.ListOrganisations(ctx, f); err != nil {
+	if res.Organisations, err = s.dir.ListOrganisations(ctx, f); err != nil {
 		return res, err
 	}
-	if res.Facets, err = s.db.OrganisationFacets(ctx, f); err != nil {
+	if res.Facets, err = s.dir.OrganisationFacets(ctx, f); err != nil {
 		return res, err
 	}
-	if res.People, err = s.db.ListPeople(ctx, text); err != nil {
+	if res.People, err = s.dir.ListPeople(ctx, text); err != nil {
 		return res, err
 	}
-	if res.Facilities, err = s.db.ListFacilities(ctx, text); err != nil {
-		return res, err
-	}
-	caps, err := s.db.ListCapabilities(ctx)
-	if err != nil {
+	if res.Facilities, err = s.dir.ListFacilities(ctx, text); err != nil {
 		return res, err
 	}
 	res.Capabilities = []directory.Capability{}
 	if f.Query != "" {
-		res.Capabilities = filterCapabilities(caps, f.Query)
+		if res.Capabilities, err = s.dir.ListCapabilities(ctx, f.Query); err != nil {
+			return res, err
+		}
 		if len(res.Capabilities) > 10 {
 			res.Capabilities = res.Capabilities[:10]
 		}
@@ -182,7 +180,7 @@ func (s *Server) apiSuggest(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	text := directory.Filter{Query: f.Query, Limit: 3}
-	cl, err := s.db.ListClusters(ctx, text)
+	cl, err := s.dir.ListClusters(ctx, text)
 	if err != nil {
 		return err
 	}
@@ -190,26 +188,26 @@ func (s *Server) apiSuggest(w http.ResponseWriter, r *http.Request) error {
 		out.Items = append(out.Items, Suggestion{"cluster", c.Name, "/clusters/" + c.Slug})
 	}
 	text.Limit = 5
-	orgs, err := s.db.ListOrganisations(ctx, text)
+	orgs, err := s.dir.ListOrganisations(ctx, text)
 	if err != nil {
 		return err
 	}
 	for _, o := range orgs.Items {
 		out.Items = append(out.Items, Suggestion{"organisation", o.Name, "/organisations/" + o.Slug})
 	}
-	caps, err := s.db.ListCapabilities(ctx)
+	caps, err := s.dir.ListCapabilities(ctx, f.Query)
 	if err != nil {
 		return err
 	}
 	lang := requestLanguage(r)
-	for i, c := range filterCapabilities(caps, f.Query) {
+	for i, c := range caps {
 		if i == 3 {
 			break
 		}
 		out.Items = append(out.Items, Suggestion{"capability", c.Label(lang), "/capabilities/" + c.Code})
 	}
 	text.Limit = 3
-	people, err := s.db.ListPeople(ctx, text)
+	people, err := s.dir.ListPeople(ctx, text)
 	if err != nil {
 		return err
 	}
