@@ -53,8 +53,9 @@ type App struct {
 	Calls      *calls.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
-	Match  *live.Service
-	Health *Health
+	Match   *live.Service
+	Health  *Health
+	Network *Network
 
 	// DB is the store. It is here for the parts that do not have a
 	// service yet (they are being moved behind one); new code uses the
@@ -100,6 +101,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	db.OnChange(a.Match.Notify)
 	a.Health = &Health{db: db, version: cfg.Version}
+	a.Network = &Network{db: db}
 	return a
 }
 

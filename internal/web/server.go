@@ -32,6 +32,7 @@ type Server struct {
 	dir      *directory.Service
 	accounts *accounts.Service
 	health   *app.Health
+	network  *app.Network
 	cfg      Config
 	log      *slog.Logger
 	metrics  *metrics
@@ -56,7 +57,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, match: a.Match,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, network: a.Network, fac: a.Facilities, match: a.Match,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 
