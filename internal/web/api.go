@@ -192,17 +192,6 @@ func (s *Server) apiDeleteFacility(w http.ResponseWriter, r *http.Request) error
 	})
 }
 
-// clusterIDs resolves the clusters named in memberships (id or slug); names
-// that resolve to nothing are left for validation to report.
-func (s *Server) clusterIDs(ctx context.Context, ms []directory.Membership) []string {
-	var ids []string
-	for _, m := range ms {
-		if c, err := s.db.GetCluster(ctx, m.ClusterID); err == nil {
-			ids = append(ids, c.ID)
-		}
-	}
-	return ids
-}
 
 // keepSharing keeps a record's visibility and TLP when an update leaves
 // them out, so that omitting a field never widens a record.
