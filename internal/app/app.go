@@ -97,9 +97,10 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Accounts = accounts.NewService(db, db, cfg.Mail, cfg.Accounts)
 	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
+	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
-	db.OnChange(a.Match.Notify)
 	a.Health = &Health{db: db, version: cfg.Version}
 	a.Network = &Network{db: db}
 	return a
@@ -108,7 +109,10 @@ func New(db *sqlstore.DB, cfg Config) *App {
 // Close stops what the services run in the background and closes the
 // store. It is safe to call more than once.
 func (a *App) Close() error {
-	a.closeOnce.Do(func() { a.closeErr = a.DB.Close() })
+	a.closeOnce.Do(func() {
+		a.Match.Close()
+		a.closeErr = a.DB.Close()
+	})
 	return a.closeErr
 }
 

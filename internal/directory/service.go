@@ -349,7 +349,6 @@ func (s *Service) ValidateFacility(ctx context.Context, f *Facility) error {
 	f.Capabilities = s.checkCodes(ctx, &errs, "capabilities", f.Capabilities)
 	checkFacilityProfile(&errs, f)
 	checkSharing(&errs, &f.Visibility, &f.TLP, access.Alliance)
-	var owner *Organisation
 	if f.OrganisationID == "" {
 		errs.Add("organisation_id", validate.Required)
 	} else if o, err := s.store.GetOrganisation(ctx, f.OrganisationID); errors.Is(err, store.ErrNotFound) {
@@ -357,7 +356,7 @@ func (s *Service) ValidateFacility(ctx context.Context, f *Facility) error {
 	} else if err != nil {
 		return err
 	} else {
-		f.OrganisationID, f.OrganisationName, owner = o.ID, o.Name, &o
+		f.OrganisationID, f.OrganisationName = o.ID, o.Name
 	}
 	if f.ClusterID != "" {
 		if c, err := s.store.GetCluster(ctx, f.ClusterID); errors.Is(err, store.ErrNotFound) {
@@ -366,11 +365,6 @@ func (s *Service) ValidateFacility(ctx context.Context, f *Facility) error {
 			return err
 		} else {
 			f.ClusterID, f.ClusterName = c.ID, c.Name
-			// The facility's cluster decides who approves its bookings: it
-			// must be one its organisation belongs to.
-			if owner != nil && !slices.ContainsFunc(owner.Memberships, func(m Membership) bool { return m.ClusterID == c.ID }) {
-				errs.Add("cluster_id", validate.InvalidChoice, "choices", "a cluster the organisation is a member of")
-			}
 		}
 	}
 	return errs.Err()

@@ -295,20 +295,3 @@ func TestStaleVersion(t *testing.T) {
 		}
 	})
 }
-
-// TestFacilityClusterIsOwners: a facility's cluster decides who approves
-// its bookings, so it must be a cluster its organisation belongs to.
-func TestFacilityClusterIsOwners(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, w *world) {
-		sys := access.AsSystem(context.Background())
-		f := &directory.Facility{Slug: "lab", Name: "Lab", Kind: "laboratory", OrganisationID: w.o1.ID, ClusterID: w.c2.ID, Country: "NL"}
-		var ve validate.Errors
-		if err := w.svc.CreateFacility(sys, f); !errors.As(err, &ve) || ve[0].Field != "cluster_id" || ve[0].Code != validate.InvalidChoice {
-			t.Errorf("facility of o1 in c2: %v, want an invalid cluster_id", err)
-		}
-		f.ClusterID = w.c1.Slug
-		if err := w.svc.CreateFacility(sys, f); err != nil {
-			t.Errorf("facility of o1 in c1: %v", err)
-		}
-	})
-}

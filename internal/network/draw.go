@@ -35,6 +35,21 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 	b.Grow(4096 + 600*len(d.Nodes) + 120*len(g.edges))
 	b.WriteString(`<figure class="net" aria-labelledby="` + id + `-title">`)
 	svgStart := b.Len()
+	writeHead(&b, id, opts)
+	writeEdges(&b, g, d.Nodes)
+	writeNodes(&b, g, d.Nodes, opts)
+	writeLabels(&b, g, d.Nodes)
+	b.WriteString(`</svg>`)
+	svgEnd := b.Len()
+	writeCaption(&b, g, d.Legend, opts)
+	fig := b.String()
+	d.Figure = template.HTML(fig)
+	d.SVG = template.HTML(fig[svgStart:svgEnd])
+	return d
+}
+
+// writeHead opens the SVG with its title and description.
+func writeHead(b *strings.Builder, id string, opts Options) {
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="net-svg" viewBox="0 0 ` + strconv.Itoa(opts.Width) + ` ` + strconv.Itoa(opts.Height) + `" role="group" aria-labelledby="` + id + `-title"`)
 	if opts.Desc != "" {
 		b.WriteString(` aria-describedby="` + id + `-desc"`)
@@ -43,15 +58,18 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 	if opts.Desc != "" {
 		b.WriteString(`<desc id="` + id + `-desc">` + svg.Esc(opts.Desc) + `</desc>`)
 	}
+}
 
-	// Edges: a quiet layer under the nodes; width by shared projects.
+// writeEdges draws the edges as a quiet layer under the nodes; width by
+// shared projects.
+func writeEdges(b *strings.Builder, g graph, nodes []Placed) {
 	maxW := 1
 	for _, e := range g.edges {
 		maxW = max(maxW, e.w)
 	}
 	b.WriteString(`<g class="net-edges" aria-hidden="true">`)
 	for _, e := range g.edges {
-		a, c := d.Nodes[e.a], d.Nodes[e.b]
+		a, c := nodes[e.a], nodes[e.b]
 		class, colour, opacity := "net-edge", "#7a8691", "0.45"
 		if e.a < g.focus || e.b < g.focus {
 			class, colour, opacity = "net-edge net-edge-focus", "#4a5560", "0.7"
@@ -60,10 +78,13 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 		b.WriteString(`<line class="` + class + `" x1="` + svg.Num(a.X) + `" y1="` + svg.Num(a.Y) + `" x2="` + svg.Num(c.X) + `" y2="` + svg.Num(c.Y) + `" stroke="` + colour + `" stroke-opacity="` + opacity + `" stroke-width="` + svg.Num(width) + `" stroke-linecap="round"/>`)
 	}
 	b.WriteString(`</g>`)
+}
 
-	// Nodes, in the order of the table: focus first, then by shared projects.
+// writeNodes draws the nodes in the order of the table: focus first, then
+// by shared projects; each a link when it has an address.
+func writeNodes(b *strings.Builder, g graph, nodes []Placed, opts Options) {
 	b.WriteString(`<g class="net-nodes">`)
-	for i, p := range d.Nodes {
+	for i, p := range nodes {
 		focus := i < g.focus
 		label := ariaLabel(p, g.weight[i], focus, g.focus, opts)
 		tip := p.Label + " (" + opts.KindLabel(p.Kind)
@@ -90,11 +111,13 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 		}
 	}
 	b.WriteString(`</g>`)
+}
 
-	// Labels on top, out of the way of the pointer and of screen readers
-	// (the links carry the names).
+// writeLabels writes the labels on top, out of the way of the pointer and
+// of screen readers (the links carry the names).
+func writeLabels(b *strings.Builder, g graph, nodes []Placed) {
 	b.WriteString(`<g class="net-labels" aria-hidden="true" pointer-events="none">`)
-	for i, p := range d.Nodes {
+	for i, p := range nodes {
 		if !p.LabelShown {
 			continue
 		}
@@ -104,11 +127,14 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 		}
 		b.WriteString(`<text class="` + class + `" x="` + svg.Num(p.LabelX) + `" y="` + svg.Num(p.LabelY) + `" text-anchor="` + p.Anchor + `" font-size="12" fill="#1b1f24" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">` + svg.Esc(truncate(p.Label, maxLabelRunes)) + `</text>`)
 	}
-	b.WriteString(`</g></svg>`)
-	svgEnd := b.Len()
+	b.WriteString(`</g>`)
+}
 
+// writeCaption writes the legend and what is not drawn, and closes the
+// figure.
+func writeCaption(b *strings.Builder, g graph, legend []LegendItem, opts Options) {
 	b.WriteString(`<figcaption class="net-caption"><ul class="net-legend">`)
-	for _, it := range d.Legend {
+	for _, it := range legend {
 		b.WriteString(`<li><svg class="net-swatch" viewBox="0 0 14 14" aria-hidden="true"><circle class="net-dot ` + it.Class + `" cx="7" cy="7" r="6" fill="` + kindColours[it.Kind] + `"/></svg>` + svg.Esc(it.Label) + `</li>`)
 	}
 	b.WriteString(`</ul><p class="net-note">Circle size: ` + svg.Esc(opts.Unit[1]) + ` with the organisations drawn; line width: ` + svg.Esc(opts.Unit[1]) + ` of the two.`)
@@ -119,10 +145,6 @@ func Draw(nodes []Node, edges []Edge, opts Options) Drawing {
 		b.WriteString(` ` + strconv.Itoa(g.omitted) + ` more partners are not drawn.`)
 	}
 	b.WriteString(`</p></figcaption></figure>`)
-	fig := b.String()
-	d.Figure = template.HTML(fig)
-	d.SVG = template.HTML(fig[svgStart:svgEnd])
-	return d
 }
 
 func withDefaults(o Options) Options {

@@ -18,9 +18,24 @@ func layout(g graph, opts Options) []Placed {
 	n := len(g.nodes)
 	W, H := float64(opts.Width), float64(opts.Height)
 	const margin = 14.0
-	out := make([]Placed, n)
+	out, maxW := sizes(g)
+	if n == 0 {
+		return out
+	}
+	halfW, halfH := W/2-margin-20, H/2-margin-20
+	f := &forces{g: g, n: n, halfW: halfW, halfH: halfH, maxW: maxW, pinned: g.focus == 1}
+	f.start(opts.Seed)
+	f.run(out, opts.Iterations)
+	fit(out, f.x, f.y, W, H, margin, f.pinned)
+	placeLabels(out, W, H, g.focus)
+	return out
+}
 
-	// Sizes: by the weight of the drawn edges.
+// sizes returns the nodes with their radii, by the weight of the drawn
+// edges, and the heaviest edge.
+func sizes(g graph) ([]Placed, int) {
+	n := len(g.nodes)
+	out := make([]Placed, n)
 	wd := make([]int, n)
 	maxWd, maxW := 1, 1
 	for _, e := range g.edges {
@@ -39,16 +54,28 @@ func layout(g graph, opts Options) []Placed {
 			out[i].R = math.Max(out[i].R, 12)
 		}
 	}
-	if n == 0 {
-		return out
-	}
+	return out, maxW
+}
 
-	// Start: focus near the centre, partners on a golden-angle spiral, the
-	// strongest nearest.
-	halfW, halfH := W/2-margin-20, H/2-margin-20
-	rng := rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15))
-	x, y := make([]float64, n), make([]float64, n)
-	pinned := g.focus == 1
+// forces is the state of the force simulation, centred on 0, 0.
+type forces struct {
+	g            graph
+	n            int
+	halfW, halfH float64
+	maxW         int
+	pinned       bool // a single node in focus stays at the centre
+	x, y         []float64
+	dx, dy       []float64
+	rad          []float64
+	k            float64
+}
+
+// start places the focus near the centre and the partners on a
+// golden-angle spiral, the strongest nearest.
+func (f *forces) start(seed uint64) {
+	g, n := f.g, f.n
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	f.x, f.y = make([]float64, n), make([]float64, n)
 	for i := range n {
 		var rad float64
 		if i < g.focus {
@@ -58,81 +85,105 @@ func layout(g graph, opts Options) []Placed {
 			rad = 0.35 + 0.6*math.Sqrt(float64(k+1)/float64(n-g.focus))
 		}
 		a := float64(i)*2.399963229728653 + rng.Float64()*0.3
-		x[i] = rad * halfW * math.Cos(a)
-		y[i] = rad * halfH * math.Sin(a)
+		f.x[i] = rad * f.halfW * math.Cos(a)
+		f.y[i] = rad * f.halfH * math.Sin(a)
 	}
-	if pinned {
-		x[0], y[0] = 0, 0
+	if f.pinned {
+		f.x[0], f.y[0] = 0, 0
 	}
+}
 
-	area := 4 * halfW * halfH
-	k := 0.75 * math.Sqrt(area/float64(n))
-	iters := opts.Iterations
-	t0 := halfW / 4
-	gravity := 0.04
-	dx, dy := make([]float64, n), make([]float64, n)
-	rad := make([]float64, n)
+// run moves the nodes for iters steps as the temperature cools.
+func (f *forces) run(out []Placed, iters int) {
+	n := f.n
+	area := 4 * f.halfW * f.halfH
+	f.k = 0.75 * math.Sqrt(area/float64(n))
+	t0 := f.halfW / 4
+	f.dx, f.dy = make([]float64, n), make([]float64, n)
+	f.rad = make([]float64, n)
 	for i := range out {
-		rad[i] = out[i].R
+		f.rad[i] = out[i].R
 	}
-	kk := k * k
 	for it := 0; it < iters; it++ {
-		clear(dx)
-		clear(dy)
-		for i := 0; i < n; i++ {
-			for j := i + 1; j < n; j++ {
-				ex, ey := x[i]-x[j], y[i]-y[j]
-				d := math.Sqrt(ex*ex + ey*ey)
-				if d < 0.01 {
-					// Coincident: push apart along a direction fixed by the pair.
-					a := float64(i*31+j*17) * 0.7
-					ex, ey, d = math.Cos(a)*0.01, math.Sin(a)*0.01, 0.01
-				}
-				f := kk / d
-				if gap := rad[i] + rad[j] + 8; d < gap {
-					f *= 4 // keep circles from overlapping
-				}
-				f /= d
-				fx, fy := ex*f, ey*f
-				dx[i] += fx
-				dy[i] += fy
-				dx[j] -= fx
-				dy[j] -= fy
-			}
-		}
-		for _, e := range g.edges {
-			ex, ey := x[e.a]-x[e.b], y[e.a]-y[e.b]
+		clear(f.dx)
+		clear(f.dy)
+		f.repel()
+		f.attract()
+		f.move(t0*(1-float64(it)/float64(iters)) + 0.5)
+	}
+}
+
+// repel pushes every pair of nodes apart, harder when circles overlap.
+func (f *forces) repel() {
+	x, y, dx, dy := f.x, f.y, f.dx, f.dy
+	kk := f.k * f.k
+	for i := 0; i < f.n; i++ {
+		for j := i + 1; j < f.n; j++ {
+			ex, ey := x[i]-x[j], y[i]-y[j]
 			d := math.Sqrt(ex*ex + ey*ey)
 			if d < 0.01 {
-				continue
+				// Coincident: push apart along a direction fixed by the pair.
+				a := float64(i*31+j*17) * 0.7
+				ex, ey, d = math.Cos(a)*0.01, math.Sin(a)*0.01, 0.01
 			}
-			f := d * d / k * (0.35 + 0.65*float64(e.w)/float64(maxW))
-			fx, fy := ex/d*f, ey/d*f
-			dx[e.a] -= fx
-			dy[e.a] -= fy
-			dx[e.b] += fx
-			dy[e.b] += fy
-		}
-		t := t0*(1-float64(it)/float64(iters)) + 0.5
-		for i := range n {
-			if pinned && i == 0 {
-				continue
+			fr := kk / d
+			if gap := f.rad[i] + f.rad[j] + 8; d < gap {
+				fr *= 4 // keep circles from overlapping
 			}
-			dx[i] -= gravity * k * x[i] / halfW * 4
-			dy[i] -= gravity * k * y[i] / halfH * 4
-			d := math.Hypot(dx[i], dy[i])
-			if d > 0 {
-				step := math.Min(d, t)
-				x[i] += dx[i] / d * step
-				y[i] += dy[i] / d * step
-			}
-			x[i] = math.Max(-halfW, math.Min(halfW, x[i]))
-			y[i] = math.Max(-halfH, math.Min(halfH, y[i]))
+			fr /= d
+			fx, fy := ex*fr, ey*fr
+			dx[i] += fx
+			dy[i] += fy
+			dx[j] -= fx
+			dy[j] -= fy
 		}
 	}
+}
 
-	// Fit the layout into the viewBox, keeping its shape; a pinned focus
-	// stays in the middle.
+// attract pulls the ends of every edge together, heavier edges harder.
+func (f *forces) attract() {
+	x, y, dx, dy := f.x, f.y, f.dx, f.dy
+	for _, e := range f.g.edges {
+		ex, ey := x[e.a]-x[e.b], y[e.a]-y[e.b]
+		d := math.Sqrt(ex*ex + ey*ey)
+		if d < 0.01 {
+			continue
+		}
+		fa := d * d / f.k * (0.35 + 0.65*float64(e.w)/float64(f.maxW))
+		fx, fy := ex/d*fa, ey/d*fa
+		dx[e.a] -= fx
+		dy[e.a] -= fy
+		dx[e.b] += fx
+		dy[e.b] += fy
+	}
+}
+
+// move adds a weak gravity and moves each node at most t, inside the
+// frame.
+func (f *forces) move(t float64) {
+	const gravity = 0.04
+	x, y, dx, dy := f.x, f.y, f.dx, f.dy
+	for i := range f.n {
+		if f.pinned && i == 0 {
+			continue
+		}
+		dx[i] -= gravity * f.k * x[i] / f.halfW * 4
+		dy[i] -= gravity * f.k * y[i] / f.halfH * 4
+		d := math.Hypot(dx[i], dy[i])
+		if d > 0 {
+			step := math.Min(d, t)
+			x[i] += dx[i] / d * step
+			y[i] += dy[i] / d * step
+		}
+		x[i] = math.Max(-f.halfW, math.Min(f.halfW, x[i]))
+		y[i] = math.Max(-f.halfH, math.Min(f.halfH, y[i]))
+	}
+}
+
+// fit scales the layout into the viewBox, keeping its shape; a pinned
+// focus stays in the middle.
+func fit(out []Placed, x, y []float64, W, H, margin float64, pinned bool) {
+	n := len(out)
 	maxR := 0.0
 	for _, p := range out {
 		maxR = math.Max(maxR, p.R)
@@ -167,8 +218,6 @@ func layout(g graph, opts Options) []Placed {
 		out[i].X = svg.Round1(math.Max(margin+r, math.Min(W-margin-r, px)))
 		out[i].Y = svg.Round1(math.Max(margin+r, math.Min(H-margin-r, py)))
 	}
-	placeLabels(out, W, H, g.focus)
-	return out
 }
 
 // box is a label's or a node's rectangle.

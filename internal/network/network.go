@@ -210,9 +210,28 @@ type wedge struct {
 
 // selectGraph keeps the focus and its strongest partners.
 func selectGraph(nodes []Node, edges []Edge, opts Options) graph {
-	// Nodes by ID, first occurrence wins; kinds normalised.
+	p := newPool(nodes, edges)
+	var g graph
+	focus, omitF := p.chooseFocus(opts.MaxFocus)
+	partners, omitted := p.choosePartners(focus, opts.Neighbours)
+	g.omitF, g.omitted = omitF, omitted
+	p.fill(&g, focus, partners, opts.PartnerEdges)
+	return g
+}
+
+// pool is every node with its edges, before the selection.
+type pool struct {
+	all    []Node
+	adj    []map[int]int // summed undirected weights
+	degree []int
+	keys   []string // folded labels, for ties
+}
+
+// newPool keeps the first node of each id (kinds normalised) and adds up
+// the undirected edges between known, distinct nodes.
+func newPool(nodes []Node, edges []Edge) *pool {
 	byID := map[string]int{}
-	var all []Node
+	p := &pool{}
 	for _, n := range nodes {
 		if n.ID == "" {
 			continue
@@ -224,10 +243,9 @@ func selectGraph(nodes []Node, edges []Edge, opts Options) graph {
 		if n.Label == "" {
 			n.Label = n.ID
 		}
-		byID[n.ID] = len(all)
-		all = append(all, n)
+		byID[n.ID] = len(p.all)
+		p.all = append(p.all, n)
 	}
-	// Undirected edges, added up.
 	type key struct{ a, b int }
 	sum := map[key]int{}
 	for _, e := range edges {
@@ -241,88 +259,101 @@ func selectGraph(nodes []Node, edges []Edge, opts Options) graph {
 		}
 		sum[key{a, b}] += e.Weight
 	}
-	adj := make([]map[int]int, len(all))
-	degree := make([]int, len(all))
+	p.adj = make([]map[int]int, len(p.all))
+	p.degree = make([]int, len(p.all))
 	for k, w := range sum {
-		if adj[k.a] == nil {
-			adj[k.a] = map[int]int{}
+		if p.adj[k.a] == nil {
+			p.adj[k.a] = map[int]int{}
 		}
-		if adj[k.b] == nil {
-			adj[k.b] = map[int]int{}
+		if p.adj[k.b] == nil {
+			p.adj[k.b] = map[int]int{}
 		}
-		adj[k.a][k.b] = w
-		adj[k.b][k.a] = w
-		degree[k.a] += w
-		degree[k.b] += w
+		p.adj[k.a][k.b] = w
+		p.adj[k.b][k.a] = w
+		p.degree[k.a] += w
+		p.degree[k.b] += w
 	}
-	keys := make([]string, len(all))
-	for i, n := range all {
-		keys[i] = directory.Fold(n.Label)
+	p.keys = make([]string, len(p.all))
+	for i, n := range p.all {
+		p.keys[i] = directory.Fold(n.Label)
 	}
-	stronger := func(score []int) func(i, j int) bool {
-		return func(i, j int) bool {
-			if score[i] != score[j] {
-				return score[i] > score[j]
-			}
-			if keys[i] != keys[j] {
-				return keys[i] < keys[j]
-			}
-			return all[i].ID < all[j].ID
-		}
-	}
+	return p
+}
 
-	// The focus: the flagged nodes, else the best connected one.
+// stronger orders nodes by score, then label, then id.
+func (p *pool) stronger(score []int) func(i, j int) bool {
+	return func(i, j int) bool {
+		if score[i] != score[j] {
+			return score[i] > score[j]
+		}
+		if p.keys[i] != p.keys[j] {
+			return p.keys[i] < p.keys[j]
+		}
+		return p.all[i].ID < p.all[j].ID
+	}
+}
+
+// chooseFocus returns the flagged nodes, else the best connected one,
+// strongest first and at most limit, and how many were left out.
+func (p *pool) chooseFocus(limit int) ([]int, int) {
 	var focus []int
-	for i, n := range all {
+	for i, n := range p.all {
 		if n.Focus {
 			focus = append(focus, i)
 		}
 	}
-	if len(focus) == 0 && len(all) > 0 {
+	if len(focus) == 0 && len(p.all) > 0 {
 		best := 0
-		for i := range all {
-			if stronger(degree)(i, best) {
+		for i := range p.all {
+			if p.stronger(p.degree)(i, best) {
 				best = i
 			}
 		}
 		focus = []int{best}
 	}
-	sort.Slice(focus, func(x, y int) bool { return stronger(degree)(focus[x], focus[y]) })
-	var g graph
-	if len(focus) > opts.MaxFocus {
-		g.omitF = len(focus) - opts.MaxFocus
-		focus = focus[:opts.MaxFocus]
+	sort.Slice(focus, func(x, y int) bool { return p.stronger(p.degree)(focus[x], focus[y]) })
+	if len(focus) > limit {
+		return focus[:limit], len(focus) - limit
 	}
+	return focus, 0
+}
+
+// choosePartners returns the others linked to the focus, by their weight
+// to it, at most limit, and how many were left out.
+func (p *pool) choosePartners(focus []int, limit int) ([]int, int) {
 	inFocus := map[int]bool{}
 	for _, f := range focus {
 		inFocus[f] = true
 	}
-
-	// Partners: the others linked to the focus, by their weight to it.
-	toFocus := make([]int, len(all))
+	toFocus := make([]int, len(p.all))
 	var partners []int
-	for i := range all {
+	for i := range p.all {
 		if inFocus[i] {
 			continue
 		}
 		for f := range inFocus {
-			toFocus[i] += adj[i][f]
+			toFocus[i] += p.adj[i][f]
 		}
 		if toFocus[i] > 0 {
 			partners = append(partners, i)
 		}
 	}
-	sort.Slice(partners, func(x, y int) bool { return stronger(toFocus)(partners[x], partners[y]) })
-	if len(partners) > opts.Neighbours {
-		g.omitted = len(partners) - opts.Neighbours
-		partners = partners[:opts.Neighbours]
+	sort.Slice(partners, func(x, y int) bool { return p.stronger(toFocus)(partners[x], partners[y]) })
+	if len(partners) > limit {
+		return partners[:limit], len(partners) - limit
 	}
+	return partners, 0
+}
 
+// fill puts the chosen nodes into g with their weights to the focus and
+// the edges among them: every edge of the focus and the partnerEdges
+// heaviest between partners, light first.
+func (p *pool) fill(g *graph, focus, partners []int, partnerEdges int) {
 	chosen := append(append([]int(nil), focus...), partners...)
 	index := map[int]int{}
 	for k, i := range chosen {
 		index[i] = k
-		g.nodes = append(g.nodes, all[i])
+		g.nodes = append(g.nodes, p.all[i])
 	}
 	g.focus = len(focus)
 	g.weight = make([]int, len(chosen))
@@ -330,17 +361,17 @@ func selectGraph(nodes []Node, edges []Edge, opts Options) graph {
 	for k, i := range chosen {
 		var with []int
 		for _, f := range focus {
-			if w := adj[i][f]; w > 0 && f != i {
+			if w := p.adj[i][f]; w > 0 && f != i {
 				g.weight[k] += w
 				with = append(with, index[f])
 			}
 		}
-		sort.SliceStable(with, func(x, y int) bool { return adj[i][chosen[with[x]]] > adj[i][chosen[with[y]]] })
+		sort.SliceStable(with, func(x, y int) bool { return p.adj[i][chosen[with[x]]] > p.adj[i][chosen[with[y]]] })
 		g.with[k] = with
 	}
 	var between []wedge // partner–partner
 	for k, i := range chosen {
-		for j, w := range adj[i] {
+		for j, w := range p.adj[i] {
 			if l, ok := index[j]; ok && k < l {
 				if k < g.focus {
 					g.edges = append(g.edges, wedge{k, l, w})
@@ -350,31 +381,27 @@ func selectGraph(nodes []Node, edges []Edge, opts Options) graph {
 			}
 		}
 	}
-	sort.Slice(between, func(x, y int) bool {
-		a, b := between[x], between[y]
-		if a.w != b.w {
-			return a.w > b.w
-		}
-		if a.a != b.a {
-			return a.a < b.a
-		}
-		return a.b < b.b
-	})
-	if len(between) > opts.PartnerEdges {
-		between = between[:opts.PartnerEdges]
+	sortEdges(between, true)
+	if len(between) > partnerEdges {
+		between = between[:partnerEdges]
 	}
 	g.edges = append(g.edges, between...)
-	sort.Slice(g.edges, func(x, y int) bool {
-		a, b := g.edges[x], g.edges[y]
+	sortEdges(g.edges, false) // light first: heavy edges are drawn on top
+}
+
+// sortEdges orders edges by weight (heaviest first when heavy), then by
+// their ends.
+func sortEdges(es []wedge, heavy bool) {
+	sort.Slice(es, func(x, y int) bool {
+		a, b := es[x], es[y]
 		if a.w != b.w {
-			return a.w < b.w // light first: heavy edges are drawn on top
+			return (a.w > b.w) == heavy
 		}
 		if a.a != b.a {
 			return a.a < b.a
 		}
 		return a.b < b.b
 	})
-	return g
 }
 
 // truncate shortens a label for the drawing.

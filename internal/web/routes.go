@@ -138,6 +138,7 @@ func (s *Server) facilitiesRoutes() []route {
 		{"GET /api/v1/facilities/{id}/resources", api(s.apiListResources)},
 		{"POST /api/v1/facilities/{id}/resources", api(s.apiCreateResource)},
 		{"PUT /api/v1/resources/{id}", api(s.apiUpdateResource)},
+		{"DELETE /api/v1/resources/{id}", api(s.apiDeleteResource)},
 		{"POST /api/v1/facilities/{id}/blackouts", api(s.apiCreateBlackout)},
 		{"DELETE /api/v1/blackouts/{id}", api(s.apiDeleteBlackout)},
 		{"GET /api/v1/facilities/{id}/approvers", api(s.apiListApprovers)},

@@ -8,19 +8,18 @@
 // clusters, visibility, TLP), and a request ranks only the organisations
 // its viewer's scope may see.
 //
-// The snapshot follows the change feed. A write committed in this process
-// calls Notify (sqlstore.DB.OnChange); a request looks at the feed at most
-// once per interval, which catches writes of other processes and other
-// nodes. When the feed moved on entities the matcher reads, the index is
-// rebuilt in the background, at most once per interval, and requests are
-// answered from the previous index meanwhile.
+// The snapshot follows the change feed (store/feed) for the entities it
+// reads (Entities). A commit in this process, a NOTIFY from another node
+// on PostgreSQL, or the feed's polling interval wakes the service; when
+// changes of those entities came (late commits included, which the feed
+// reports), the index is rebuilt in the background, at most once per
+// interval, and requests are answered from the previous index meanwhile.
 package live
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +28,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/match"
+	"github.com/escnet/escnet/internal/store/feed"
 )
 
 // Org is an organisation of the snapshot: the matcher's view of it and
@@ -73,44 +73,24 @@ func (d *Data) Snapshot() match.Snapshot {
 	return s
 }
 
-// FeedMark is where the change feed stood when a view was read: its
-// newest entry, and how many entries the Window ids up to it held. On
-// PostgreSQL an entry can commit after one with a higher id; when such a
-// late entry arrives below Last, the count grows although Last did not.
-type FeedMark struct {
-	Last   int64
-	Recent int64
-}
-
-// Window is how many ids below FeedMark.Last are watched for late entries:
-// more than the changes of a few import batches committing at once.
-const Window = 10_000
-
 // Store is what the service reads.
 type Store interface {
 	// MatchData reads every organisation and every project with its
 	// participants, in a fixed number of queries.
 	MatchData(ctx context.Context) (Data, error)
-	// LatestChange returns the id of the newest change-feed entry.
-	LatestChange(ctx context.Context) (int64, error)
-	// ChangesBetween lists the entities (organisation, project, ...) of
-	// the change-feed entries with an id in (after, upTo], each once,
-	// and counts the entries.
-	ChangesBetween(ctx context.Context, after, upTo int64) ([]string, int64, error)
+	// Feed is the change feed the view follows.
+	Feed() *feed.Feed
 	// GetCall returns a call; an unknown one is an error wrapping
 	// store.ErrNotFound.
 	GetCall(ctx context.Context, id string) (calls.Call, error)
 }
 
-// unrelated are change-feed entities the snapshot does not read: a
-// change to them leaves the index as it is. Any other entity, including
-// one added later, makes the index rebuild.
-var unrelated = []string{"person", "user", "token", "invitation", "facility", "resource", "blackout", "booking",
-	"calendar_token", "call", "organisation_distinct"}
-
-func related(entities []string) bool {
-	return slices.ContainsFunc(entities, func(e string) bool { return !slices.Contains(unrelated, e) })
-}
+// Entities are the change-feed entities the snapshot reads: a change to
+// one of them rebuilds the index; the others (bookings, people, accounts,
+// calls, ...) leave it as it is. A capability whose writes the snapshot
+// reads adds its entity here.
+var Entities = []string{"organisation", "membership", "cluster", "capability", "organisation_merge",
+	"project", "participations", "topic"}
 
 // View is one built index with the organisations it was built from. It
 // is immutable and safe for concurrent requests.
@@ -118,7 +98,7 @@ type View struct {
 	Index *match.Index
 	// Mark is the change feed the view reflects: every entry up to it
 	// (and maybe some after).
-	Mark  FeedMark
+	Mark  feed.Position
 	Built time.Time
 	// Took is how long reading and indexing took.
 	Took     time.Duration
@@ -129,7 +109,7 @@ type View struct {
 }
 
 // NewView indexes d.
-func NewView(d Data, mark FeedMark) (*View, error) {
+func NewView(d Data, mark feed.Position) (*View, error) {
 	start := time.Now()
 	ix, err := match.Build(d.Snapshot(), match.BuildOptions{})
 	if err != nil {
@@ -212,14 +192,13 @@ func (v *View) Visible(s access.Scope) func(id string) bool {
 
 // with returns the view marked at a newer place of the feed, for changes
 // that do not touch the snapshot.
-func (v *View) with(m FeedMark) *View {
+func (v *View) with(m feed.Position) *View {
 	nv := *v
 	nv.Mark = m
 	return &nv
 }
 
-// DefaultInterval is the shortest time between two looks at the change
-// feed, and between two rebuilds.
+// DefaultInterval is the shortest time between two rebuilds.
 const DefaultInterval = 3 * time.Second
 
 // rebuildTimeout bounds a background rebuild.
@@ -239,13 +218,13 @@ type Service struct {
 	opt   Options
 	cur   atomic.Pointer[View]
 	// build serialises reading and indexing: the first build, the
-	// background rebuilds and Refresh.
-	build sync.Mutex
+	// background rebuilds and Refresh. follow and dirty go with it.
+	build  sync.Mutex
+	follow *feed.Follower
+	dirty  bool // changes came that no view holds yet (a rebuild failed)
 
-	mu      sync.Mutex
-	running bool      // a background refresh is running or waiting
-	pending bool      // a write committed since the last refresh began
-	lastRun time.Time // when the last refresh began
+	stop    context.CancelFunc
+	stopped context.Context
 	wg      sync.WaitGroup
 }
 
@@ -257,25 +236,15 @@ func New(st Store, opt Options) *Service {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Service{store: st, opt: opt}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Service{store: st, opt: opt, stop: cancel, stopped: ctx}
 }
 
-// Notify tells the service that a write committed in this process. It
-// returns at once; the view follows in the background. It is meant for
-// sqlstore.DB.OnChange.
-func (s *Service) Notify() {
-	if s.cur.Load() == nil {
-		return // the first request builds from what is there then
-	}
-	s.poke(true)
-}
-
-// View returns the current view, building the first one. A view older
-// than the interval makes the service look at the change feed in the
-// background.
+// View returns the current view, building the first one; from then on the
+// service follows the feed in the background until Close, or until the
+// feed closes with its database.
 func (s *Service) View(ctx context.Context) (*View, error) {
 	if v := s.cur.Load(); v != nil {
-		s.poke(false)
 		return v, nil
 	}
 	s.build.Lock()
@@ -283,14 +252,22 @@ func (s *Service) View(ctx context.Context) (*View, error) {
 	if v := s.cur.Load(); v != nil {
 		return v, nil
 	}
-	s.mu.Lock()
-	s.lastRun = time.Now()
-	s.mu.Unlock()
-	v, err := s.load(ctx)
+	if err := s.stopped.Err(); err != nil {
+		return nil, fmt.Errorf("partner finder: %w", err)
+	}
+	f := s.store.Feed()
+	pos, err := f.Position(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("change feed: %w", err)
+	}
+	v, err := s.loadAt(ctx, pos)
 	if err != nil {
 		return nil, err
 	}
+	s.follow = f.Follow(pos, Entities...)
 	s.cur.Store(v)
+	s.wg.Add(1)
+	go s.background()
 	return v, nil
 }
 
@@ -304,141 +281,102 @@ func (s *Service) Refresh(ctx context.Context) (*View, error) {
 	return s.refresh(ctx)
 }
 
-// Wait waits for a background refresh to end.
-func (s *Service) Wait() { s.wg.Wait() }
-
-// poke starts a background refresh if the feed was not looked at within
-// the interval, or a write committed since (then at most once per
-// interval).
-func (s *Service) poke(changed bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if changed {
-		s.pending = true
-	}
-	if s.running {
-		return
-	}
-	wait := s.opt.Interval - time.Since(s.lastRun)
-	if !s.pending && wait > 0 {
-		return
-	}
-	s.running = true
-	s.wg.Add(1)
-	go s.background(max(wait, 0))
+// Close stops following the feed and waits for a rebuild under way.
+func (s *Service) Close() {
+	s.stop()
+	s.wg.Wait()
 }
 
-func (s *Service) background(wait time.Duration) {
+// background waits for the feed (a wake-up or its polling interval) and
+// refreshes, at most once per interval.
+func (s *Service) background() {
 	defer s.wg.Done()
+	var last time.Time
 	for {
-		if wait > 0 {
-			time.Sleep(wait)
+		if err := s.follow.Wait(s.stopped); err != nil {
+			return // closed: the service or the feed
 		}
-		s.mu.Lock()
-		s.pending, s.lastRun = false, time.Now()
-		s.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), rebuildTimeout)
-		v, err := s.refresh(ctx)
+		if wait := s.opt.Interval - time.Since(last); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-s.stopped.Done():
+				return
+			case <-s.store.Feed().Done():
+				return
+			}
+		}
+		last = time.Now()
+		ctx, cancel := context.WithTimeout(s.stopped, rebuildTimeout)
+		v, rebuilt, err := s.refreshed(ctx)
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil && s.stopped.Err() == nil && !closed(s.store.Feed().Done()):
 			s.opt.Logger.Warn("partner finder: refresh failed; serving the previous index", "err", err)
-		} else if v != nil && v.Took > 0 && time.Since(v.Built) < time.Second {
+		case rebuilt:
 			s.opt.Logger.Debug("partner finder: index rebuilt", "organisations", v.Orgs(), "projects", v.Projects(),
 				"change", v.Mark.Last, "took", v.Took)
 		}
-		s.mu.Lock()
-		if !s.pending {
-			s.running = false
-			s.mu.Unlock()
-			return
-		}
-		wait = s.opt.Interval - time.Since(s.lastRun)
-		s.mu.Unlock()
 	}
 }
 
-// refresh looks at the change feed and rebuilds the view when it moved
-// on entities the snapshot reads, or when a late entry arrived below the
-// view's mark.
+func closed(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
 func (s *Service) refresh(ctx context.Context) (*View, error) {
+	v, _, err := s.refreshed(ctx)
+	return v, err
+}
+
+// refreshed polls the feed and rebuilds the view when changes of the
+// entities the snapshot reads came (late ones included), or when an
+// earlier rebuild failed; other changes only move the view's mark.
+func (s *Service) refreshed(ctx context.Context) (*View, bool, error) {
 	s.build.Lock()
 	defer s.build.Unlock()
 	cur := s.cur.Load()
-	if cur == nil {
-		v, err := s.load(ctx)
-		if err == nil {
-			s.cur.Store(v)
-		}
-		return v, err
-	}
-	last, err := s.store.LatestChange(ctx)
-	if err != nil {
-		return cur, fmt.Errorf("change feed: %w", err)
-	}
-	_, recent, err := s.store.ChangesBetween(ctx, cur.Mark.Last-Window, cur.Mark.Last)
-	if err != nil {
-		return cur, fmt.Errorf("change feed: %w", err)
-	}
-	if recent == cur.Mark.Recent && last == cur.Mark.Last {
-		return cur, nil
-	}
-	if recent == cur.Mark.Recent && last > cur.Mark.Last {
-		ents, _, err := s.store.ChangesBetween(ctx, cur.Mark.Last, last)
+	for {
+		b, err := s.follow.Poll(ctx)
 		if err != nil {
-			return cur, fmt.Errorf("change feed: %w", err)
+			return cur, false, fmt.Errorf("change feed: %w", err)
 		}
-		if !related(ents) {
-			mark, err := s.mark(ctx, last)
-			if err != nil {
-				return cur, err
-			}
-			v := cur.with(mark)
-			s.cur.Store(v)
-			return v, nil
+		s.dirty = s.dirty || len(b.Changes) > 0
+		if !b.More {
+			break
 		}
 	}
-	// New entries the snapshot reads, a late entry below the mark, or a
-	// feed that went back (a restored database): read everything again.
-	v, err := s.load(ctx)
+	pos := s.follow.Position()
+	if !s.dirty {
+		if pos.Last == cur.Mark.Last && pos.Awaiting() == cur.Mark.Awaiting() {
+			return cur, false, nil
+		}
+		v := cur.with(pos)
+		s.cur.Store(v)
+		return v, false, nil
+	}
+	v, err := s.loadAt(ctx, pos)
 	if err != nil {
-		return cur, err
+		return cur, false, err
 	}
+	s.dirty = false
 	s.cur.Store(v)
-	return v, nil
+	return v, true, nil
 }
 
-// mark counts the entries of the window below last.
-func (s *Service) mark(ctx context.Context, last int64) (FeedMark, error) {
-	_, n, err := s.store.ChangesBetween(ctx, last-Window, last)
-	if err != nil {
-		return FeedMark{}, fmt.Errorf("change feed: %w", err)
-	}
-	return FeedMark{Last: last, Recent: n}, nil
-}
-
-// load reads the feed's mark, then the data (so that the view holds at
-// least what the mark says), and indexes it.
-func (s *Service) load(ctx context.Context) (*View, error) {
-	last, err := s.store.LatestChange(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("change feed: %w", err)
-	}
-	mark, err := s.mark(ctx, last)
-	if err != nil {
-		return nil, err
-	}
-	return s.loadAt(ctx, mark)
-}
-
-// loadAt reads the data and indexes it as of mark (read before the data,
-// so the view holds at least what the mark says).
-func (s *Service) loadAt(ctx context.Context, mark FeedMark) (*View, error) {
+// loadAt reads the data and indexes it as of pos (read before the data,
+// so the view holds at least what the position says).
+func (s *Service) loadAt(ctx context.Context, pos feed.Position) (*View, error) {
 	start := time.Now()
 	d, err := s.store.MatchData(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read the partner finder's snapshot: %w", err)
 	}
-	v, err := NewView(d, mark)
+	v, err := NewView(d, pos)
 	if err != nil {
 		return nil, err
 	}

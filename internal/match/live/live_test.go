@@ -14,25 +14,38 @@ import (
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/match"
 	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/store/feed"
 )
 
 // fakeStore is a change feed and a directory in memory; MatchData counts
 // its calls and may be held back or made to fail.
 type fakeStore struct {
-	mu      sync.Mutex
-	feed    []string // entity of each entry; ids are positions + 1
-	missing map[int64]bool
-	data    Data
-	loads   int
-	hold    chan struct{} // when set, MatchData waits for it
-	fail    error
+	mem   *feed.Memory
+	feed  *feed.Feed
+	mu    sync.Mutex
+	data  Data
+	loads int
+	hold  chan struct{} // when set, MatchData waits for it
+	fail  error
 }
 
-func (f *fakeStore) append(entity string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.feed = append(f.feed, entity)
+func newFake(t *testing.T, entities ...string) *fakeStore {
+	st := &fakeStore{data: fixture(), mem: feed.NewMemory()}
+	st.feed = feed.New(st.mem, feed.Options{Poll: 20 * time.Millisecond, LateCommits: true})
+	t.Cleanup(st.feed.Close)
+	for _, e := range entities {
+		st.mem.Append(e)
+	}
+	return st
 }
+
+// append writes an entry and wakes the feed, as a commit does.
+func (f *fakeStore) append(entity string) {
+	f.mem.Append(entity)
+	f.feed.Wake()
+}
+
+func (f *fakeStore) Feed() *feed.Feed { return f.feed }
 
 func (f *fakeStore) MatchData(ctx context.Context) (Data, error) {
 	f.mu.Lock()
@@ -50,34 +63,6 @@ func (f *fakeStore) MatchData(ctx context.Context) (Data, error) {
 	d := f.data
 	d.Orgs = slices.Clone(d.Orgs)
 	return d, nil
-}
-
-func (f *fakeStore) LatestChange(ctx context.Context) (int64, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for id := int64(len(f.feed)); id > 0; id-- {
-		if !f.missing[id] {
-			return id, nil
-		}
-	}
-	return 0, nil
-}
-
-func (f *fakeStore) ChangesBetween(ctx context.Context, after, upTo int64) ([]string, int64, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var ents []string
-	var n int64
-	for id := max(after+1, 1); id <= upTo && id <= int64(len(f.feed)); id++ {
-		if f.missing[id] {
-			continue
-		}
-		n++
-		if !slices.Contains(ents, f.feed[id-1]) {
-			ents = append(ents, f.feed[id-1])
-		}
-	}
-	return ents, n, nil
 }
 
 func (f *fakeStore) GetCall(ctx context.Context, id string) (calls.Call, error) {
@@ -109,7 +94,7 @@ func fixture() Data {
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func TestViewResolveAndVisibility(t *testing.T) {
-	v, err := NewView(fixture(), FeedMark{})
+	v, err := NewView(fixture(), feed.Position{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,9 +131,20 @@ func TestViewResolveAndVisibility(t *testing.T) {
 	}
 }
 
+// eventually waits up to five seconds for cond.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
 func TestServiceFollowsTheFeed(t *testing.T) {
-	st := &fakeStore{data: fixture(), feed: []string{"organisation"}}
+	st := newFake(t, "organisation")
 	svc := New(st, Options{Interval: 50 * time.Millisecond, Logger: quiet()})
+	defer svc.Close()
 	ctx := context.Background()
 	v1, err := svc.View(ctx)
 	if err != nil {
@@ -157,15 +153,14 @@ func TestServiceFollowsTheFeed(t *testing.T) {
 	if st.loaded() != 1 || v1.Mark.Last != 1 || v1.Orgs() != 3 {
 		t.Fatalf("first view: %d loads, mark %+v", st.loaded(), v1.Mark)
 	}
+	view := func() *View { v, _ := svc.View(ctx); return v }
 
 	// Writes the snapshot does not read move the mark, not the index.
 	st.append("booking")
 	st.append("person")
-	svc.Notify()
-	svc.Wait()
-	v2, _ := svc.View(ctx)
-	if st.loaded() != 1 || v2.Mark.Last != 3 || v2.Index != v1.Index {
-		t.Errorf("after unrelated writes: %d loads, mark %+v", st.loaded(), v2.Mark)
+	eventually(t, "the mark to move", func() bool { return view().Mark.Last == 3 })
+	if v2 := view(); st.loaded() != 1 || v2.Index != v1.Index {
+		t.Errorf("after unrelated writes: %d loads", st.loaded())
 	}
 
 	// An organisation changed: rebuilt in the background.
@@ -173,50 +168,43 @@ func TestServiceFollowsTheFeed(t *testing.T) {
 	st.data.Orgs = append(st.data.Orgs, Org{Org: match.Org{ID: "id-d", Name: "Delta"}, Slug: "delta", Visibility: access.Public})
 	st.mu.Unlock()
 	st.append("organisation")
-	svc.Notify()
-	svc.Wait()
-	v3, _ := svc.View(ctx)
-	if st.loaded() != 2 || v3.Orgs() != 4 || v3.Resolve("delta") != "id-d" {
-		t.Errorf("after an organisation changed: %d loads, %d organisations", st.loaded(), v3.Orgs())
+	eventually(t, "the rebuild", func() bool { return view().Orgs() == 4 })
+	if v3 := view(); st.loaded() != 2 || v3.Resolve("delta") != "id-d" || v3.Mark.Last != 4 {
+		t.Errorf("after an organisation changed: %d loads, mark %+v", st.loaded(), v3.Mark)
 	}
 
 	// Many writes in a burst: at most one rebuild per interval.
 	start := time.Now()
 	for range 20 {
 		st.append("project")
-		svc.Notify()
+		time.Sleep(2 * time.Millisecond)
 	}
-	svc.Wait()
+	eventually(t, "the burst", func() bool { return view().Mark.Last == 24 })
 	if n, took := st.loaded()-2, time.Since(start); n < 1 || time.Duration(n-1)*50*time.Millisecond > took {
 		t.Errorf("a burst of 20 writes: %d rebuilds in %v", n, took)
 	}
 
 	// A late entry: on PostgreSQL an entry below the newest id can commit
-	// after it; the count of the window tells.
+	// after it; the feed reports it when it does.
 	loads := st.loaded()
-	st.mu.Lock()
-	st.feed = append(st.feed, "organisation", "booking")
-	st.missing = map[int64]bool{int64(len(st.feed) - 1): true} // the organisation change has not committed yet
-	st.mu.Unlock()
-	svc.Notify()
-	svc.Wait()
-	if st.loaded() != loads {
-		t.Fatalf("a booking made the index rebuild")
+	late := st.mem.Reserve("organisation")
+	st.append("booking")
+	eventually(t, "the mark to pass the booking", func() bool { return view().Mark.Last == late+1 })
+	if st.loaded() != loads || view().Mark.Awaiting() != 1 {
+		t.Fatalf("a booking made the index rebuild, or the running transaction was not awaited (%d)", view().Mark.Awaiting())
 	}
-	st.mu.Lock()
-	st.missing = nil // now it has
-	st.mu.Unlock()
-	if _, err := svc.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if st.loaded() != loads+1 {
-		t.Errorf("a late organisation change below the mark did not rebuild the index")
+	st.mem.Commit(late)
+	st.feed.Wake()
+	eventually(t, "the late entry's rebuild", func() bool { return st.loaded() == loads+1 })
+	if _, err := svc.Refresh(ctx); err != nil || view().Mark.Awaiting() != 0 {
+		t.Errorf("after the late commit: %v, awaiting %d", err, view().Mark.Awaiting())
 	}
 }
 
 func TestServiceServesThePreviousIndexWhileRebuilding(t *testing.T) {
-	st := &fakeStore{data: fixture(), feed: []string{"organisation"}}
+	st := newFake(t, "organisation")
 	svc := New(st, Options{Interval: time.Millisecond, Logger: quiet()})
+	defer svc.Close()
 	ctx := context.Background()
 	v1, err := svc.View(ctx)
 	if err != nil {
@@ -227,31 +215,64 @@ func TestServiceServesThePreviousIndexWhileRebuilding(t *testing.T) {
 	st.hold = hold
 	st.mu.Unlock()
 	st.append("organisation")
-	svc.Notify()
 	for range 10 {
 		v, err := svc.View(ctx)
 		if err != nil || v != v1 {
 			t.Fatalf("while rebuilding: %v, a different view", err)
 		}
+		time.Sleep(time.Millisecond)
 	}
 	st.mu.Lock()
 	st.hold = nil
 	st.mu.Unlock()
 	close(hold)
-	svc.Wait()
-	if v, _ := svc.View(ctx); v == v1 || v.Mark.Last != 2 {
-		t.Errorf("after the rebuild: mark %+v", v.Mark)
-	}
+	eventually(t, "the rebuild", func() bool { v, _ := svc.View(ctx); return v != v1 && v.Mark.Last == 2 })
 
-	// A failed rebuild keeps the index it had.
+	// A failed rebuild keeps the index it had, and the next refresh
+	// rebuilds although no further change came.
 	st.mu.Lock()
 	st.fail = errors.New("database gone")
 	st.mu.Unlock()
+	loads := st.loaded()
 	st.append("organisation")
-	svc.Notify()
-	svc.Wait()
+	if _, err := svc.Refresh(ctx); err == nil {
+		t.Error("a failed rebuild reported no error")
+	}
 	if v, err := svc.View(ctx); err != nil || v.Mark.Last != 2 {
 		t.Errorf("after a failed rebuild: %v, mark %+v", err, v.Mark)
+	}
+	st.mu.Lock()
+	st.fail = nil
+	st.mu.Unlock()
+	if v, err := svc.Refresh(ctx); err != nil || v.Mark.Last != 3 || st.loaded() != loads+1 {
+		t.Errorf("after the database came back: %v, mark %+v, %d loads (want %d)", err, v.Mark, st.loaded(), loads+1)
+	}
+}
+
+// TestServiceStops: closing the feed (the database) ends the background
+// follower, and so does Close.
+func TestServiceStops(t *testing.T) {
+	for _, how := range []string{"feed", "service"} {
+		st := newFake(t, "organisation")
+		svc := New(st, Options{Interval: time.Millisecond, Logger: quiet()})
+		if _, err := svc.View(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() {
+			if how == "feed" {
+				st.feed.Close()
+				svc.wg.Wait()
+			} else {
+				svc.Close()
+			}
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("closing the %s did not stop the follower", how)
+		}
 	}
 }
 

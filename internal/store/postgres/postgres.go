@@ -45,7 +45,7 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("%w: %v", store.ErrUnavailable, oneLine(err))
 	}
-	return sqlstore.New(db, db, dialect{}), nil
+	return sqlstore.New(db, db, dialect{dsn: dsn}), nil
 }
 
 var _ = stdlib.GetDefaultDriver // registers the "pgx" driver
@@ -55,7 +55,8 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
-type dialect struct{}
+// dialect carries the DSN for the change feed's LISTEN connection.
+type dialect struct{ dsn string }
 
 func (dialect) Engine() store.Engine { return store.Postgres }
 
@@ -96,8 +97,10 @@ func (dialect) Retryable(err error) bool {
 }
 
 // LockMigrations takes a transaction-scoped advisory lock so that nodes
-// starting together migrate one after the other.
+// starting together migrate one after the other. The lock is keyed by the
+// schema: nodes of one database share it, while databases in other schemas
+// of the same server (tests, staging beside production) do not wait on it.
 func (dialect) LockMigrations(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7283947261)`)
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(72839, hashtext(current_schema()))`)
 	return err
 }

@@ -16,10 +16,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/store/feed"
 )
 
 // Dialect is what an engine tells the shared SQL code.
@@ -46,29 +48,67 @@ type DB struct {
 	// queries counts statements run, so that tests can check that pages
 	// don't issue a query per row.
 	queries atomic.Int64
-	// onChange is called after a transaction that appended to the change
-	// feed commits.
-	onChange func()
+	// feed follows the changes table; a commit that appended to it wakes
+	// the feed's followers in this process.
+	feed *feed.Feed
 	// counts caches clusters' member counts per viewer scope until the
 	// change feed moves.
 	counts memberCountCache
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New wraps opened pools. read and write may be the same pool.
 func New(read, write *sql.DB, d Dialect) *DB {
-	return &DB{read: read, write: write, dialect: d}
+	db := &DB{read: read, write: write, dialect: d}
+	// On PostgreSQL an id is taken at insert and a transaction holding a
+	// lower one can commit later; on SQLite one writer commits in order.
+	opt := feed.Options{LateCommits: d.Engine() == store.Postgres}
+	if l, ok := d.(Listener); ok {
+		opt.Listen = l.Listen
+	}
+	db.feed = feed.New(feedSource{db}, opt)
+	return db
 }
+
+// Listener is what a dialect may offer the change feed: wake-ups when
+// other processes commit (LISTEN/NOTIFY on PostgreSQL). See feed.Options.
+type Listener interface {
+	Listen(ctx context.Context, wake func())
+}
+
+// Feed returns the change feed that subscribers follow.
+func (db *DB) Feed() *feed.Feed { return db.feed }
 
 // Engine names the engine.
 func (db *DB) Engine() store.Engine { return db.dialect.Engine() }
 
-// Close closes both pools.
+// Closer is what a dialect may do before the pools close: SQLite moves
+// the write-ahead log into the database file, so that the file alone holds
+// every committed row.
+type Closer interface {
+	BeforeClose(ctx context.Context, write *sql.DB) error
+}
+
+// Close stops the change feed and closes both pools: first the readers,
+// then, after the dialect's BeforeClose, the writer, so that the writer is
+// the last connection. Closing twice returns the first result.
 func (db *DB) Close() error {
-	err := db.write.Close()
-	if db.read != db.write {
-		err = errors.Join(err, db.read.Close())
-	}
-	return err
+	db.closeOnce.Do(func() {
+		db.feed.Close()
+		var err error
+		if db.read != db.write {
+			err = db.read.Close()
+		}
+		if c, ok := db.dialect.(Closer); ok {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err = errors.Join(err, c.BeforeClose(ctx, db.write))
+			cancel()
+		}
+		db.closeErr = errors.Join(err, db.write.Close())
+	})
+	return db.closeErr
 }
 
 // Ping checks that the database answers.
@@ -81,9 +121,6 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Queries returns the number of statements run so far.
 func (db *DB) Queries() int64 { return db.queries.Load() }
-
-// OnChange registers f to run after each committed write.
-func (db *DB) OnChange(f func()) { db.onChange = f }
 
 // SQL returns the write pool, for engine-specific tools (bulk loads).
 func (db *DB) SQL() *sql.DB { return db.write }
@@ -127,16 +164,27 @@ func (tx *Tx) Change(ctx context.Context, entity, id, op string) error {
 
 // Transact runs fn in a write transaction, committing when fn returns nil
 // and retrying a few times when the engine reports a transient conflict.
+// Retries stop when ctx is done: the last error comes back joined with the
+// context's.
 func (db *DB) Transact(ctx context.Context, fn func(*Tx) error) error {
 	const attempts = 5
 	var err error
 	for i := range attempts {
 		err = db.transactOnce(ctx, fn)
-		if err == nil || !db.dialect.Retryable(err) || ctx.Err() != nil {
-			break
+		if err == nil || !db.dialect.Retryable(err) || i == attempts-1 {
+			return err
+		}
+		if ctx.Err() != nil {
+			return errors.Join(err, ctx.Err())
 		}
 		slog.DebugContext(ctx, "retrying transaction", "attempt", i+1, "err", err)
-		time.Sleep(time.Duration(5*(i+1)) * time.Millisecond)
+		t := time.NewTimer(time.Duration(5*(i+1)) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
 	}
 	return err
 }
@@ -156,8 +204,8 @@ func (db *DB) transactOnce(ctx context.Context, fn func(*Tx) error) (err error) 
 			_ = sqlTx.Rollback()
 			return
 		}
-		if err = sqlTx.Commit(); err == nil && tx.changed && db.onChange != nil {
-			db.onChange()
+		if err = sqlTx.Commit(); err == nil && tx.changed {
+			db.feed.Wake()
 		}
 	}()
 	return fn(tx)
@@ -275,17 +323,19 @@ func (db *DB) LatestChange(ctx context.Context) (int64, error) {
 }
 
 // Change is an entry of the change feed.
-type Change struct {
-	ID       int64
-	Entity   string
-	EntityID string
-	Op       string
-	At       time.Time
-}
+type Change = feed.Change
 
 // ChangesSince returns up to limit change-feed entries after id, oldest first.
 func (db *DB) ChangesSince(ctx context.Context, id int64, limit int) ([]Change, error) {
-	rows, err := db.query(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
+	db.queries.Add(1)
+	return db.changes(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id > $1 ORDER BY id LIMIT $2`, id, limit)
+}
+
+// changes reads entries of the feed. It does not count the statement:
+// followers read the feed in the background, and the counts are for the
+// statements a request issues.
+func (db *DB) changes(ctx context.Context, q string, args ...any) ([]Change, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -299,4 +349,36 @@ func (db *DB) ChangesSince(ctx context.Context, id int64, limit int) ([]Change, 
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// feedSource is the changes table as the feed reads it (statements not
+// counted).
+type feedSource struct{ db *DB }
+
+func (s feedSource) LatestChange(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := s.db.read.QueryRowContext(ctx, `SELECT MAX(id) FROM changes`).Scan(&v)
+	return v.Int64, err
+}
+
+func (s feedSource) ChangesAfter(ctx context.Context, after int64, limit int) ([]Change, error) {
+	return s.db.changes(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+}
+
+// ChangesIn reads the entries among ids, 500 ids a statement.
+func (s feedSource) ChangesIn(ctx context.Context, ids []int64) ([]Change, error) {
+	var out []Change
+	for chunk := range slices.Chunk(ids, 500) {
+		marks := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+		}
+		cs, err := s.db.changes(ctx, `SELECT id, entity, entity_id, op, at FROM changes WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
 }

@@ -5,12 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -50,63 +48,6 @@ func replaceLinks(ctx context.Context, tx *Tx, table, ownerCol, valueCol, owner 
 // viewer may see, so it takes the scope's condition (see memberCount).
 const clusterCols = `c.id, c.slug, c.name, c.country, c.region, c.city, c.website, c.description, c.joined,
 	c.commitment_signed, c.commitment_signed_on, c.created_at, c.updated_at, c.version, c.sort_key`
-
-// memberCountCache holds, for the change-feed position it was computed at,
-// each scope's member counts per cluster. Counting visible members means
-// visiting every member organisation, so lists of clusters reuse the
-// counts until something is written (any node's write moves the feed).
-type memberCountCache struct {
-	mu      sync.Mutex
-	feed    int64
-	byScope map[string]map[string]int
-}
-
-// memberCounts returns the members of every cluster that the context's
-// scope may see.
-func (db *DB) memberCounts(ctx context.Context) (map[string]int, error) {
-	scope := access.ScopeFrom(ctx)
-	key := fmt.Sprintf("%+v", scope)
-	feed, err := db.LatestChange(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c := &db.counts
-	c.mu.Lock()
-	if c.feed == feed && c.byScope[key] != nil {
-		counts := c.byScope[key]
-		c.mu.Unlock()
-		return counts, nil
-	}
-	c.mu.Unlock()
-	var w where
-	w.scope(scope, "mo.reach", "mo.id", "mo.tlp")
-	rows, err := db.query(ctx, `SELECT m.cluster_id, COUNT(*) FROM memberships m JOIN organisations mo ON mo.id = m.organisation_id`+w.sql()+` GROUP BY m.cluster_id`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		counts[id] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	// A new feed position, or too many viewers since the last write,
-	// starts afresh.
-	if c.feed != feed || c.byScope == nil || len(c.byScope) > 1000 {
-		c.feed, c.byScope = feed, map[string]map[string]int{}
-	}
-	c.byScope[key] = counts
-	c.mu.Unlock()
-	return counts, nil
-}
 
 func scanCluster(r interface{ Scan(...any) error }) (keyed[directory.Cluster], error) {
 	var c directory.Cluster

@@ -193,21 +193,3 @@ func (db *DB) each(ctx context.Context, fn func(*sql.Rows) error, q string, args
 	}
 	return rows.Err()
 }
-
-// ChangesBetween lists, once each, the entities of the change-feed
-// entries with an id in (after, upTo], and counts those entries.
-func (db *DB) ChangesBetween(ctx context.Context, after, upTo int64) ([]string, int64, error) {
-	var out []string
-	var total int64
-	err := db.each(ctx, func(rows *sql.Rows) error {
-		var e string
-		var n int64
-		if err := rows.Scan(&e, &n); err != nil {
-			return err
-		}
-		out = append(out, e)
-		total += n
-		return nil
-	}, `SELECT entity, COUNT(*) FROM changes WHERE id > $1 AND id <= $2 GROUP BY entity ORDER BY entity`, after, upTo)
-	return out, total, err
-}

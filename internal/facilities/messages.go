@@ -1,14 +1,10 @@
-package validate
+package facilities
 
-// Message keys of the facilities and bookings rules. They live in their
-// own file so that the capability's wording stays together.
+import "github.com/escnet/escnet/internal/validate"
+
+// Message keys of the booking rules; the time keys they use besides are
+// schedule's.
 const (
-	InvalidTimeZone     = "error.invalid_time_zone"
-	InvalidTime         = "error.invalid_time"
-	NonexistentTime     = "error.time.nonexistent"
-	AmbiguousTime       = "error.time.ambiguous"
-	InvalidDuration     = "error.invalid_duration"
-	NotAfterStart       = "error.booking.not_after_start"
 	BookingInPast       = "error.booking.in_past"
 	BookingLeadTime     = "error.booking.lead_time"
 	BookingTooShort     = "error.booking.too_short"
@@ -24,13 +20,7 @@ const (
 )
 
 func init() {
-	for k, v := range map[string]string{
-		InvalidTimeZone:     "is not a known IANA time zone (such as Europe/Amsterdam)",
-		InvalidTime:         "must be a date and time as YYYY-MM-DDTHH:MM (local time) or RFC 3339 with an offset",
-		NonexistentTime:     "does not exist in {zone}: the clocks skip it when daylight saving time begins",
-		AmbiguousTime:       "happens twice in {zone} when daylight saving time ends; give it with its UTC offset",
-		InvalidDuration:     "must be a length such as 90m, 4h or 2d",
-		NotAfterStart:       "must be after the start",
+	validate.Define(map[string]string{
 		BookingInPast:       "is in the past",
 		BookingLeadTime:     "is less than {minutes} minutes from now; the resource must be booked that far ahead",
 		BookingTooShort:     "makes the booking {length} minutes long; the minimum is {min} minutes",
@@ -43,7 +33,5 @@ func init() {
 		BookingTransition:   "does not allow this step",
 		BookingOrganisation: "must be an organisation you belong to or may act for",
 		NotAnApprover:       "must each be an account in the owning organisation or in an organisation of the facility's cluster",
-	} {
-		english[k] = v
-	}
+	})
 }
