@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/validate"
@@ -93,6 +94,16 @@ type CapabilityInput struct {
 	Labels map[string]string `json:"labels"`
 	Nature string            `json:"nature"`
 	Source string            `json:"source"`
+}
+
+// checkKind refuses a kind filter outside kinds (400).
+func checkKind(f directory.Filter, kinds []string) error {
+	if f.Kind != "" && !slices.Contains(kinds, f.Kind) {
+		var errs validate.Errors
+		errs.Choice("kind", f.Kind, false, kinds...)
+		return errBadRequest("Invalid query parameters.", errs)
+	}
+	return nil
 }
 
 // ---- clusters
