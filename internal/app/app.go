@@ -15,9 +15,11 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -51,6 +53,8 @@ type App struct {
 	Accounts   *accounts.Service
 	Facilities *facilities.Service
 	Calls      *calls.Service
+	Events     *events.Service
+	Projects   *projects.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	Match   *live.Service
@@ -99,6 +103,8 @@ func New(db *sqlstore.DB, cfg Config) *App {
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
+	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	a.Projects = projects.NewService(db, db)
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version}
