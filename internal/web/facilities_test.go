@@ -31,7 +31,7 @@ type bookingEnv struct {
 func newBookingEnv(t *testing.T, db *sqlstore.DB) *bookingEnv {
 	smtp := mailtest.Start(t)
 	env := newEnvWith(t, db, envConfig{Mail: mail.SMTP{Addr: smtp.Addr, From: "escnet@example.org"}, Accounts: accounts.Config{BaseURL: "http://escnet.test"}})
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	kit, err := db.GetOrganisation(ctx, "karlsruhe-institute-of-technology")
 	if err != nil {
 		t.Fatal(err)

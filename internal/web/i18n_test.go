@@ -74,6 +74,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	family("kind.", directory.Kinds)
 	family("role.", directory.PractitionerRoles)
 	family("membership.", directory.MembershipRoles)
+	family("membership_request.state.", directory.RequestStates)
 	family("nature.", directory.Natures)
 	family("facility_kind.", directory.FacilityKinds)
 	// Facilities and bookings (facility_pages.go, facilities.go).

@@ -66,6 +66,10 @@ func (s *Server) directoryRoutes() []route {
 		{"GET /api/v1/capabilities/{code}", api(s.apiGetCapability)},
 		{"PUT /api/v1/capabilities/{code}", api(s.apiUpdateCapability)},
 		{"DELETE /api/v1/capabilities/{code}", api(s.apiDeleteCapability)},
+		{"POST /api/v1/organisations/{id}/membership-requests", api(s.apiRequestMembership)},
+		{"GET /api/v1/membership-requests", api(s.apiListMembershipRequests)},
+		{"GET /api/v1/membership-requests/{id}", api(s.apiGetMembershipRequest)},
+		{"POST /api/v1/membership-requests/{id}/decision", api(s.apiDecideMembershipRequest)},
 		{"GET /api/v1/export/organisations.csv", api(s.exportOrganisations)},
 		{"GET /api/v1/search", api(s.apiSearch)},
 		{"GET /api/v1/suggest", api(s.apiSuggest)},
@@ -87,6 +91,9 @@ func (s *Server) directoryRoutes() []route {
 		{"POST /clusters/{slug}/edit", s.page(s.postEditCluster)},
 		{"GET /people/{id}/edit", s.page(s.pageEditPerson)},
 		{"POST /people/{id}/edit", s.page(s.postEditPerson)},
+		{"POST /organisations/{slug}/membership-requests", s.page(s.postRequestMembership)},
+		{"GET /membership-requests", s.page(s.pageMembershipRequests)},
+		{"POST /membership-requests/{id}/decide", s.page(s.postDecideMembershipRequest)},
 	}
 }
 

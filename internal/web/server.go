@@ -38,6 +38,7 @@ type Server struct {
 	dir      *directory.Service
 	accounts *accounts.Service
 	health   *app.Health
+	network  *app.Network
 	cfg      Config
 	log      *slog.Logger
 	metrics  *metrics
@@ -70,7 +71,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, network: a.Network, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
 		match: a.Match, proj: a.Projects, calls: a.Calls, practices: a.Practices, exchanges: a.Exchanges,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }

@@ -123,7 +123,7 @@ func Run(t *testing.T, newDB func(t *testing.T) *sqlstore.DB) {
 
 // ctx sees everything, as the application itself does; the access tests
 // use narrower scopes on purpose.
-var ctx = access.WithScope(context.Background(), access.System)
+var ctx = access.AsSystem(context.Background())
 
 // memberCtx is a signed-in member of no particular organisation.
 var memberCtx = access.WithScope(context.Background(), access.Scope{MinReach: 2})
@@ -528,7 +528,7 @@ func testCapabilityRules(t *testing.T, db *sqlstore.DB) {
 		t.Errorf("delete parent: err = %v, want conflict on children", err)
 	}
 	node.Labels["en"] = "Drone swarms"
-	must(t, s.UpdateCapability(ctx, node))
+	must(t, s.UpdateCapability(ctx, node.Code, node))
 	got, _ := db.GetCapability(ctx, "drones.swarms")
 	if got.Labels["en"] != "Drone swarms" || got.Parent != "drones" {
 		t.Errorf("after update: %+v", got)
