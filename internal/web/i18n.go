@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 
 	"github.com/escnet/escnet/internal/country"
 	"github.com/escnet/escnet/internal/validate"
@@ -163,6 +164,27 @@ func (l *Localizer) fill(s string, args []any) string {
 
 // Num formats a number with the language's digit grouping.
 func (l *Localizer) Num(n any) string { return l.printer.Sprint(n) }
+
+// Decimal formats a number (or a pointer to one) with one decimal and the
+// language's separators: 134.6 in English, 134,6 in Dutch, French and
+// German. A nil pointer is empty.
+func (l *Localizer) Decimal(v any) string {
+	var f float64
+	switch d := v.(type) {
+	case float64:
+		f = d
+	case *float64:
+		if d == nil {
+			return ""
+		}
+		f = *d
+	case int:
+		f = float64(d)
+	default:
+		return ""
+	}
+	return l.printer.Sprint(number.Decimal(f, number.MinFractionDigits(1), number.MaxFractionDigits(1)))
+}
 
 // Date formats a YYYY-MM-DD date or a time in the language's long form.
 func (l *Localizer) Date(v any) string {
