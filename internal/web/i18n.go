@@ -236,6 +236,33 @@ func (l *Localizer) DateTime(v any) string {
 	return l.Date(t) + " " + t.UTC().Format("15:04") + " UTC"
 }
 
+// LocalTime formats a time in zone (IANA) with hours and minutes, the
+// zone being said once on the page; an unknown zone shows UTC.
+func (l *Localizer) LocalTime(v any, zone string) string {
+	t, ok := v.(time.Time)
+	if !ok {
+		return ""
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return l.DateTime(t)
+	}
+	t = t.In(loc)
+	return l.Date(t) + " " + t.Format("15:04")
+}
+
+// Hours writes a duration given in minutes in days or hours, never in
+// minutes: "2 days", "36 hours", "1.5 hours".
+func (l *Localizer) Hours(minutes int) string {
+	if minutes >= 24*60 && minutes%(24*60) == 0 {
+		return l.N("facui.n_days", minutes/(24*60))
+	}
+	if minutes%60 == 0 {
+		return l.N("facui.n_hours", minutes/60)
+	}
+	return l.T("facui.hours_decimal", "n", l.Decimal(float64(minutes)/60))
+}
+
 // Country names a country in the interface language.
 func (l *Localizer) Country(code string) string { return country.Name(code, l.Lang) }
 
