@@ -273,6 +273,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, callExpectations(t, pol))         // authz_calls_test.go
 		maps.Copy(exps, matchExpectations(t, pol))        // authz_match_test.go
 		maps.Copy(exps, facilityFormExpectations(t, pol)) // facilities_forms_authz_test.go
+		maps.Copy(exps, clusterFormExpectations(t, pol))  // facilities_forms_authz_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {

@@ -87,3 +87,27 @@ func facilityFormExpectations(t *testing.T, pol policy) map[string]expectation {
 		},
 	}
 }
+
+// clusterFormExpectations: adding a cluster by form is the alliance
+// administrator's ("add or delete a cluster" in docs/access.md).
+func clusterFormExpectations(t *testing.T, pol policy) map[string]expectation {
+	mayAlliance := func(who persona) bool { return pol.may(t, "add or delete a cluster", who) }
+	return map[string]expectation{
+		"GET /clusters/new": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "GET", path: "/clusters/new", want: denied(who)}
+			if mayAlliance(who) {
+				c.want = 200
+			}
+			return c
+		},
+		"POST /clusters/new": func(fx *authzFixture, who persona, level string) authzCase {
+			slug := fx.unique("matrix-cluster")
+			c := authzCase{method: "POST", path: "/clusters/new", want: denied(who),
+				form: url.Values{"slug": {slug}, "name": {"Matrix cluster " + slug}, "country": {"NL"}}}
+			if mayAlliance(who) {
+				c.want = 303
+			}
+			return c
+		},
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/store/storetest"
 )
 
 // formAs posts a form with the bearer token (empty: the alliance
@@ -249,4 +250,29 @@ func held(t *testing.T, env *testEnv, facilityID string) int {
 		}
 	}
 	return n
+}
+
+// TestClusterNewForm adds a cluster by form: bad input names the field
+// and stores nothing; a member may not; the administrator may.
+func TestClusterNewForm(t *testing.T) {
+	env := newEnv(t, storetest.NewSQLite(t))
+	page := env.getAs("/clusters/new", env.admin)
+	if page.status != 200 {
+		t.Fatalf("GET /clusters/new: %d", page.status)
+	}
+	noGoValues(t, "the new cluster form", page.body)
+	in := url.Values{"name": {"Baltic Security Cluster"}, "slug": {"Not A Slug"}, "country": {"LT"}}
+	if r := env.formAs("/clusters/new", in, ""); r.status != 422 || !strings.Contains(string(r.body), "Short address") {
+		t.Fatalf("bad slug: %d, want 422 naming the short address", r.status)
+	}
+	if r := env.getAs("/clusters/not-a-slug", env.admin); r.status != 404 {
+		t.Errorf("a refused form stored a cluster: %d", r.status)
+	}
+	in.Set("slug", "baltic-security")
+	if r := env.formAs("/clusters/new", in, ""); r.status != 303 || r.header.Get("Location") != "/clusters/baltic-security" {
+		t.Fatalf("add cluster: %d %s", r.status, r.header.Get("Location"))
+	}
+	if r := env.getAs("/clusters/baltic-security", env.admin); r.status != 200 || !strings.Contains(string(r.body), "Baltic Security Cluster") {
+		t.Errorf("the new cluster's page: %d", r.status)
+	}
 }

@@ -78,6 +78,8 @@ func (s *Server) directoryRoutes() []route {
 		{"POST /organisations/new", s.page(s.postNewOrganisation)},
 		{"GET /organisations/{slug}/edit", s.page(s.pageEditOrganisation)},
 		{"POST /organisations/{slug}/edit", s.page(s.postEditOrganisation)},
+		{"GET /clusters/new", s.page(s.pageNewCluster)},  // clusters_pages.go
+		{"POST /clusters/new", s.page(s.postNewCluster)}, // clusters_pages.go
 		{"GET /clusters/{slug}/edit", s.page(s.pageEditCluster)},
 		{"POST /clusters/{slug}/edit", s.page(s.postEditCluster)},
 		{"GET /people/{id}/edit", s.page(s.pageEditPerson)},
