@@ -105,6 +105,7 @@ func TestFacilityForms(t *testing.T) {
 			t.Fatalf("a refused resource form saved %d resources", len(rs))
 		}
 		res.Set("max_hours", "4")
+		res.Set("closes_0", "24:00") // Sunday until midnight: the form must keep it
 		if r := env.formAs("/facilities/karlsruhe-test-hall/resource", res, ""); r.status != 303 {
 			t.Fatalf("add resource: %d %s", r.status, r.body)
 		}
@@ -113,6 +114,9 @@ func TestFacilityForms(t *testing.T) {
 			t.Fatalf("resource: %+v %v; want 4 hours at most, a 30-minute buffer, open every day", rs, err)
 		}
 		hall := rs[0]
+		if form := string(env.getAs("/facilities/karlsruhe-test-hall/resource?id="+hall.ID, env.admin).body); !strings.Contains(form, `value="24:00"`) || !strings.Contains(form, `name="version" value="1"`) {
+			t.Errorf("the resource form does not show the closing time 24:00 or the version")
+		}
 		facPage := env.getAs("/facilities/karlsruhe-test-hall", env.admin)
 		if !strings.Contains(string(facPage.body), "1 hour to 4 hours") {
 			t.Errorf("facility page does not give the lengths in hours")
