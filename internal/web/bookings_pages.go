@@ -24,6 +24,10 @@ type bookPage struct {
 	Facility     directory.Facility
 	Resources    []facilities.Resource
 	Availability Availability
+	// OnBehalf lists the organisations an alliance administrator or a
+	// cluster manager may book for (the service decides; the form only
+	// offers the choice). Empty: the viewer books for their own.
+	OnBehalf []directory.Organisation
 }
 
 func (s *Server) bookPageData(r *http.Request, f directory.Facility) (bookPage, error) {
@@ -33,8 +37,17 @@ func (s *Server) bookPageData(r *http.Request, f directory.Facility) (bookPage, 
 		return d, err
 	}
 	from, to, _ := dayRange(url.Values{}, schedule.LocationOrUTC(f.TimeZone), s.fac.Now(), 28, 28)
-	d.Availability, err = s.fac.Availability(r.Context(), f, from, to)
-	return d, err
+	if d.Availability, err = s.fac.Availability(r.Context(), f, from, to); err != nil {
+		return d, err
+	}
+	if v := viewerFrom(r.Context()); v.AllianceAdmin || len(v.ManagedClusters) > 0 {
+		orgs, err := s.db.ListOrganisations(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
+		if err != nil {
+			return d, err
+		}
+		d.OnBehalf = orgs.Items
+	}
+	return d, nil
 }
 
 func (s *Server) pageBook(w http.ResponseWriter, r *http.Request) error {

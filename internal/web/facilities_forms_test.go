@@ -219,6 +219,20 @@ func TestFacilityForms(t *testing.T) {
 				t.Errorf("weeks=%s: %d, want 422 naming the weeks", weeks, r.status)
 			}
 		}
+		// The alliance administrator, without an organisation, books on
+		// behalf of one: the form offers the choice.
+		if !strings.Contains(string(env.getAs("/facilities/karlsruhe-test-hall/book", env.admin).body), `id="organisation_id"`) {
+			t.Errorf("the booking form offers the administrator no organisation to book for")
+		}
+		late := day.AddDate(0, 0, 35).Format(time.DateOnly)
+		onBehalf := url.Values{"resource_id": {hall.ID}, "starts_at": {late + "T14:00"}, "ends_at": {late + "T15:00"}}
+		if r := env.formAs("/facilities/karlsruhe-test-hall/book", onBehalf, ""); r.status != 422 || !strings.Contains(string(r.body), "Organisation") {
+			t.Errorf("administrator booking without an organisation: %d, want 422 naming the organisation", r.status)
+		}
+		onBehalf.Set("organisation_id", kit.ID)
+		if r := env.formAs("/facilities/karlsruhe-test-hall/book", onBehalf, ""); r.status != 303 {
+			t.Errorf("administrator booking for KIT: %d %.300s", r.status, r.body)
+		}
 		if r := env.getAs("/facilities/karlsruhe-test-hall/week?resource=hall&week=2026-W60", env.admin); r.status != 400 {
 			t.Errorf("week 60: %d, want 400", r.status)
 		}
