@@ -14,6 +14,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/demo"
+	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/web"
 )
@@ -39,6 +40,9 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 type serveFlags struct {
 	addr, dsn, baseURL, smtpAddr, smtpFrom, smtpUser, logLevel, logFormat string
 	demo                                                                  bool
+	inquiryFiles                                                          string
+	inquiryTick, inquiryRetention                                         time.Duration
+	inquiryDeadlines                                                      string
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
@@ -51,6 +55,10 @@ func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
 	fs.StringVar(&f.smtpAddr, "smtp-addr", "", "SMTP server host:port for e-mail; without it, e-mails go to the log")
 	fs.StringVar(&f.smtpFrom, "smtp-from", "escnet@localhost", "sender address of e-mails")
 	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
+	fs.StringVar(&f.inquiryFiles, "inquiry-files", "", "directory for attachments of questions, outside any web root (default: under the system's temporary directory)")
+	fs.DurationVar(&f.inquiryTick, "inquiry-tick", 5*time.Minute, "how often reminders, escalations and anonymisation of questions run")
+	fs.StringVar(&f.inquiryDeadlines, "inquiry-deadlines", "high=24h,normal=72h,low=168h", "targets for a first answer to a question, per urgency")
+	fs.DurationVar(&f.inquiryRetention, "inquiry-retention", 365*24*time.Hour, "how long a closed question keeps the requester's name and address")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
 	return f, parse(fs, args, stdout)
@@ -77,7 +85,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.baseURL == "" {
 		f.baseURL = listenURL(ln.Addr())
 	}
-	cfg := app.Config{Logger: logger, Accounts: accounts.Config{BaseURL: f.baseURL}}
+	deadlines, err := inquiries.ParseDeadlines(f.inquiryDeadlines)
+	if err != nil {
+		return fmt.Errorf("--inquiry-deadlines: %w", err)
+	}
+	cfg := app.Config{Logger: logger, Accounts: accounts.Config{BaseURL: f.baseURL},
+		// The secret of follow links comes from the environment only.
+		Inquiries: inquiries.Config{Secret: []byte(os.Getenv("ESCNET_INQUIRY_SECRET")), AttachmentDir: f.inquiryFiles,
+			Deadlines: deadlines, Retention: f.inquiryRetention}}
 	if f.smtpAddr != "" {
 		// The password comes from the environment only, so it never shows
 		// in a process list.
@@ -94,6 +109,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	go runInquiryTicks(ctx, a.Inquiries, f.inquiryTick, logger)
 	srv, err := web.New(a, web.Config{Version: versionString(), Logger: logger})
 	if err != nil {
 		return err
@@ -113,6 +129,7 @@ func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Loaded the demonstration alliance: %d clusters, %d organisations, %d people, %d facilities, %d calls.\n",
 			n.Clusters, n.Organisations, n.People, n.Facilities, n.Calls)
 		fmt.Fprintf(stdout, "Loaded %d demonstration bookings of the shared facilities.\n", n.Bookings)
+		fmt.Fprintf(stdout, "Loaded %d demonstration questions to the alliance.\n", n.Inquiries)
 	}
 	if err := demo.LoadAccounts(ctx, a.Directory.Store(), a.Accounts); err != nil {
 		return err
@@ -183,4 +200,27 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer a.Close()
 	fmt.Fprintf(stdout, "schema version %d (%s)\n", v, a.Health.Engine())
 	return nil
+}
+
+// runInquiryTicks runs the contact point's periodic work (reminders,
+// escalations, anonymisation) every d until ctx ends.
+func runInquiryTicks(ctx context.Context, svc *inquiries.Service, d time.Duration, logger *slog.Logger) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			res, err := svc.Tick(ctx)
+			if err != nil {
+				logger.Warn("inquiry tick", "err", err)
+			} else if res != (inquiries.TickResult{}) {
+				logger.Info("inquiry tick", "reminded", res.Reminded, "escalated", res.Escalated, "anonymised", res.Anonymised)
+			}
+		}
+	}
 }

@@ -15,9 +15,12 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -36,6 +39,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Version is the build's version, reported by the health check.
 	Version string
+	// Inquiries configures the contact point (secret, attachment
+	// directory, deadlines, texts by language); its links start with the
+	// accounts' base URL.
+	Inquiries inquiries.Config
 	// MatchInterval is how often the partner finder looks at the change
 	// feed (0: its default).
 	MatchInterval time.Duration
@@ -51,6 +58,9 @@ type App struct {
 	Accounts   *accounts.Service
 	Facilities *facilities.Service
 	Calls      *calls.Service
+	Inquiries  *inquiries.Service
+	Events     *events.Service
+	Projects   *projects.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	Match  *live.Service
@@ -98,6 +108,9 @@ func New(db *sqlstore.DB, cfg Config) *App {
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
+	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
+	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	a.Projects = projects.NewService(db, db)
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version}
@@ -146,3 +159,15 @@ func (h *Health) Check(ctx context.Context) (Status, error) {
 
 // Engine names the store's engine.
 func (h *Health) Engine() store.Engine { return h.db.Engine() }
+
+// newInquiries builds the contact point's service.
+func newInquiries(db *sqlstore.DB, cfg Config, baseURL string) *inquiries.Service {
+	ic := cfg.Inquiries
+	if ic.BaseURL == "" {
+		ic.BaseURL = baseURL
+	}
+	if ic.Logger == nil {
+		ic.Logger = cfg.Logger
+	}
+	return inquiries.NewService(db, cfg.Mail, ic)
+}

@@ -108,10 +108,16 @@ func usedKeys(t *testing.T) map[string]bool {
 		family("mail.booking."+step+".", []string{"subject", "body"})
 	}
 	family("merges.reason.", []string{projects.ReasonVAT, projects.ReasonNameCity, projects.ReasonNameWebsite})
-	for prefix, values := range callKeyFamilies() { // pages_calls.go
+	for prefix, values := range callKeyFamilies() { // calls_pages.go
 		family(prefix, values)
 	}
-	for prefix, values := range matchKeyFamilies() { // matching.go
+	for prefix, values := range matchKeyFamilies() { // matching_pages.go
+		family(prefix, values)
+	}
+	for prefix, values := range eventKeyFamilies() { // events_pages.go
+		family(prefix, values)
+	}
+	for prefix, values := range inquiryKeyFamilies() { // inquiries_pages.go
 		family(prefix, values)
 	}
 	for prefix, values := range facilitiesUIKeyFamilies() { // facilities_week.go

@@ -21,6 +21,8 @@ func (s *Server) routes() []route {
 		s.callsRoutes(),
 		s.matchingRoutes(),
 		s.projectsRoutes(),
+		s.inquiriesRoutes(),
+		s.eventsRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -230,6 +232,36 @@ func (s *Server) projectsRoutes() []route {
 	}
 }
 
+// inquiriesRoutes: the contact point — asking, following a case by its
+// private link, the desk's and the experts' work, statistics.
+func (s *Server) inquiriesRoutes() []route {
+	return []route{
+		{"POST /api/v1/inquiries", api(s.apiAsk)},
+		{"GET /api/v1/inquiries", api(s.apiListInquiries)},
+		{"GET /api/v1/inquiries/stats", api(s.apiInquiryStats)},
+		{"GET /api/v1/inquiries/stats.csv", api(s.apiInquiryStatsCSV)},
+		{"GET /api/v1/inquiries/{id}", api(s.apiGetInquiry)},
+		{"GET /api/v1/inquiries/{id}/suggestions", api(s.apiInquirySuggestions)},
+		{"POST /api/v1/inquiries/{id}/{step}", api(s.apiInquiryStep)},
+		{"POST /api/v1/inquiries/{id}/messages", api(s.apiInquiryMessage)},
+		{"GET /api/v1/inquiry-attachments/{id}", api(s.apiInquiryAttachment)},
+		{"GET /api/v1/clusters/{id}/desk", api(s.apiGetDesk)},
+		{"PUT /api/v1/clusters/{id}/desk", api(s.apiSetDesk)},
+		{"PUT /api/v1/people/{id}/expert", api(s.apiSetExpert)},
+		{"GET /ask", s.page(s.pageAsk)},
+		{"POST /ask", s.page(s.postAsk)},
+		{"GET /inquiries/follow/{token}", s.page(s.pageFollow)},
+		{"POST /inquiries/follow/{token}", s.page(s.postFollow)},
+		{"GET /inquiries/follow/{token}/files/{id}", s.page(s.followAttachment)},
+		{"GET /inquiries/follow/{token}/export", s.page(s.followExport)},
+		{"GET /inquiries", s.page(s.pageInquiries)},
+		{"GET /inquiries/stats", s.page(s.pageInquiryStats)},
+		{"GET /inquiries/{id}", s.page(s.pageInquiry)},
+		{"POST /inquiries/{id}", s.page(s.postInquiry)},
+		{"GET /inquiries/files/{id}", s.page(s.inquiryAttachment)},
+	}
+}
+
 func (s *Server) mux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -244,4 +276,46 @@ func (s *Server) mux() *http.ServeMux {
 		return &httpError{status: http.StatusNotFound, title: "Not found", detail: "There is no page at this address."}
 	}))
 	return mux
+}
+
+// eventsRoutes: events, programme, registration, brokerage meetings and agendas.
+func (s *Server) eventsRoutes() []route {
+	return []route{
+		{"GET /api/v1/events", api(s.apiListEvents)},
+		{"POST /api/v1/events", api(s.apiCreateEvent)},
+		{"GET /api/v1/events/{id}", api(s.apiGetEvent)},
+		{"PUT /api/v1/events/{id}", api(s.apiUpdateEvent)},
+		{"POST /api/v1/events/{id}/sessions", api(s.apiAddSession)},
+		{"PUT /api/v1/events/{id}/sessions/{session}", api(s.apiUpdateSession)},
+		{"GET /api/v1/events/{id}/calendar.ics", api(s.apiEventCalendar)},
+		{"GET /api/v1/events/{id}/sessions/{session}/calendar.ics", api(s.apiEventCalendar)},
+		{"POST /api/v1/events/{id}/registrations", api(s.apiRegister)},
+		{"GET /api/v1/events/{id}/registrations", api(s.apiAttendees)},
+		{"GET /api/v1/events/{id}/registration", api(s.apiMyRegistration)},
+		{"GET /api/v1/events/{id}/attendees.csv", api(s.apiBadges)},
+		{"GET /api/v1/events/{id}/participants", api(s.apiParticipants)},
+		{"GET /api/v1/events/{id}/figures.csv", api(s.apiFiguresCSV)},
+		{"POST /api/v1/registrations/{id}/step", api(s.apiRegistrationStep)},
+		{"PUT /api/v1/registrations/{id}/unavailable", api(s.apiSetUnavailable)},
+		{"POST /api/v1/events/{id}/meetings", api(s.apiRequestMeeting)},
+		{"GET /api/v1/events/{id}/meetings", api(s.apiMyMeetings)},
+		{"POST /api/v1/meetings/{id}/step", api(s.apiMeetingStep)},
+		{"POST /api/v1/events/{id}/schedule", api(s.apiSchedule)},
+		{"GET /api/v1/agenda.ics", api(s.apiMyAgenda)},
+		{"POST /api/v1/agenda/feed", api(s.apiNewAgendaFeed)},
+		{"GET /agenda/{token}", api(s.handleAgendaFeed)},
+		{"GET /events", s.page(s.pageEvents)},
+		{"GET /events/calendar", s.page(s.pageEventCalendar)},
+		{"GET /events/{slug}", s.page(s.pageEvent)},
+		{"POST /events/{slug}/register", s.page(s.postRegister)},
+		{"POST /events/{slug}/cancel", s.page(s.postCancelRegistration)},
+		{"GET /events/{slug}/participants", s.page(s.pageParticipants)},
+		{"POST /events/{slug}/meetings", s.page(s.postRequestMeeting)},
+		{"GET /events/{slug}/meetings", s.page(s.pageMeetings)},
+		{"POST /events/{slug}/meetings/{id}", s.page(s.postMeetingStep)},
+		{"POST /events/{slug}/schedule", s.page(s.postSchedule)},
+		{"GET /events/{slug}/attendees", s.page(s.pageAttendees)},
+		{"POST /events/{slug}/attendees/{id}", s.page(s.postAttendeeStep)},
+		{"GET /events/{slug}/figures", s.page(s.pageFigures)},
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/escnet/escnet/internal/inquiries"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,6 +57,9 @@ type envConfig struct {
 	Accounts accounts.Config
 	Mail     mail.Sender
 	Logger   *slog.Logger
+	// Inquiries configures the contact point (its texts come from the
+	// locales).
+	Inquiries inquiries.Config
 }
 
 // newApp builds the application over db the way escnet serve does.
@@ -69,7 +73,13 @@ func newApp(t testing.TB, db *sqlstore.DB, cfg envConfig) *app.App {
 		t.Fatal(err)
 	}
 	cfg.Accounts.Params = fastParams
-	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test"})
+	if cfg.Inquiries.Text, err = MailTextIn(); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Inquiries.Secret) == 0 {
+		cfg.Inquiries.Secret = []byte("test secret")
+	}
+	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test", Inquiries: cfg.Inquiries})
 }
 
 func newEnvWith(t *testing.T, db *sqlstore.DB, cfg envConfig) *testEnv {

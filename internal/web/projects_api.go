@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -77,7 +78,7 @@ func (s *Server) apiListProjects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.db.ListProjects(r.Context(), f)
+	p, err := s.proj.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func (s *Server) apiListProjects(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGetProject(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.db.GetProject(r.Context(), r.PathValue("id"))
+	p, err := s.proj.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -93,61 +94,35 @@ func (s *Server) apiGetProject(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiTrackRecord(w http.ResponseWriter, r *http.Request) error {
-	tr, err := s.db.TrackRecord(r.Context(), r.PathValue("id"))
+	tr, err := s.proj.TrackRecord(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, tr)
 }
 
-// requireMerger lets alliance administrators (with a read-write token or
-// a session) merge organisations: a merge changes records of two
-// organisations, possibly in clusters no one else manages.
-func requireMerger(r *http.Request, write bool) error {
-	v := viewerFrom(r.Context())
-	if !v.AllianceAdmin || write && !v.WriteAllowed {
-		return errForbidden(v)
-	}
-	return nil
-}
-
 func (s *Server) apiMergeCandidates(w http.ResponseWriter, r *http.Request) error {
-	if err := requireMerger(r, false); err != nil {
-		return err
-	}
 	limit := 100
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
+		if err != nil {
 			return errBadRequest("Invalid query parameters.", validate.Errors{{Field: "limit", Code: validate.InvalidChoice, Args: map[string]any{"choices": "1..1000"}}})
 		}
 		limit = n
 	}
-	ctx := system(r.Context())
-	keys, err := s.db.OrganisationKeys(ctx)
+	cs, total, err := s.proj.Candidates(r.Context(), limit)
+	var ve validate.Errors
+	if errors.As(err, &ve) {
+		return errBadRequest("Invalid query parameters.", ve)
+	}
 	if err != nil {
 		return err
 	}
-	distinct, err := s.db.DistinctPairs(ctx)
-	if err != nil {
-		return err
-	}
-	cs := projects.FindCandidates(keys, distinct)
-	out := CandidateList{Items: cs, Total: len(cs)}
-	if len(cs) > limit {
-		out.Items = cs[:limit]
-	}
-	if out.Items == nil {
-		out.Items = []projects.MergeCandidate{}
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, CandidateList{Items: cs, Total: total})
 }
 
 func (s *Server) apiListMerges(w http.ResponseWriter, r *http.Request) error {
-	if err := requireMerger(r, false); err != nil {
-		return err
-	}
-	ms, err := s.db.ListMerges(r.Context(), 100)
+	ms, err := s.proj.Merges(r.Context(), 100)
 	if err != nil {
 		return err
 	}
@@ -155,17 +130,11 @@ func (s *Server) apiListMerges(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiMerge(w http.ResponseWriter, r *http.Request) error {
-	if err := requireMerger(r, true); err != nil {
-		return err
-	}
 	var in MergeInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := projects.ValidateMerge(in.Into, in.From); err != nil {
-		return err
-	}
-	m, err := s.db.MergeOrganisations(system(r.Context()), in.Into, in.From)
+	m, err := s.proj.Merge(r.Context(), in.Into, in.From)
 	if err != nil {
 		return err
 	}
@@ -174,10 +143,7 @@ func (s *Server) apiMerge(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiUndoMerge(w http.ResponseWriter, r *http.Request) error {
-	if err := requireMerger(r, true); err != nil {
-		return err
-	}
-	m, err := s.db.UndoMerge(system(r.Context()), r.PathValue("id"))
+	m, err := s.proj.Undo(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -185,17 +151,11 @@ func (s *Server) apiUndoMerge(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiMarkDistinct(w http.ResponseWriter, r *http.Request) error {
-	if err := requireMerger(r, true); err != nil {
-		return err
-	}
 	var in DistinctInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := projects.ValidatePair(in.A, in.B); err != nil {
-		return err
-	}
-	if err := s.db.MarkDistinct(system(r.Context()), in.A, in.B); err != nil {
+	if err := s.proj.MarkDistinct(r.Context(), in.A, in.B); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -49,13 +49,13 @@ func (s *Server) pageProjects(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := projectsPage{Form: form}
 	if f.Organisation != "" {
-		o, err := s.db.GetOrganisation(r.Context(), f.Organisation)
+		o, err := s.dir.Store().GetOrganisation(r.Context(), f.Organisation)
 		if err != nil {
 			return err
 		}
 		data.Organisation = &o
 	}
-	data.Page, err = s.db.ListProjects(r.Context(), f)
+	data.Page, err = s.proj.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ type projectPage struct {
 }
 
 func (s *Server) pageProject(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.db.GetProject(r.Context(), r.PathValue("id"))
+	p, err := s.proj.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ type recentView struct {
 // trackRecord loads an organisation's track record for its page: a fixed
 // number of queries, however many projects it has.
 func (s *Server) trackRecord(r *http.Request, o directory.Organisation) (*trackView, error) {
-	tr, err := s.db.TrackRecord(r.Context(), o.ID)
+	tr, err := s.proj.TrackRecord(r.Context(), o.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,14 +1,12 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -66,7 +64,9 @@ func (in CallInput) call(cur *calls.Call) *calls.Call {
 		}
 		return c
 	}
-	c.ID, c.TextRepaired = cur.ID, cur.TextRepaired
+	// The id stays as sent (blank: the stored one); the service refuses
+	// a different one.
+	c.TextRepaired = cur.TextRepaired
 	if in.Rules == nil {
 		c.Rules = cur.Rules
 	}
@@ -93,46 +93,12 @@ func callFilter(q url.Values) (calls.Filter, error) {
 	return f, nil
 }
 
-// callService applies the rules of calls around the database.
-func (s *Server) callService() *calls.Service { return calls.NewService(s.db) }
-
-// requireCallEditor lets alliance administrators and cluster managers
-// change calls (docs/access.md).
-func requireCallEditor(ctx context.Context) error {
-	if v := viewerFrom(ctx); !access.CanEditCalls(v) {
-		return errForbidden(v)
-	}
-	return nil
-}
-
-// createCall stores a new call from the input, if the viewer may.
-func (s *Server) createCall(ctx context.Context, in CallInput) (*calls.Call, error) {
-	if err := requireCallEditor(ctx); err != nil {
-		return nil, err
-	}
-	c := in.call(nil)
-	return c, s.callService().CreateCall(ctx, c)
-}
-
-// updateCall replaces cur with the input, if the viewer may. The topic
-// identifier is the key: the input may repeat it but not change it.
-func (s *Server) updateCall(ctx context.Context, cur calls.Call, in CallInput) (*calls.Call, error) {
-	if err := requireCallEditor(ctx); err != nil {
-		return nil, err
-	}
-	if id := strings.TrimSpace(in.ID); id != "" && id != cur.ID {
-		return nil, validate.Errors{{Field: "id", Code: validate.InvalidChoice, Args: map[string]any{"choices": cur.ID}}}
-	}
-	c := in.call(&cur)
-	return c, s.callService().UpdateCall(ctx, c)
-}
-
 func (s *Server) apiListCalls(w http.ResponseWriter, r *http.Request) error {
 	f, err := callFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	p, err := s.db.ListCalls(r.Context(), f)
+	p, err := s.calls.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -140,23 +106,24 @@ func (s *Server) apiListCalls(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiGetCall(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.db.GetCall(r.Context(), r.PathValue("id"))
+	c, err := s.calls.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version)
 	return writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) apiCreateCall(w http.ResponseWriter, r *http.Request) error {
-	if err := requireCallEditor(r.Context()); err != nil {
+	if err := s.calls.MayEdit(r.Context()); err != nil {
 		return err
 	}
 	var in CallInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.createCall(r.Context(), in)
-	if err != nil {
+	c := in.call(nil)
+	if err := s.calls.CreateCall(r.Context(), c); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/calls/"+url.PathEscape(c.ID))
@@ -164,40 +131,40 @@ func (s *Server) apiCreateCall(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) respondCall(w http.ResponseWriter, r *http.Request, status int, id string) error {
-	c, err := s.db.GetCall(r.Context(), id)
+	c, err := s.calls.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version)
 	return writeJSON(w, status, c)
 }
 
+// apiUpdateCall replaces a call; If-Match names the version read.
 func (s *Server) apiUpdateCall(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.db.GetCall(r.Context(), r.PathValue("id"))
+	version, err := ifMatchVersion(r)
 	if err != nil {
 		return err
 	}
-	if err := requireCallEditor(r.Context()); err != nil {
+	cur, err := s.calls.Editable(r.Context(), r.PathValue("id"))
+	if err != nil {
 		return err
 	}
 	var in CallInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if _, err := s.updateCall(r.Context(), cur, in); err != nil {
+	if err := s.calls.UpdateCall(r.Context(), cur.ID, version, in.call(&cur)); err != nil {
 		return err
 	}
 	return s.respondCall(w, r, http.StatusOK, cur.ID)
 }
 
 func (s *Server) apiDeleteCall(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.db.GetCall(r.Context(), r.PathValue("id"))
+	version, err := ifMatchVersion(r)
 	if err != nil {
 		return err
 	}
-	if err := requireCallEditor(r.Context()); err != nil {
-		return err
-	}
-	if err := s.db.DeleteCall(r.Context(), cur.ID); err != nil {
+	if err := s.calls.DeleteCall(r.Context(), r.PathValue("id"), version); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

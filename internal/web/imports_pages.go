@@ -7,11 +7,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/cordis"
 	"github.com/escnet/escnet/internal/projects"
+	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -29,15 +28,8 @@ type importPage struct {
 	Errors   []ProblemField
 }
 
-func (s *Server) requireImporter(r *http.Request) error {
-	if v := viewerFrom(r.Context()); !access.CanManageAlliance(v) {
-		return errForbidden(v)
-	}
-	return nil
-}
-
 func (s *Server) pageImport(w http.ResponseWriter, r *http.Request) error {
-	if err := s.requireImporter(r); err != nil {
+	if err := s.proj.MayImport(r.Context()); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "import", importPage{layout: s.layout(r, "title.import", "admin")})
@@ -47,7 +39,7 @@ func (s *Server) pageImport(w http.ResponseWriter, r *http.Request) error {
 // (the importer reads a file more than once: layout, strict check, rows)
 // and runs the same import as `escnet import cordis`.
 func (s *Server) postImport(w http.ResponseWriter, r *http.Request) error {
-	if err := s.requireImporter(r); err != nil {
+	if err := s.proj.MayImport(r.Context()); err != nil {
 		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
@@ -98,36 +90,27 @@ func (s *Server) postImport(w http.ResponseWriter, r *http.Request) error {
 		data.Errors = fieldsOf(validate.Errors{{Field: "files", Code: validate.Required}})
 		return s.render(w, http.StatusUnprocessableEntity, "import", data)
 	}
-	ctx := access.WithScope(r.Context(), access.System)
-	sum, err := projects.Import(ctx, s.db, sources, projects.Options{Strict: data.Strict})
+	sum, err := s.proj.ImportFiles(r.Context(), sources, projects.Options{Strict: data.Strict})
 	data.Summary = &sum
 	data.Problems = sum.Problems
 	if err != nil {
-		var re *cordis.RowError
+		re, isRow := projects.RowError(err)
 		switch {
-		case errors.As(err, &re):
+		case errors.Is(err, store.ErrForbidden):
+			return err
+		case isRow:
 			data.Problems = append([]cordis.RowError{*re}, data.Problems...)
 			data.Failed = "import.failed_file"
 		case data.Strict && sum.Rejected > 0:
 			data.Failed = "import.failed_strict"
 		default:
-			s.log.ErrorContext(ctx, "import", "err", err)
+			s.log.ErrorContext(r.Context(), "import", "err", err)
 			data.Failed = "import.failed"
-		}
-		if auditErr := s.db.Audit(ctx, "cordis.import_refused", "", "", oneLine(err)); auditErr != nil {
-			return auditErr
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "import", data)
 	}
-	detail := fmt.Sprintf("files=%d projects=%+v organisations=%+v participations=%+v rejected=%d",
-		len(sources), sum.Projects, sum.Organisations, sum.Participations, sum.Rejected)
-	if err := s.db.Audit(ctx, "cordis.import", "", "", detail); err != nil {
-		return err
-	}
 	return s.render(w, http.StatusOK, "import", data)
 }
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // spool copies an uploaded file to dir and returns it as an import source
 // under its own (base) name, which problems then cite.

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/escnet/escnet/internal/projects"
+	"github.com/escnet/escnet/internal/store"
 )
 
 // mergesPage lists likely duplicate organisations for the alliance
@@ -20,29 +22,15 @@ type mergesPage struct {
 
 func (s *Server) mergesData(r *http.Request) (mergesPage, error) {
 	data := mergesPage{layout: s.layout(r, "title.merges", "admin")}
-	ctx := system(r.Context())
-	keys, err := s.db.OrganisationKeys(ctx)
-	if err != nil {
+	var err error
+	if data.Candidates, data.Total, err = s.proj.Candidates(r.Context(), 100); err != nil {
 		return data, err
 	}
-	distinct, err := s.db.DistinctPairs(ctx)
-	if err != nil {
-		return data, err
-	}
-	cs := projects.FindCandidates(keys, distinct)
-	data.Total = len(cs)
-	if len(cs) > 100 {
-		cs = cs[:100]
-	}
-	data.Candidates = cs
-	data.Merges, err = s.db.ListMerges(r.Context(), 50)
+	data.Merges, err = s.proj.Merges(r.Context(), 50)
 	return data, err
 }
 
 func (s *Server) pageMerges(w http.ResponseWriter, r *http.Request) error {
-	if err := requireMerger(r, false); err != nil {
-		return err
-	}
 	data, err := s.mergesData(r)
 	if err != nil {
 		return err
@@ -53,32 +41,31 @@ func (s *Server) pageMerges(w http.ResponseWriter, r *http.Request) error {
 // postMerges carries out one action of the page: merge (keep one of a
 // pair), distinct (never suggest the pair again) or undo (a merge).
 func (s *Server) postMerges(w http.ResponseWriter, r *http.Request) error {
-	if err := requireMerger(r, true); err != nil {
+	if err := s.proj.MayMerge(r.Context(), true); err != nil {
 		return err
 	}
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
 	f := r.PostForm
-	ctx := system(r.Context())
+	ctx := r.Context()
 	var err error
 	msg := ""
 	switch f.Get("action") {
 	case "merge":
-		if err = projects.ValidateMerge(f.Get("into"), f.Get("from")); err == nil {
-			_, err = s.db.MergeOrganisations(ctx, f.Get("into"), f.Get("from"))
-			msg = "merges.merged"
-		}
+		_, err = s.proj.Merge(ctx, f.Get("into"), f.Get("from"))
+		msg = "merges.merged"
 	case "distinct":
-		if err = projects.ValidatePair(f.Get("a"), f.Get("b")); err == nil {
-			err = s.db.MarkDistinct(ctx, f.Get("a"), f.Get("b"))
-			msg = "merges.marked_distinct"
-		}
+		err = s.proj.MarkDistinct(ctx, f.Get("a"), f.Get("b"))
+		msg = "merges.marked_distinct"
 	case "undo":
-		_, err = s.db.UndoMerge(ctx, f.Get("merge"))
+		_, err = s.proj.Undo(ctx, f.Get("merge"))
 		msg = "merges.undone"
 	default:
 		return errBadRequest("Unknown action.", nil)
+	}
+	if errors.Is(err, store.ErrForbidden) {
+		return err
 	}
 	data, derr := s.mergesData(r)
 	if derr != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,9 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/calls"
-	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -56,74 +54,6 @@ func callKeyFamilies() map[string][]string {
 		// Written from Go, with arguments.
 		"call.": {"euros", "budget_range", "correct_rule", "rule_for_sentence", "add_rule", "rule_error"},
 	}
-}
-
-// otherPartnerTypes are the partner types that are not practitioner
-// roles: those have their names under "role." already.
-func otherPartnerTypes() []string {
-	return slices.DeleteFunc(calls.PartnerTypes(), func(t string) bool { return slices.Contains(directory.PractitionerRoles, t) })
-}
-
-func partnerTypeLabel(l *Localizer, t string) string {
-	if slices.Contains(directory.PractitionerRoles, t) {
-		return l.T("role." + t)
-	}
-	if _, ok := l.lookup("partner_type." + t); ok {
-		return l.T("partner_type." + t)
-	}
-	return t
-}
-
-func actionTypeLabel(l *Localizer, t string) string {
-	if slices.Contains(actionTypes, t) {
-		return t + " — " + l.T("action_type."+strings.ToLower(t))
-	}
-	return t
-}
-
-// budgetText writes a call's budget per project in euros: one amount, a
-// range, or nothing when the topic gives none.
-func budgetText(l *Localizer, minCents, maxCents int64) string {
-	euros := func(c int64) string { return l.T("call.euros", "amount", l.Num((c+50)/100)) }
-	switch {
-	case maxCents == 0 && minCents == 0:
-		return ""
-	case minCents == 0 || minCents == maxCents:
-		return euros(max(minCents, maxCents))
-	case maxCents == 0:
-		return euros(minCents)
-	}
-	return l.T("call.budget_range", "min", euros(minCents), "max", euros(maxCents))
-}
-
-// Where the portal's export lost a paragraph or list break.
-var (
-	// gluedBreak finds a sentence or heading ending straight into the
-	// next capital ("...lifecycle management;Secure and trusted...",
-	// "Scope:The").
-	gluedBreak = regexp.MustCompile(`([\p{Ll})’”0-9][.;:!?])(\p{Lu})`)
-	// gluedSection finds a numbered section heading glued to the text
-	// before it ("...General Annexes.2. Eligible Countries").
-	gluedSection = regexp.MustCompile(`([\p{L}.])(\d[a-z]?\.\s?\p{Lu})`)
-	// topicHeading finds the portal's headings of a topic's description
-	// that follow the previous sentence on the same line.
-	topicHeading = regexp.MustCompile(`([.;!?])[ \t]*(Expected Outcomes?:|Scope:)`)
-)
-
-// paragraphs splits a long text at its line breaks and at the breaks the
-// portal's export glued together, so it reads as written but not as one
-// block. The words are left exactly as they are.
-func paragraphs(s string) []string {
-	s = gluedBreak.ReplaceAllString(s, "$1\n$2")
-	s = gluedSection.ReplaceAllString(s, "$1\n$2")
-	s = topicHeading.ReplaceAllString(s, "$1\n$2")
-	var out []string
-	for _, p := range strings.Split(s, "\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]*\}`)
@@ -181,19 +111,19 @@ func (s *Server) pageCalls(w http.ResponseWriter, r *http.Request) error {
 		f = calls.Filter{Limit: 50}
 	}
 	form.Filter = f
-	ch, err := s.db.CallChoices(r.Context())
+	ch, err := s.calls.Choices(r.Context())
 	if err != nil {
 		return err
 	}
 	form.Programmes, form.ActionTypes = ch.Programmes, ch.ActionTypes
-	p, err := s.db.ListCalls(r.Context(), f)
+	p, err := s.calls.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
 	l := s.loc(r)
 	data := callsPage{layout: s.layoutQ(r, "title.calls", "calls", f.Query), Form: form, Total: p.Total,
-		CanEdit: access.CanEditCalls(viewerFrom(r.Context()))}
+		CanEdit: s.calls.CanEdit(r.Context())}
 	for _, c := range p.Items {
 		data.Rows = append(data.Rows, callRow{Call: c, Budget: budgetText(l, c.BudgetMin, c.BudgetMax)})
 	}
@@ -211,6 +141,7 @@ type option struct {
 // ruleForm is the form that corrects one rule, adds one, or writes one
 // for a sentence the parser left.
 type ruleForm struct {
+	Version  int // of the call, for the If-Match check
 	L        *Localizer
 	ID       string // prefix of the form's element ids, unique on the page
 	Action   string
@@ -225,8 +156,8 @@ type ruleForm struct {
 	Remove   bool // an existing rule: offer to remove it
 }
 
-func newRuleForm(l *Localizer, id, action, legend string, r calls.Rule) ruleForm {
-	f := ruleForm{L: l, ID: id, Action: action, Legend: legend, Rule: r, Unparsed: -1}
+func newRuleForm(l *Localizer, version int, id, action, legend string, r calls.Rule) ruleForm {
+	f := ruleForm{L: l, Version: version, ID: id, Action: action, Legend: legend, Rule: r, Unparsed: -1}
 	for _, k := range calls.Kinds {
 		f.Kinds = append(f.Kinds, option{k, l.T("rule_kind." + k), k == r.Kind})
 	}
@@ -287,7 +218,7 @@ func (s *Server) callPageData(r *http.Request, c calls.Call, edit *ruleEdit) cal
 	path := "/calls/" + url.PathEscape(c.ID)
 	data := callPage{layout: s.layout(r, c.Title, "calls"), Call: c, ActionType: actionTypeLabel(l, c.ActionType),
 		Budget: budgetText(l, c.BudgetMin, c.BudgetMax), Description: paragraphs(c.Description),
-		Conditions: paragraphs(c.Conditions), CanEdit: access.CanEditCalls(viewerFrom(r.Context()))}
+		Conditions: paragraphs(c.Conditions), CanEdit: s.calls.CanEdit(r.Context())}
 	if c.Stage != "" {
 		data.Stage = l.T("call_stage." + c.Stage)
 	}
@@ -303,10 +234,10 @@ func (s *Server) callPageData(r *http.Request, c calls.Call, edit *ruleEdit) cal
 		for _, t := range rule.Types {
 			v.TypeLabels = append(v.TypeLabels, partnerTypeLabel(l, t))
 		}
-		v.Form = newRuleForm(l, fmt.Sprintf("rule-%d", i), fmt.Sprintf("%s/rules/%d", path, i), l.T("call.correct_rule", "n", i+1), rule)
+		v.Form = newRuleForm(l, c.Version, fmt.Sprintf("rule-%d", i), fmt.Sprintf("%s/rules/%d", path, i), l.T("call.correct_rule", "n", i+1), rule)
 		v.Form.Remove = true
 		if edit != nil && edit.form == "rule" && edit.index == i {
-			v.Form = newRuleForm(l, v.Form.ID, v.Form.Action, v.Form.Legend, edit.rule)
+			v.Form = newRuleForm(l, c.Version, v.Form.ID, v.Form.Action, v.Form.Legend, edit.rule)
 			v.Form.Remove, v.Form.Open, v.Form.Errors = true, true, edit.errors
 		}
 		data.Rules = append(data.Rules, v)
@@ -317,7 +248,7 @@ func (s *Server) callPageData(r *http.Request, c calls.Call, edit *ruleEdit) cal
 		if edit != nil && edit.form == "unparsed" && edit.index == i {
 			rule = edit.rule
 		}
-		v.Form = newRuleForm(l, fmt.Sprintf("unparsed-%d", i), path+"/rules", l.T("call.rule_for_sentence"), rule)
+		v.Form = newRuleForm(l, c.Version, fmt.Sprintf("unparsed-%d", i), path+"/rules", l.T("call.rule_for_sentence"), rule)
 		v.Form.Unparsed = i
 		if edit != nil && edit.form == "unparsed" && edit.index == i {
 			v.Form.Open, v.Form.Errors = true, edit.errors
@@ -328,7 +259,7 @@ func (s *Server) callPageData(r *http.Request, c calls.Call, edit *ruleEdit) cal
 	if edit != nil && edit.form == "new" {
 		rule = edit.rule
 	}
-	data.New = newRuleForm(l, "rule-new", path+"/rules", l.T("call.add_rule"), rule)
+	data.New = newRuleForm(l, c.Version, "rule-new", path+"/rules", l.T("call.add_rule"), rule)
 	if edit != nil && edit.form == "new" {
 		data.New.Open, data.New.Errors = true, edit.errors
 	}
@@ -336,7 +267,7 @@ func (s *Server) callPageData(r *http.Request, c calls.Call, edit *ruleEdit) cal
 }
 
 func (s *Server) pageCall(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.db.GetCall(r.Context(), r.PathValue("id"))
+	c, err := s.calls.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -391,7 +322,7 @@ func callErrorText(l *Localizer, pf ProblemField) string {
 func (s *Server) saveRules(w http.ResponseWriter, r *http.Request, c calls.Call, edit ruleEdit, index int, formErrs validate.Errors) error {
 	err := formErrs.Err()
 	if err == nil {
-		_, err = s.updateCall(r.Context(), c, callInputOf(c))
+		err = s.calls.UpdateCall(r.Context(), c.ID, formVersion(r), callInputOf(c).call(&c))
 	} else {
 		// Say everything that is wrong at once: the rules' checks too,
 		// for the fields that did read.
@@ -415,11 +346,20 @@ func (s *Server) saveRules(w http.ResponseWriter, r *http.Request, c calls.Call,
 		http.Redirect(w, r, "/calls/"+url.PathEscape(c.ID)+anchor, http.StatusSeeOther)
 		return nil
 	}
+	if errors.Is(err, store.ErrStale) {
+		cur, gerr := s.calls.Get(r.Context(), c.ID)
+		if gerr != nil {
+			return gerr
+		}
+		data := s.callPageData(r, cur, nil)
+		data.Errors = []string{s.loc(r).T("message.call_changed_meanwhile")}
+		return s.render(w, http.StatusPreconditionFailed, "call", data)
+	}
 	fields, ok := fieldErrors(err)
 	if !ok {
 		return err
 	}
-	cur, gerr := s.db.GetCall(r.Context(), c.ID)
+	cur, gerr := s.calls.Get(r.Context(), c.ID)
 	if gerr != nil {
 		return gerr
 	}
@@ -440,11 +380,7 @@ func (s *Server) saveRules(w http.ResponseWriter, r *http.Request, c calls.Call,
 
 // editableCall returns the call if the viewer may change it.
 func (s *Server) editableCall(r *http.Request) (calls.Call, error) {
-	c, err := s.db.GetCall(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return c, err
-	}
-	return c, requireCallEditor(r.Context())
+	return s.calls.Editable(r.Context(), r.PathValue("id"))
 }
 
 // postAddRule adds a rule a person wrote; with unparsed, it replaces that
@@ -520,33 +456,6 @@ func (s *Server) callEditData(r *http.Request, title string, in CallInput) callE
 	return data
 }
 
-func centsToEuros(c int64) string {
-	if c == 0 {
-		return ""
-	}
-	if c%100 == 0 {
-		return strconv.FormatInt(c/100, 10)
-	}
-	return fmt.Sprintf("%d.%02d", c/100, c%100)
-}
-
-// eurosToCents reads an amount in euros ("4000000", "1500000.50").
-func eurosToCents(s string) (int64, bool) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, " ", ""))
-	if s == "" {
-		return 0, true
-	}
-	r, ok := new(big.Rat).SetString(s)
-	if !ok {
-		return 0, false
-	}
-	r.Mul(r, big.NewRat(100, 1))
-	if !r.IsInt() || !r.Num().IsInt64() {
-		return 0, false
-	}
-	return r.Num().Int64(), true
-}
-
 // callInputFromForm reads the call form; keywords are one a line.
 func callInputFromForm(f url.Values) (CallInput, [2]string, validate.Errors) {
 	var errs validate.Errors
@@ -589,6 +498,16 @@ func parseCallForm(w http.ResponseWriter, r *http.Request) error {
 // callFormError shows the form again with its problems (invalid input,
 // a topic already stored), or returns err when it is not about the input.
 func (s *Server) callFormError(w http.ResponseWriter, r *http.Request, err error, data callEditPage) error {
+	if errors.Is(err, store.ErrStale) && data.Call.ID != "" {
+		cur, gerr := s.calls.Get(r.Context(), data.Call.ID)
+		if gerr != nil {
+			return gerr
+		}
+		data.Call, data.In, data.Reread = cur, callInputOf(cur), false
+		data.Euros = [2]string{centsToEuros(cur.BudgetMin), centsToEuros(cur.BudgetMax)}
+		data.Errors = []string{s.loc(r).T("message.call_changed_meanwhile")}
+		return s.render(w, http.StatusPreconditionFailed, "call_edit", data)
+	}
 	p := toProblem(r, err)
 	if len(p.Errors) == 0 || p.Status != http.StatusUnprocessableEntity && p.Status != http.StatusConflict {
 		return err
@@ -601,7 +520,7 @@ func (s *Server) callFormError(w http.ResponseWriter, r *http.Request, err error
 }
 
 func (s *Server) pageNewCall(w http.ResponseWriter, r *http.Request) error {
-	if err := requireCallEditor(r.Context()); err != nil {
+	if err := s.calls.MayEdit(r.Context()); err != nil {
 		return err
 	}
 	data := s.callEditData(r, "title.new_call", CallInput{Programme: "Horizon Europe"})
@@ -610,17 +529,17 @@ func (s *Server) pageNewCall(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postNewCall(w http.ResponseWriter, r *http.Request) error {
-	if err := requireCallEditor(r.Context()); err != nil {
+	if err := s.calls.MayEdit(r.Context()); err != nil {
 		return err
 	}
 	if err := parseCallForm(w, r); err != nil {
 		return err
 	}
 	in, euros, errs := callInputFromForm(r.PostForm)
-	var c *calls.Call
+	c := in.call(nil)
 	err := errs.Err()
 	if err == nil {
-		c, err = s.createCall(r.Context(), in)
+		err = s.calls.CreateCall(r.Context(), c)
 	}
 	if err != nil {
 		data := s.callEditData(r, "title.new_call", in)
@@ -663,7 +582,7 @@ func (s *Server) postEditCall(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = errs.Err()
 	if err == nil {
-		_, err = s.updateCall(r.Context(), c, in)
+		err = s.calls.UpdateCall(r.Context(), c.ID, formVersion(r), in.call(&c))
 	}
 	if err != nil {
 		data := s.callEditData(r, c.Title, in)
@@ -682,7 +601,7 @@ func (s *Server) postDeleteCall(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	if err := s.db.DeleteCall(r.Context(), c.ID); err != nil {
+	if err := s.calls.DeleteCall(r.Context(), c.ID, formVersion(r)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/calls", http.StatusSeeOther)
