@@ -189,7 +189,7 @@ func TestFacilityForms(t *testing.T) {
 			noGoValues(t, "the week grid", grid.body)
 		}
 		bookPage := env.getAs("/facilities/karlsruhe-test-hall/book", kitToken)
-		if !strings.Contains(string(bookPage.body), "10:00") || strings.Contains(string(bookPage.body), "UTC") {
+		if !strings.Contains(string(bookPage.body), "10:00–12:00") || strings.Contains(string(bookPage.body), "UTC") {
 			t.Errorf("booking page does not list the taken times in local time")
 		}
 

@@ -252,6 +252,20 @@ func (l *Localizer) LocalTime(v any, zone string) string {
 	return l.Date(t) + " " + t.Format("15:04")
 }
 
+// LocalRange formats [s, e) in zone, naming the day once when both fall
+// on the same local day: "8 December 2026 10:00–12:00".
+func (l *Localizer) LocalRange(s, e time.Time, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return l.DateTime(s) + " – " + l.DateTime(e)
+	}
+	ls, le := s.In(loc), e.In(loc)
+	if ls.Format(time.DateOnly) == le.Format(time.DateOnly) {
+		return l.Date(ls) + " " + ls.Format("15:04") + "–" + le.Format("15:04")
+	}
+	return l.LocalTime(s, zone) + " – " + l.LocalTime(e, zone)
+}
+
 // Hours writes a duration given in minutes in days or hours, never in
 // minutes: "2 days", "36 hours", "1.5 hours".
 func (l *Localizer) Hours(minutes int) string {
