@@ -289,13 +289,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		fx := newAuthzFixture(t, env)
 		exps := authzExpectations(t, pol)
 		maps.Copy(exps, bookingExpectations(t, pol))
-		maps.Copy(exps, projectExpectations(t, pol))  // authz_projects_test.go
-		maps.Copy(exps, callExpectations(t, pol))     // authz_calls_test.go
-		maps.Copy(exps, matchExpectations(t, pol))    // authz_match_test.go
-		maps.Copy(exps, inquiryExpectations(t, pol))  // authz_inquiries_test.go
-		maps.Copy(exps, eventExpectations(t, pol))    // authz_events_test.go
-		maps.Copy(exps, practiceExpectations(t, pol)) // authz_practices_test.go
-		maps.Copy(exps, exchangeExpectations(t, pol)) // authz_exchanges_test.go
+		maps.Copy(exps, projectExpectations(t, pol))      // authz_projects_test.go
+		maps.Copy(exps, callExpectations(t, pol))         // authz_calls_test.go
+		maps.Copy(exps, matchExpectations(t, pol))        // authz_match_test.go
+		maps.Copy(exps, inquiryExpectations(t, pol))      // authz_inquiries_test.go
+		maps.Copy(exps, eventExpectations(t, pol))        // authz_events_test.go
+		maps.Copy(exps, practiceExpectations(t, pol))     // authz_practices_test.go
+		maps.Copy(exps, exchangeExpectations(t, pol))     // authz_exchanges_test.go
+		maps.Copy(exps, facilityFormExpectations(t, pol)) // facilities_forms_authz_test.go
+		maps.Copy(exps, clusterFormExpectations(t, pol))  // facilities_forms_authz_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {
