@@ -41,7 +41,7 @@ func (s *Server) bookPageData(r *http.Request, f directory.Facility) (bookPage, 
 		return d, err
 	}
 	if v := viewerFrom(r.Context()); v.AllianceAdmin || len(v.ManagedClusters) > 0 {
-		orgs, err := s.db.ListOrganisations(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
+		orgs, err := s.dir.ListOrganisations(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 		if err != nil {
 			return d, err
 		}

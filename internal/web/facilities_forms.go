@@ -40,12 +40,12 @@ type facilityForm struct {
 func (s *Server) facilityFormData(r *http.Request, title string) (facilityForm, error) {
 	d := facilityForm{layout: s.layout(r, title, "facilities"), Kinds: directory.FacilityKinds, Countries: countryChoices, Levels: access.Levels}
 	ctx := r.Context()
-	cl, err := s.db.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
+	cl, err := s.dir.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return d, err
 	}
 	d.Clusters = cl.Items
-	orgs, err := s.db.ListOrganisations(ctx, directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
+	orgs, err := s.dir.ListOrganisations(ctx, directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return d, err
 	}
