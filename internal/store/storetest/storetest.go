@@ -566,6 +566,15 @@ func testAuditLog(t *testing.T, db *sqlstore.DB) {
 	}
 }
 
+// idsOf returns the id of every item.
+func idsOf[T any](items []T, id func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, id(it))
+	}
+	return out
+}
+
 // testScopeMatchesPolicy checks that the SQL the store runs for a scope
 // selects exactly the records that access.Scope.CanSee allows, for every
 // visibility × TLP × viewer combination, on lists, counts and gets.
@@ -622,16 +631,9 @@ func testScopeMatchesPolicy(t *testing.T, db *sqlstore.DB) {
 		facs, err := db.ListFacilities(sctx, directory.Filter{Limit: 200})
 		must(t, err)
 		listed := func(ids []string, id string) bool { return slices.Contains(ids, id) }
-		var orgIDs, personIDs, facIDs []string
-		for _, o := range orgs.Items {
-			orgIDs = append(orgIDs, o.ID)
-		}
-		for _, p := range people.Items {
-			personIDs = append(personIDs, p.ID)
-		}
-		for _, f := range facs.Items {
-			facIDs = append(facIDs, f.ID)
-		}
+		orgIDs := idsOf(orgs.Items, func(o directory.Organisation) string { return o.ID })
+		personIDs := idsOf(people.Items, func(p directory.Person) string { return p.ID })
+		facIDs := idsOf(facs.Items, func(f directory.Facility) string { return f.ID })
 		for _, r := range recs {
 			orec := access.Record{OwnerOrg: r.org.ID, OwnerClusters: clustersOf[r.org.ID], Visibility: r.org.Visibility, TLP: r.org.TLP}
 			orgSeen := sc.CanSee(orec)
