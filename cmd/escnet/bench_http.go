@@ -119,15 +119,17 @@ func benchServers(ctx context.Context, eng store.Engine, f benchHTTPFlags, stder
 		return "", "", nil, err
 	}
 	var stops []func()
-	stop = func() {
+	stopAll := func() {
 		for i := len(stops) - 1; i >= 0; i-- {
 			stops[i]()
 		}
 		cleanup()
 	}
+	stop = stopAll
+	// On failure the returned stop is nil, so stop what started here.
 	defer func() {
 		if err != nil {
-			stop()
+			stopAll()
 		}
 	}()
 	text, err := web.MailText()
