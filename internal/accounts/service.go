@@ -388,6 +388,17 @@ func (s *Service) setPassword(ctx context.Context, userID, password, action stri
 // Invite sends an invitation to join organisation org; the caller has
 // checked that the inviter may invite there.
 func (s *Service) Invite(ctx context.Context, inviter User, email, org, orgName string, orgAdmin bool) (Invitation, error) {
+	return s.invite(ctx, inviter, email, org, orgName, orgAdmin, nil)
+}
+
+// InviteManager invites a person to administer organisation org and
+// manage cluster clusterID (a cluster that was just accepted into the
+// alliance); the caller has checked that the inviter may.
+func (s *Service) InviteManager(ctx context.Context, inviter User, email, org, orgName, clusterID string) (Invitation, error) {
+	return s.invite(ctx, inviter, email, org, orgName, true, []string{clusterID})
+}
+
+func (s *Service) invite(ctx context.Context, inviter User, email, org, orgName string, orgAdmin bool, clusters []string) (Invitation, error) {
 	email = NormalizeEmail(email)
 	var errs validate.Errors
 	errs.Email("email", email, true)
@@ -402,7 +413,7 @@ func (s *Service) Invite(ctx context.Context, inviter User, email, org, orgName 
 	secret, hash := NewSecret()
 	now := s.cfg.Now()
 	inv := Invitation{ID: uuid.Must(uuid.NewV7()).String(), Hash: hash, Email: email, OrganisationID: org, OrgAdmin: orgAdmin,
-		InvitedBy: inviter.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.InviteTTL)}
+		InvitedBy: inviter.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.InviteTTL), ManagedClusters: clusters}
 	if err := s.store.CreateInvitation(ctx, &inv); err != nil {
 		return Invitation{}, err
 	}
@@ -441,7 +452,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, secret, name, password s
 		return User{}, err
 	}
 	u := User{ID: uuid.Must(uuid.NewV7()).String(), Email: inv.Email, Name: name, OrganisationID: inv.OrganisationID,
-		OrgAdmin: inv.OrgAdmin, PasswordHash: hash, ManagedClusters: []string{}}
+		OrgAdmin: inv.OrgAdmin, PasswordHash: hash, ManagedClusters: append([]string{}, inv.ManagedClusters...)}
 	if err := s.store.AcceptInvitation(ctx, HashSecret(secret), &u, s.cfg.Now()); err != nil {
 		return User{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/store"
@@ -51,6 +52,7 @@ type App struct {
 	Accounts   *accounts.Service
 	Facilities *facilities.Service
 	Calls      *calls.Service
+	Governance *governance.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	Match  *live.Service
@@ -97,6 +99,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Calls = calls.NewService(db)
+	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version}
