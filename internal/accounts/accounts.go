@@ -76,7 +76,7 @@ type Invitation struct {
 	AcceptedAt     *time.Time `json:"accepted_at,omitempty"`
 	// ManagedClusters are the clusters the invited account will manage
 	// (set when a cluster is accepted into the alliance).
-	ManagedClusters []string `json:"managed_clusters,omitempty"`
+	ManagedClusters []string `json:"-"`
 }
 
 // Reset is a one-time password reset link.

@@ -91,6 +91,13 @@ func (s *Service) Submit(ctx context.Context, a *Application) (string, error) {
 	if err := ValidateApplication(a); err != nil {
 		return "", err
 	}
+	// The cluster it would become must be valid too (themes are codes of
+	// the capability taxonomy).
+	c := s.clusterOf(*a)
+	if err := s.dir.ValidateCluster(ctx, &c); err != nil {
+		return "", err
+	}
+	a.Themes = c.Themes
 	secret, hash := accounts.NewSecret()
 	a.TokenHash, a.State, a.Reason, a.ClusterID, a.Notes = hash, StateSubmitted, "", "", []Note{}
 	if err := s.store.CreateApplication(ctx, a); err != nil {
@@ -277,8 +284,7 @@ func (s *Service) Accept(ctx context.Context, id string, expected int) (Applicat
 	if expected != 0 && expected != a.Version {
 		return a, store.ErrStale
 	}
-	c := directory.Cluster{Slug: a.Slug, Name: a.Name, Country: a.Country, City: a.City, Website: a.Website,
-		Description: a.Description, Themes: a.Themes, Joined: s.cfg.Now().Format(time.DateOnly)}
+	c := s.clusterOf(a)
 	if err := s.dir.ValidateCluster(ctx, &c); err != nil {
 		return a, err
 	}
@@ -301,6 +307,12 @@ func (s *Service) Accept(ctx context.Context, id string, expected int) (Applicat
 	}
 	s.tell(ctx, a, "mail.join.accepted", "")
 	return a, nil
+}
+
+// clusterOf is the cluster an accepted application becomes.
+func (s *Service) clusterOf(a Application) directory.Cluster {
+	return directory.Cluster{Slug: a.Slug, Name: a.Name, Country: a.Country, City: a.City, Website: a.Website,
+		Description: a.Description, Themes: a.Themes, Joined: s.cfg.Now().Format(time.DateOnly)}
 }
 
 // invite invites every manager of a and returns what happened, in the

@@ -21,6 +21,7 @@ func (s *Server) routes() []route {
 		s.callsRoutes(),
 		s.matchingRoutes(),
 		s.projectsRoutes(),
+		s.governanceRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -215,6 +216,30 @@ func (s *Server) projectsRoutes() []route {
 		{"POST /admin/merges", s.page(s.postMerges)},
 		{"GET /admin/import", s.page(s.pageImport)},
 		{"POST /admin/import", s.page(s.postImport)},
+	}
+}
+
+// governanceRoutes: clusters applying to join the alliance and the
+// criteria they are judged by.
+func (s *Server) governanceRoutes() []route {
+	return []route{
+		{"GET /api/v1/join/criteria", api(s.apiGetCriteria)},
+		{"PUT /api/v1/join/criteria", api(s.apiSetCriteria)},
+		{"POST /api/v1/applications", api(s.apiSubmitApplication)},
+		{"GET /api/v1/applications", api(s.apiListApplications)},
+		{"GET /api/v1/applications/{id}", api(s.apiGetApplication)},
+		{"POST /api/v1/applications/{id}/notes", api(s.apiApplicationNote)},
+		{"POST /api/v1/applications/{id}/decision", api(s.apiDecideApplication)},
+		{"GET /api/v1/join/{token}", api(s.apiApplicantView)},
+		{"POST /api/v1/join/{token}/reply", api(s.apiApplicantReply)},
+		{"GET /join", s.page(s.pageJoin)},
+		{"POST /join", s.page(s.postJoin)},
+		{"GET /join/{token}", s.page(s.pageApplicant)},
+		{"POST /join/{token}", s.page(s.postApplicant)},
+		{"GET /admin/applications", s.page(s.pageApplications)},
+		{"POST /admin/applications/criteria", s.page(s.postCriteria)},
+		{"GET /admin/applications/{id}", s.page(s.pageApplication)},
+		{"POST /admin/applications/{id}", s.page(s.postApplication)},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/match/live"
 )
 
@@ -38,6 +39,7 @@ type Server struct {
 	pages    *pages
 	catalog  catalog
 	fac      *facilities.Service
+	gov      *governance.Service
 	// match is the partner finder's snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	match *live.Service
@@ -56,7 +58,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, match: a.Match,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, gov: a.Governance, match: a.Match,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/escnet/escnet/internal/governance"
+	"github.com/escnet/escnet/internal/validate"
+)
+
+// governanceKeyFamilies are the message keys built at run time from the
+// governance lists (i18n_test.go reads them).
+func governanceKeyFamilies() map[string][]string {
+	return map[string][]string{
+		"join.state.":   governance.States,
+		"join.measure.": governance.Measures,
+		"join.kind.":    {governance.KindCluster, governance.KindRegion},
+		"join.note.":    {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
+		"mail.join.":    {"submitted.subject", "submitted.body", "ask.subject", "ask.body", "refused.subject", "refused.body", "accepted.subject", "accepted.body"},
+		"field.": {"members.companies", "members.smes", "members.knowledge_institutions", "members.government", "members.practitioners",
+			"members.total", "contact.name", "contact.email", "contact.phone", "letter_of_intent", "organisation", "managers", "staff_fte",
+			"text", "state", "decision", "members.min", "members.max", "helices.min", "helices.max", "staff_fte_hundredths.min",
+			"staff_fte_hundredths.max", "smes.min", "smes.max"},
+	}
+}
+
+// joinPage is the public application form, with the criteria.
+type joinPage struct {
+	layout
+	Criteria governance.Criteria
+	Values   url.Values
+	Errors   []ProblemField
+}
+
+// Value is a submitted form value.
+func (p joinPage) Value(name string) string { return p.Values.Get(name) }
+
+// FTE shows hundredths of a full-time equivalent as a decimal.
+func (layout) FTE(h int) string { return strconv.FormatFloat(float64(h)/100, 'f', -1, 64) }
+
+// applicationFromForm reads the form; numbers that are not numbers are
+// reported by field.
+func applicationFromForm(f url.Values) (governance.Application, validate.Errors) {
+	var errs validate.Errors
+	num := func(field string) int {
+		v := strings.TrimSpace(f.Get(field))
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs.Add(field, validate.InvalidFormat)
+		}
+		return n
+	}
+	a := governance.Application{Kind: f.Get("kind"), Name: f.Get("name"), Country: f.Get("country"), City: f.Get("city"),
+		Website: f.Get("website"), Description: f.Get("description"), Organisation: f.Get("organisation"),
+		Contact: governance.Contact{Name: f.Get("contact.name"), Email: f.Get("contact.email"), Phone: f.Get("contact.phone")},
+		Letter:  f.Get("letter_of_intent"), Managers: strings.Fields(strings.ReplaceAll(f.Get("managers"), ",", " "))}
+	a.Members = governance.Members{Companies: num("members.companies"), SMEs: num("members.smes"), Knowledge: num("members.knowledge_institutions"),
+		Government: num("members.government"), Practitioners: num("members.practitioners"), Total: num("members.total")}
+	if v := strings.TrimSpace(strings.ReplaceAll(f.Get("staff_fte"), ",", ".")); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x > 1e6 {
+			errs.Add("staff_fte", validate.InvalidFormat)
+		} else {
+			a.StaffFTE = int(math.Round(x * 100))
+		}
+	}
+	return a, errs
+}
+
+func (s *Server) joinData(r *http.Request, values url.Values) (joinPage, error) {
+	c, err := s.gov.Criteria(r.Context())
+	return joinPage{layout: s.layout(r, "title.join_alliance", "join"), Criteria: c, Values: values}, err
+}
+
+func (s *Server) pageJoin(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.joinData(r, url.Values{"kind": {governance.KindCluster}})
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "join", data)
+}
+
+func (s *Server) postJoin(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	data, err := s.joinData(r, r.PostForm)
+	if err != nil {
+		return err
+	}
+	a, errs := applicationFromForm(r.PostForm)
+	var secret string
+	if len(errs) > 0 {
+		err = errs
+	} else {
+		secret, err = s.gov.Submit(r.Context(), &a)
+	}
+	if err != nil {
+		return s.formError(w, err, "join", func(fe []ProblemField) any {
+			data.Errors = fe
+			return data
+		})
+	}
+	http.Redirect(w, r, "/join/"+url.PathEscape(secret), http.StatusSeeOther)
+	return nil
+}
+
+// applicationPage shows one application: to its applicant (through the
+// private link) or to the reviewers.
+type applicationPage struct {
+	layout
+	View     ApplicationView
+	Token    string
+	Reviewer bool
+	Values   url.Values
+	Errors   []ProblemField
+}
+
+// Open reports whether a decision is still to be taken.
+func (p applicationPage) Open() bool {
+	return p.View.State == governance.StateSubmitted || p.View.State == governance.StateMoreInfo
+}
+
+func (s *Server) applicantData(r *http.Request, token string) (applicationPage, error) {
+	a, err := s.gov.ByToken(r.Context(), token)
+	if err != nil {
+		return applicationPage{}, err
+	}
+	v, err := s.applicationView(r.Context(), a)
+	return applicationPage{layout: s.layout(r, a.Name, "join"), View: v, Token: token}, err
+}
+
+func (s *Server) pageApplicant(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.applicantData(r, r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return s.render(w, http.StatusOK, "application", data)
+}
+
+func (s *Server) postApplicant(w http.ResponseWriter, r *http.Request) error {
+	token := r.PathValue("token")
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if _, err := s.gov.Reply(r.Context(), token, r.PostFormValue("text")); err != nil {
+		data, derr := s.applicantData(r, token)
+		if derr != nil {
+			return derr
+		}
+		return s.formError(w, err, "application", func(fe []ProblemField) any {
+			data.Errors, data.Values = fe, r.PostForm
+			return data
+		})
+	}
+	http.Redirect(w, r, "/join/"+url.PathEscape(token), http.StatusSeeOther)
+	return nil
+}
+
+// applicationsPage is the reviewers' list and the criteria form.
+type applicationsPage struct {
+	layout
+	Items    []ApplicationView
+	Criteria governance.Criteria
+	Values   url.Values
+	Errors   []ProblemField
+}
+
+// Value is a submitted criteria value, or the current one.
+func (p applicationsPage) Value(name string) string {
+	if p.Values != nil {
+		return p.Values.Get(name)
+	}
+	return criteriaValues(p.Criteria).Get(name)
+}
+
+func criteriaValues(c governance.Criteria) url.Values {
+	v := url.Values{}
+	for i, rg := range []governance.Range{c.Members, c.Helices, c.StaffFTE, c.SMEs} {
+		m := governance.Measures[i]
+		v.Set(m+".min", strconv.Itoa(rg.Min))
+		if rg.Max > 0 {
+			v.Set(m+".max", strconv.Itoa(rg.Max))
+		}
+	}
+	return v
+}
+
+func (s *Server) applicationsData(r *http.Request) (applicationsPage, error) {
+	as, err := s.gov.List(r.Context(), "")
+	if err != nil {
+		return applicationsPage{}, govErr(r.Context(), err)
+	}
+	data := applicationsPage{layout: s.layout(r, "title.applications", "admin"), Items: []ApplicationView{}}
+	for _, a := range as {
+		v, err := s.applicationView(r.Context(), a)
+		if err != nil {
+			return data, err
+		}
+		data.Items = append(data.Items, v)
+	}
+	data.Criteria, err = s.gov.Criteria(r.Context())
+	return data, err
+}
+
+func (s *Server) pageApplications(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.applicationsData(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "applications", data)
+}
+
+func (s *Server) postCriteria(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	data, err := s.applicationsData(r)
+	if err != nil {
+		return err
+	}
+	var errs validate.Errors
+	rng := func(m string) governance.Range {
+		var out governance.Range
+		for _, p := range []struct {
+			suffix string
+			to     *int
+		}{{".min", &out.Min}, {".max", &out.Max}} {
+			if v := strings.TrimSpace(r.PostFormValue(m + p.suffix)); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					errs.Add(m+p.suffix, validate.InvalidFormat)
+				}
+				*p.to = n
+			}
+		}
+		return out
+	}
+	c := governance.Criteria{Members: rng("members"), Helices: rng("helices"), StaffFTE: rng("staff_fte_hundredths"), SMEs: rng("smes")}
+	if len(errs) > 0 {
+		err = errs
+	} else {
+		err = s.gov.SetCriteria(r.Context(), &c, formVersion(r))
+	}
+	if err != nil {
+		return s.formError(w, govErr(r.Context(), err), "applications", func(fe []ProblemField) any {
+			data.Errors, data.Values = fe, r.PostForm
+			return data
+		})
+	}
+	http.Redirect(w, r, "/admin/applications", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) reviewData(r *http.Request) (applicationPage, error) {
+	a, err := s.gov.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return applicationPage{}, err
+	}
+	v, err := s.applicationView(r.Context(), a)
+	return applicationPage{layout: s.layout(r, a.Name, "admin"), View: v, Reviewer: true}, err
+}
+
+func (s *Server) pageApplication(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.reviewData(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "application", data)
+}
+
+func (s *Server) postApplication(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	data, err := s.reviewData(r)
+	if err != nil {
+		return err
+	}
+	ctx, id, version := r.Context(), data.View.ID, formVersion(r)
+	switch action := r.PostFormValue("action"); action {
+	case "comment", "ask":
+		_, err = s.applicationNote(ctx, id, version, NoteInput{Kind: action, Text: r.PostFormValue("text")})
+	case "accept", "refuse":
+		_, err = s.decide(ctx, id, version, DecisionInput{Decision: action, Reason: r.PostFormValue("text")})
+	default:
+		err = validate.Errors{{Field: "action", Code: validate.InvalidChoice, Args: map[string]any{"choices": "comment, ask, accept, refuse"}}}
+	}
+	if err != nil {
+		return s.formError(w, govErr(ctx, err), "application", func(fe []ProblemField) any {
+			data.Errors, data.Values = fe, r.PostForm
+			return data
+		})
+	}
+	http.Redirect(w, r, "/admin/applications/"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,40 @@
+package web
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/escnet/escnet/internal/governance"
+)
+
+// TestOpenAPIGovernanceSchemas checks the schemas of applications and
+// criteria against their Go types.
+func TestOpenAPIGovernanceSchemas(t *testing.T) {
+	doc, _ := loadOpenAPI(t)
+	for name, tc := range map[string]struct {
+		v        any
+		response bool
+	}{
+		"ApplicationInput": {ApplicationInput{}, false},
+		"NoteInput":        {NoteInput{}, false},
+		"DecisionInput":    {DecisionInput{}, false},
+		"ReplyInput":       {ReplyInput{}, false},
+		"Criteria":         {governance.Criteria{}, true},
+		"Range":            {governance.Range{}, true},
+		"Members":          {governance.Members{}, true},
+		"Contact":          {governance.Contact{}, true},
+		"Note":             {governance.Note{}, true},
+		"Result":           {governance.Result{}, true},
+		"ApplicationView":  {ApplicationView{}, true},
+		"NewApplication":   {NewApplication{}, true},
+		"ApplicationList":  {ApplicationList{}, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			schema := doc.Components.Schemas[name]
+			if schema == nil {
+				t.Fatalf("components/schemas/%s is missing", name)
+			}
+			compareSchema(t, doc, name, schema, reflect.TypeOf(tc.v), tc.response)
+		})
+	}
+}
