@@ -19,7 +19,7 @@ import (
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Bookings int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Applications int
 }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
@@ -44,6 +44,9 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	}
 	quiet := a.Facilities.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)})
 	n.Bookings, err = LoadBookings(ctx, a.Directory.Store(), quiet, now)
+	if err == nil { // governance.go
+		n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}))
+	}
 	return n, err
 }
 

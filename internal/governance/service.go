@@ -339,3 +339,11 @@ func (s *Service) invite(ctx context.Context, v access.Viewer, a Application, o 
 	}
 	return text
 }
+
+// WithMail returns a copy of the service that sends its e-mail through m
+// (the demo loader's goes nowhere).
+func (s *Service) WithMail(m mail.Sender) *Service {
+	c := *s
+	c.mail = m
+	return &c
+}
