@@ -41,7 +41,8 @@ type Config struct {
 
 // Service applies the rules of governance around a Store.
 type Service struct {
-	store Store
+	store   Store
+	letters LetterStore
 	dir   Directory
 	inv   Inviter
 	mail  mail.Sender
@@ -49,7 +50,10 @@ type Service struct {
 }
 
 // NewService returns a Service.
-func NewService(s Store, dir Directory, inv Inviter, m mail.Sender, cfg Config) *Service {
+func NewService(s interface {
+	Store
+	LetterStore
+}, dir Directory, inv Inviter, m mail.Sender, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
 	}
@@ -60,7 +64,7 @@ func NewService(s Store, dir Directory, inv Inviter, m mail.Sender, cfg Config) 
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Service{store: s, dir: dir, inv: inv, mail: m, cfg: cfg}
+	return &Service{store: s, letters: s, dir: dir, inv: inv, mail: m, cfg: cfg}
 }
 
 // mayReview reports whether the viewer reviews applications.
