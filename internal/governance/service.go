@@ -43,10 +43,10 @@ type Config struct {
 type Service struct {
 	store   Store
 	letters LetterStore
-	dir   Directory
-	inv   Inviter
-	mail  mail.Sender
-	cfg   Config
+	dir     Directory
+	inv     Inviter
+	mail    mail.Sender
+	cfg     Config
 }
 
 // NewService returns a Service.
