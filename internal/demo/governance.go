@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/governance"
 )
 
@@ -19,11 +20,43 @@ func PendingApplication() governance.Application {
 		Letter: "The Adriatic Resilience Cluster intends to join the European alliance of safety & security clusters, to share test facilities and prepare joint EU proposals on coastal resilience."}
 }
 
-// LoadGovernance submits the pending application; it returns how many
-// applications it stored.
-func LoadGovernance(ctx context.Context, gov *governance.Service) (int, error) {
+// Letter is the demonstration's Letter of Commitment. Its wording is not
+// the original's (which is not in the sources): it restates what the
+// sources say the founders committed to.
+func Letter() governance.LetterVersion {
+	return governance.LetterVersion{Title: "Letter of Commitment of the European alliance of safety & security clusters", PublishedOn: "2016-06-01",
+		Texts: []governance.LetterText{
+			{Lang: "en", Text: "Demonstration text. The undersigned innovation clusters for safety and security commit to work together as a European network: to develop a joint roadmap for common (lobby) activities, to strengthen their visibility in the EU with respect to the smart specialisation strategies of their regions, to win a larger share of EU innovation funding for security together, and to explore a joint application for a Knowledge and Innovation Community (KIC) Security."},
+			{Lang: "nl", Text: "Demonstratietekst. De ondertekenende innovatieclusters voor veiligheid verbinden zich om samen te werken als Europees netwerk: een gezamenlijke roadmap voor (lobby)activiteiten te ontwikkelen, hun zichtbaarheid in de EU te vergroten rond de slimme specialisatiestrategieën van hun regio's, samen een groter aandeel van de EU-innovatiebudgetten voor veiligheid te verwerven, en een gezamenlijke aanvraag voor een Knowledge and Innovation Community (KIC) Security te verkennen."},
+		}}
+}
+
+// LoadGovernance publishes the letter with the signatures of the founding
+// clusters (those the directory shows as signed), recorded from paper as
+// signed on 2 June 2016 at the HSD Campus in The Hague, and submits the
+// pending application. It returns how many applications it stored.
+func LoadGovernance(ctx context.Context, gov *governance.Service, dir directory.Store) (int, error) {
+	ctx = access.AsSystem(ctx)
+	v := Letter()
+	if err := gov.PublishLetter(ctx, &v); err != nil {
+		return 0, err
+	}
+	cs, err := dir.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit})
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range cs.Items {
+		if !c.Commitment.Signed {
+			continue
+		}
+		in := governance.SignInput{ClusterID: c.ID, SignerName: c.Name, Place: "HSD Campus, The Hague", Paper: true,
+			SignedOn: letterOfCommitment, ScanRef: "Paper original signed at the second international meeting, 1–2 June 2016"}
+		if _, err := gov.Sign(ctx, v.ID, in); err != nil {
+			return 0, err
+		}
+	}
 	a := PendingApplication()
-	if _, err := gov.Submit(access.AsSystem(ctx), &a); err != nil {
+	if _, err := gov.Submit(ctx, &a); err != nil {
 		return 0, err
 	}
 	return 1, nil

@@ -29,6 +29,22 @@ func TestLoadGovernance(t *testing.T) {
 	if err != nil || len(as) != 1 || as[0].Name != demo.PendingApplication().Name {
 		t.Fatalf("pending = %+v, %v", as, err)
 	}
+	letters, err := a.Governance.Letters(ctx)
+	if err != nil || len(letters) != 1 {
+		t.Fatalf("letters = %d, %v", len(letters), err)
+	}
+	signed := map[string]bool{}
+	for _, sig := range letters[0].Signatures {
+		signed[sig.ClusterName] = sig.SignedOn == "2016-06-02" && sig.Paper && sig.Place == "HSD Campus, The Hague"
+	}
+	if len(signed) != 6 {
+		t.Errorf("%d founding clusters signed, want 6: %v", len(signed), signed)
+	}
+	for name, ok := range signed {
+		if !ok {
+			t.Errorf("%s: signature not of 2 June 2016 at the HSD Campus", name)
+		}
+	}
 	c, _ := a.Governance.Criteria(ctx)
 	for _, r := range c.Check(as[0]) {
 		if want := r.Measure != "staff_fte_hundredths"; r.Met != want {

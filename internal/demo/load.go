@@ -45,7 +45,7 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	quiet := a.Facilities.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)})
 	n.Bookings, err = LoadBookings(ctx, a.Directory.Store(), quiet, now)
 	if err == nil { // governance.go
-		n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}))
+		n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store())
 	}
 	return n, err
 }

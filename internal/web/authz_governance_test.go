@@ -84,9 +84,49 @@ func governanceExpectations(t *testing.T, pol policy) map[string]expectation {
 		"members.companies": {"10"}, "members.smes": {"4"}, "members.knowledge_institutions": {"3"}, "members.government": {"2"},
 		"members.total": {"15"}, "staff_fte": {"0.5"}, "contact.name": {"A. Applicant"}, "contact.email": {"applicant@example.org"},
 		"letter_of_intent": {"We intend to join."}}
+	mayPublish := func(who persona) bool { return pol.may(t, "publish a version of the Letter of Commitment", who) }
+	maySign := func(who persona) bool { return pol.may(t, "sign the Letter of Commitment for their cluster", who) }
+	// version publishes a letter version of the case's own, so that a
+	// signature never meets an earlier one.
+	version := func(fx *authzFixture) string {
+		v := governance.LetterVersion{Title: fx.unique("Authz letter"), PublishedOn: "2016-06-01", Texts: []governance.LetterText{{Lang: "en", Text: "We commit."}}}
+		if err := fx.env.server.gov.PublishLetter(sys, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.ID
+	}
+	// sign: the manager signs for the cluster they manage; nobody else may.
+	sign := func(method string, path func(id string) string, api bool) expectation {
+		return func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: method, path: path(version(fx)), want: denied(who)}
+			in := governance.SignInput{ClusterID: fx.hsd.ID, SignerName: "A. Manager", Confirm: true}
+			if api {
+				c.body = in
+			} else {
+				c.form = url.Values{"cluster_id": {in.ClusterID}, "signer_name": {in.SignerName}, "confirm": {"yes"}}
+			}
+			if maySign(who) {
+				c.want = map[bool]int{true: 201, false: 303}[api]
+			}
+			return c
+		}
+	}
+	letterInput := LetterInput{Title: "Authz letter (API)", PublishedOn: "2016-06-01", Texts: []governance.LetterText{{Lang: "en", Text: "We commit."}}}
 	return map[string]expectation{
-		"GET /api/v1/join/criteria": apply("GET", fixed("/api/v1/join/criteria"), nil, nil, 200),
-		"PUT /api/v1/join/criteria": review("PUT", fixed("/api/v1/join/criteria"), criteria, nil, 200, false),
+		"GET /api/v1/letter": apply("GET", fixed("/api/v1/letter"), nil, nil, 200),
+		"POST /api/v1/letter": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "POST", path: "/api/v1/letter", body: letterInput, want: denied(who)}
+			if mayPublish(who) {
+				c.want = 201
+			}
+			return c
+		},
+		"GET /api/v1/letter/{id}":             apply("GET", func(fx *authzFixture) string { return "/api/v1/letter/" + version(fx) }, nil, nil, 200),
+		"POST /api/v1/letter/{id}/signatures": sign("POST", func(id string) string { return "/api/v1/letter/" + id + "/signatures" }, true),
+		"GET /letter":                         apply("GET", fixed("/letter"), nil, nil, 200),
+		"POST /letter/{id}/sign":              sign("POST", func(id string) string { return "/letter/" + id + "/sign" }, false),
+		"GET /api/v1/join/criteria":           apply("GET", fixed("/api/v1/join/criteria"), nil, nil, 200),
+		"PUT /api/v1/join/criteria":           review("PUT", fixed("/api/v1/join/criteria"), criteria, nil, 200, false),
 		"POST /api/v1/applications": apply("POST", fixed("/api/v1/applications"), func(fx *authzFixture) any {
 			in := governanceApplication(fx.unique("Authz API Cluster"))
 			return ApplicationInput{Kind: in.Kind, Name: in.Name, Country: in.Country, Description: in.Description, Members: in.Members,

@@ -253,3 +253,56 @@ func (s *Server) apiApplicantReply(w http.ResponseWriter, r *http.Request) error
 	}
 	return s.apiApplicantView(w, r)
 }
+
+// LetterList is every version of the Letter of Commitment, oldest first.
+type LetterList struct {
+	Items []governance.LetterVersion `json:"items"`
+}
+
+// LetterInput is a new version of the letter.
+type LetterInput struct {
+	Title       string                  `json:"title"`
+	PublishedOn string                  `json:"published_on"`
+	Texts       []governance.LetterText `json:"texts"`
+}
+
+func (s *Server) apiListLetters(w http.ResponseWriter, r *http.Request) error {
+	vs, err := s.gov.Letters(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, LetterList{Items: vs})
+}
+
+func (s *Server) apiGetLetter(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.gov.Letter(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) apiPublishLetter(w http.ResponseWriter, r *http.Request) error {
+	var in LetterInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	v := governance.LetterVersion{Title: in.Title, PublishedOn: in.PublishedOn, Texts: in.Texts}
+	if err := s.gov.PublishLetter(r.Context(), &v); err != nil {
+		return govErr(r.Context(), err)
+	}
+	w.Header().Set("Location", "/api/v1/letter/"+url.PathEscape(v.ID))
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) apiSignLetter(w http.ResponseWriter, r *http.Request) error {
+	var in governance.SignInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	sig, err := s.gov.Sign(r.Context(), r.PathValue("id"), in)
+	if err != nil {
+		return govErr(r.Context(), err)
+	}
+	return writeJSON(w, http.StatusCreated, sig)
+}

@@ -4,9 +4,11 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -23,7 +25,7 @@ func governanceKeyFamilies() map[string][]string {
 		"field.": {"members.companies", "members.smes", "members.knowledge_institutions", "members.government", "members.practitioners",
 			"members.total", "contact.name", "contact.email", "contact.phone", "letter_of_intent", "organisation", "managers", "staff_fte",
 			"text", "state", "decision", "members.min", "members.max", "helices.min", "helices.max", "staff_fte_hundredths.min",
-			"staff_fte_hundredths.max", "smes.min", "smes.max"},
+			"staff_fte_hundredths.max", "smes.min", "smes.max", "signer_name", "place", "signed_on", "scan_reference", "published_on", "texts"},
 	}
 }
 
@@ -300,5 +302,117 @@ func (s *Server) postApplication(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	http.Redirect(w, r, "/admin/applications/"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+// letterStatus is a cluster's standing towards the letter, for the
+// cluster page.
+type letterStatus struct {
+	L       *Localizer
+	Status  governance.ClusterStatus
+	CanSign bool
+}
+
+// clusterLetter returns the status of cluster c, or nil while no letter
+// has been published in escnet.
+func (s *Server) clusterLetter(r *http.Request, c string) (*letterStatus, error) {
+	vs, err := s.gov.Letters(r.Context())
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	st := governance.StatusOf(vs, c)
+	v := viewerFrom(r.Context())
+	return &letterStatus{L: s.loc(r), Status: st, CanSign: !st.Current && v.WriteAllowed && slices.Contains(v.ManagedClusters, c)}, nil
+}
+
+// letterPage shows the letter's versions, who signed them, and the forms
+// to sign.
+type letterPage struct {
+	layout
+	Versions []governance.LetterVersion
+	Current  *governance.LetterVersion
+	// Unsigned are the managed clusters that have not signed the newest
+	// version (by id → name).
+	Unsigned []directory.Cluster
+	Paper    []directory.Cluster // all clusters, for the alliance administrator's paper form
+	Values   url.Values
+	Errors   []ProblemField
+}
+
+// Text returns a version's text in the page's language, or its first.
+func (p letterPage) Text(v governance.LetterVersion) governance.LetterText {
+	for _, t := range v.Texts {
+		if t.Lang == p.L.Lang {
+			return t
+		}
+	}
+	if len(v.Texts) > 0 {
+		return v.Texts[0]
+	}
+	return governance.LetterText{}
+}
+
+func (s *Server) letterData(r *http.Request) (letterPage, error) {
+	vs, err := s.gov.Letters(r.Context())
+	if err != nil {
+		return letterPage{}, err
+	}
+	data := letterPage{layout: s.layout(r, "title.letter", "letter"), Versions: vs}
+	if len(vs) == 0 {
+		return data, nil
+	}
+	data.Current = &vs[len(vs)-1]
+	signed := map[string]bool{}
+	for _, sig := range data.Current.Signatures {
+		signed[sig.ClusterID] = true
+	}
+	v := viewerFrom(r.Context())
+	if !v.WriteAllowed || (len(v.ManagedClusters) == 0 && !v.AllianceAdmin) {
+		return data, nil
+	}
+	cs, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	if err != nil {
+		return data, err
+	}
+	for _, c := range cs.Items {
+		if signed[c.ID] {
+			continue
+		}
+		if slices.Contains(v.ManagedClusters, c.ID) {
+			data.Unsigned = append(data.Unsigned, c)
+		}
+		if v.AllianceAdmin {
+			data.Paper = append(data.Paper, c)
+		}
+	}
+	return data, nil
+}
+
+func (s *Server) pageLetter(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.letterData(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "letter", data)
+}
+
+func (s *Server) postSignLetter(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	in := governance.SignInput{ClusterID: f.Get("cluster_id"), SignerName: f.Get("signer_name"), Place: f.Get("place"),
+		Confirm: f.Get("confirm") == "yes", Paper: f.Get("paper") == "yes", SignedOn: f.Get("signed_on"), ScanRef: f.Get("scan_reference")}
+	if _, err := s.gov.Sign(r.Context(), r.PathValue("id"), in); err != nil {
+		data, derr := s.letterData(r)
+		if derr != nil {
+			return derr
+		}
+		return s.formError(w, govErr(r.Context(), err), "letter", func(fe []ProblemField) any {
+			data.Errors, data.Values = fe, f
+			return data
+		})
+	}
+	http.Redirect(w, r, "/letter", http.StatusSeeOther)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/governance"
 )
 
@@ -87,6 +88,55 @@ func TestJoinAPIBadInput(t *testing.T) {
 		}
 		if r := env.do("GET", "/api/v1/join/criteria", nil); !strings.Contains(string(r.body), `"min": 15`) || r.header.Get("ETag") != "" {
 			t.Errorf("criteria changed by bad input: %s", r.body)
+		}
+	})
+}
+
+// TestLetterThroughPages publishes a letter, signs it as the manager of
+// HSD through the page, and checks the bad input the issue names: a second
+// signature of the same version, a signature for a cluster one does not
+// manage; the cluster page shows the status.
+func TestLetterThroughPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		r := env.do("POST", "/api/v1/letter", LetterInput{Title: "Letter of Commitment", PublishedOn: "2016-06-01",
+			Texts: []governance.LetterText{{Lang: "en", Text: "We commit."}, {Lang: "nl", Text: "Wij verbinden ons."}}})
+		if r.status != 201 {
+			t.Fatalf("publish: %d %s", r.status, r.body)
+		}
+		id := regexp.MustCompile(`"id": "([0-9a-f-]{36})"`).FindStringSubmatch(string(r.body))[1]
+		hsd := string(env.do("GET", "/api/v1/clusters/hsd", nil).body)
+		hsdID := regexp.MustCompile(`"id": "([0-9a-f-]{36})"`).FindStringSubmatch(hsd)[1]
+		kit := string(env.do("GET", "/api/v1/clusters/kit", nil).body)
+		kitID := regexp.MustCompile(`"id": "([0-9a-f-]{36})"`).FindStringSubmatch(kit)[1]
+		manager := []string{"Authorization", "Bearer " + env.tokens[demo.Accounts[1].Email], "Content-Type", "application/x-www-form-urlencoded"}
+		sign := func(cluster, confirm string) response {
+			return env.do("POST", "/letter/"+id+"/sign", url.Values{"cluster_id": {cluster}, "signer_name": {"Demo Cluster Manager"}, "confirm": {confirm}}.Encode(), manager...)
+		}
+		if r := sign(hsdID, ""); r.status != 422 || !strings.Contains(string(r.body), "confirm") {
+			t.Errorf("unconfirmed: %d", r.status)
+		}
+		if r := sign(kitID, "yes"); r.status != 403 {
+			t.Errorf("for a cluster not managed: %d, want 403", r.status)
+		}
+		if r := sign(hsdID, "yes"); r.status != 303 {
+			t.Fatalf("sign: %d %.300s", r.status, r.body)
+		}
+		if r := sign(hsdID, "yes"); r.status != 422 || !strings.Contains(string(r.body), "is already used") {
+			t.Errorf("second signature: %d %.500s", r.status, r.body)
+		}
+		letter := string(env.do("GET", "/api/v1/letter/"+id, nil).body)
+		if n := strings.Count(letter, `"signer_name"`); n != 1 {
+			t.Errorf("%d signatures stored, want 1", n)
+		}
+		page := string(env.get("/clusters/hsd", "").body)
+		if !strings.Contains(page, "version 1 signed on") || !strings.Contains(page, "Demo Cluster Manager") {
+			t.Errorf("cluster page lacks the letter status")
+		}
+		if page := string(env.get("/clusters/kit", "").body); !strings.Contains(page, "not yet signed") {
+			t.Errorf("unsigned cluster's page does not say so")
+		}
+		if r := env.get("/letter", ""); r.status != 200 || !strings.Contains(string(r.body), "We commit.") {
+			t.Errorf("letter page: %d", r.status)
 		}
 	})
 }

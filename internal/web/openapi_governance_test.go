@@ -28,6 +28,12 @@ func TestOpenAPIGovernanceSchemas(t *testing.T) {
 		"ApplicationView":  {ApplicationView{}, true},
 		"NewApplication":   {NewApplication{}, true},
 		"ApplicationList":  {ApplicationList{}, true},
+		"LetterInput":      {LetterInput{}, false},
+		"SignInput":        {governance.SignInput{}, false},
+		"LetterText":       {governance.LetterText{}, true},
+		"LetterVersion":    {governance.LetterVersion{}, true},
+		"Signature":        {governance.Signature{}, true},
+		"LetterList":       {LetterList{}, true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := doc.Components.Schemas[name]

@@ -350,6 +350,7 @@ type clusterPage struct {
 	Members    directory.Page[directory.Organisation]
 	Facilities []directory.Facility
 	Caps       map[string]directory.Capability
+	Letter     *letterStatus // governance_pages.go
 }
 
 func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
@@ -371,6 +372,9 @@ func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := clusterPage{layout: s.layout(r, c.Name, "clusters"), Cluster: c, Members: members, Facilities: fac.Items, Caps: caps}
 	data.CanEdit = access.CanEditCluster(viewerFrom(r.Context()), c.ID)
+	if data.Letter, err = s.clusterLetter(r, c.ID); err != nil {
+		return err
+	}
 	var focus []string
 	for _, m := range members.Items {
 		focus = append(focus, m.ID)

@@ -220,7 +220,7 @@ func (s *Server) projectsRoutes() []route {
 }
 
 // governanceRoutes: clusters applying to join the alliance and the
-// criteria they are judged by.
+// criteria they are judged by; the Letter of Commitment and its signatures.
 func (s *Server) governanceRoutes() []route {
 	return []route{
 		{"GET /api/v1/join/criteria", api(s.apiGetCriteria)},
@@ -232,6 +232,10 @@ func (s *Server) governanceRoutes() []route {
 		{"POST /api/v1/applications/{id}/decision", api(s.apiDecideApplication)},
 		{"GET /api/v1/join/{token}", api(s.apiApplicantView)},
 		{"POST /api/v1/join/{token}/reply", api(s.apiApplicantReply)},
+		{"GET /api/v1/letter", api(s.apiListLetters)},
+		{"POST /api/v1/letter", api(s.apiPublishLetter)},
+		{"GET /api/v1/letter/{id}", api(s.apiGetLetter)},
+		{"POST /api/v1/letter/{id}/signatures", api(s.apiSignLetter)},
 		{"GET /join", s.page(s.pageJoin)},
 		{"POST /join", s.page(s.postJoin)},
 		{"GET /join/{token}", s.page(s.pageApplicant)},
@@ -240,6 +244,8 @@ func (s *Server) governanceRoutes() []route {
 		{"POST /admin/applications/criteria", s.page(s.postCriteria)},
 		{"GET /admin/applications/{id}", s.page(s.pageApplication)},
 		{"POST /admin/applications/{id}", s.page(s.postApplication)},
+		{"GET /letter", s.page(s.pageLetter)},
+		{"POST /letter/{id}/sign", s.page(s.postSignLetter)},
 	}
 }
 
