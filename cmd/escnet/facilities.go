@@ -13,6 +13,7 @@ import (
 
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -54,12 +55,19 @@ func runFacilities(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "escnet facilities: unknown subcommand %q\n\n%s", args[0], facilitiesUsage)
 		return errUsage
 	}
+	return runFacilitiesImport(ctx, args[1:], stdout, stderr)
+}
+
+// runFacilitiesImport reads, checks and writes a facilities file through
+// the facilities service (the same rules as the web: the owner's records,
+// the facility cluster rule).
+func runFacilitiesImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("facilities import", "--org ORG --file FILE.csv [--db DSN] [--dry-run]", stderr)
 	dsn := fs.String("db", defaultDB, "database: a file path, sqlite:PATH or postgres://...")
 	org := fs.String("org", "", "the owning organisation (id or slug)")
 	file := fs.String("file", "", "the CSV file (- for standard input)")
 	dry := fs.Bool("dry-run", false, "check every row and write nothing")
-	if err := parse(fs, args[1:], stdout); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if *org == "" || *file == "" {
@@ -80,9 +88,8 @@ func runFacilities(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer a.Close()
-	db := a.DB
 	ctx = cliContext(ctx)
-	owner, err := db.GetOrganisation(ctx, *org)
+	owner, err := a.Directory.Store().GetOrganisation(ctx, *org)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("facilities import: no organisation %q", *org)
 	} else if err != nil {
@@ -92,12 +99,36 @@ func runFacilities(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	svc := directory.NewService(db)
 	// Check every row first, so that a bad file writes nothing.
+	problems, err := checkFacilityRows(ctx, a.Facilities, owner.ID, rows)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p)
+		}
+		return fmt.Errorf("facilities import: %d problems in %s; nothing was written", len(problems), *file)
+	}
+	if *dry {
+		fmt.Fprintf(stdout, "%d facilities checked; nothing was written (--dry-run)\n", len(rows))
+		return nil
+	}
+	added, updated, err := writeFacilityRows(ctx, a.Facilities, rows)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d facilities added, %d updated for %s\n", added, updated, owner.Name)
+	return nil
+}
+
+// checkFacilityRows matches rows to existing facilities by slug and lists
+// every problem as "line N: field: problem".
+func checkFacilityRows(ctx context.Context, svc *facilities.Service, owner string, rows []*facilityRow) ([]string, error) {
 	var problems []string
 	for _, r := range rows {
-		if existing, err := db.GetFacility(ctx, r.facility.Slug); err == nil {
-			if existing.OrganisationID != owner.ID {
+		if existing, err := svc.Facility(ctx, r.facility.Slug); err == nil {
+			if existing.OrganisationID != owner {
 				problems = append(problems, fmt.Sprintf("line %d: slug: %s belongs to another organisation", r.line, r.facility.Slug))
 				continue
 			}
@@ -114,7 +145,7 @@ func runFacilities(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err := svc.ValidateFacility(ctx, &f); err != nil {
 			var ve validate.Errors
 			if !errors.As(err, &ve) {
-				return err
+				return nil, err
 			}
 			for _, fe := range ve {
 				problems = append(problems, fmt.Sprintf("line %d: %s: %s", r.line, fe.Field, validate.Message(fe)))
@@ -122,17 +153,11 @@ func runFacilities(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		problems = append(problems, r.problems...)
 	}
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintln(stderr, p)
-		}
-		return fmt.Errorf("facilities import: %d problems in %s; nothing was written", len(problems), *file)
-	}
-	if *dry {
-		fmt.Fprintf(stdout, "%d facilities checked; nothing was written (--dry-run)\n", len(rows))
-		return nil
-	}
-	added, updated := 0, 0
+	return problems, nil
+}
+
+// writeFacilityRows adds or updates each row's facility.
+func writeFacilityRows(ctx context.Context, svc *facilities.Service, rows []*facilityRow) (added, updated int, err error) {
 	for _, r := range rows {
 		f := r.facility
 		if f.ID != "" {
@@ -143,11 +168,10 @@ func runFacilities(ctx context.Context, args []string, stdout, stderr io.Writer)
 			added++
 		}
 		if err != nil {
-			return fmt.Errorf("line %d (%s): %w", r.line, f.Slug, err)
+			return added, updated, fmt.Errorf("line %d (%s): %w", r.line, f.Slug, err)
 		}
 	}
-	fmt.Fprintf(stdout, "%d facilities added, %d updated for %s\n", added, updated, owner.Name)
-	return nil
+	return added, updated, nil
 }
 
 type facilityRow struct {

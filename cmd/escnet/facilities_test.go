@@ -25,8 +25,10 @@ func TestFacilitiesImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := directory.NewService(db)
-	if err := svc.CreateCluster(ctx, &directory.Cluster{Slug: "twente", Name: "Twente", Country: "NL"}); err != nil {
-		t.Fatal(err)
+	for slug, name := range map[string]string{"twente": "Twente", "kit": "KIT"} {
+		if err := svc.CreateCluster(ctx, &directory.Cluster{Slug: slug, Name: name, Country: "NL"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	owner := &directory.Organisation{Slug: "twente-airport", Name: "Twente Airport", Kind: "company", Country: "NL",
 		Memberships: []directory.Membership{{ClusterID: "twente", Role: "member"}}}
@@ -58,15 +60,17 @@ func TestFacilitiesImport(t *testing.T) {
 	if out, err := importFile(good); err != nil || !strings.Contains(out, "0 facilities added, 2 updated") {
 		t.Fatalf("second import: %v\n%s", err, out)
 	}
-	bad := write("bad.csv", "slug,name,kind,country,time_zone,latitude\n"+
-		"new-range,New range,test_range,NL,,52.1\n"+
-		"ok-range,OK range,test_range,NL,Europe/Amsterdam,\n"+
-		"zone-range,Zone range,shooting_range,NL,Mars/Olympus,north\n")
+	bad := write("bad.csv", "slug,name,kind,country,time_zone,latitude,cluster\n"+
+		"new-range,New range,test_range,NL,,52.1,\n"+
+		"ok-range,OK range,test_range,NL,Europe/Amsterdam,,twente\n"+
+		"zone-range,Zone range,shooting_range,NL,Mars/Olympus,north,\n"+
+		"kit-range,KIT range,test_range,NL,Europe/Amsterdam,,kit\n")
 	out, err := importFile(bad)
 	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
 		t.Fatalf("bad file: err = %v", err)
 	}
-	for _, want := range []string{"line 2: longitude: is required", "line 4: kind: must be one of", "line 4: time_zone: is not a known IANA time zone", "line 4: latitude: is not a number"} {
+	for _, want := range []string{"line 2: longitude: is required", "line 4: kind: must be one of", "line 4: time_zone: is not a known IANA time zone", "line 4: latitude: is not a number",
+		"line 5: cluster_id: must be a cluster that the facility's organisation is a member of"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -11,9 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/app"
-	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/cordis"
 	"github.com/escnet/escnet/internal/projects"
 )
@@ -72,12 +70,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer a.Close()
-	db := a.DB
-	ctx = audit.WithActor(access.WithScope(ctx, access.System), audit.Actor{Label: "cli"})
+	ctx = cliContext(ctx)
 
 	rep := newReporter(stderr)
 	start := time.Now()
-	sum, err := projects.Import(ctx, db, sources, projects.Options{
+	sum, err := a.Projects.ImportFiles(ctx, sources, projects.Options{
 		Strict:    *strict,
 		BatchSize: *batch,
 		Progress:  rep.progress,

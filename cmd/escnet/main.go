@@ -64,6 +64,7 @@ func commands() []command {
 		{"bench", "measure the CORDIS import against the engine's bulk load: bench import", runBench},
 		{"user", "add, list and change accounts and roles; issue password reset links", runUser},
 		{"facilities", "import shared facilities from CSV for their owners (facilities import)", runFacilities},
+		{"events", "events: list, attendees EVENT, schedule EVENT (the 1:1 meeting scheduler)", runEvents},
 		{"backup", "copy the database into a new file (SQLite), or print the pg_dump command", runBackup},
 		{"restore", "replace the database with a backup (SQLite), or print the pg_restore command", runRestore},
 		{"partners", "rank partners for a call or an idea, with the reasons", runPartners},

@@ -7,12 +7,9 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/app"
-	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
-	"github.com/escnet/escnet/internal/store/sqlstore"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -83,34 +80,30 @@ Every subcommand takes --db DSN (or ESCNET_DB).
 		return err
 	}
 	defer application.Close()
-	db := application.DB
-	ctx = audit.WithActor(access.WithScope(ctx, access.System), audit.Actor{Label: "cli"})
+	ctx = cliContext(ctx)
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
 
-	err = orgsRun(ctx, db, tw, stdout, sub, limit, into, from, merge, a, b)
+	err = orgsRun(ctx, application.Projects, tw, stdout, sub, limit, into, from, merge, a, b)
 	var ce *store.ConflictError
 	switch {
-	case errors.As(err, &ce) && ce.Code == sqlstore.AlreadyUndone:
+	case errors.As(err, &ce) && ce.Code == projects.AlreadyUndone:
 		return fmt.Errorf("merge %s was undone already", *merge)
+	case errors.As(err, &ce) && ce.Code == projects.AlreadyMerged:
+		return fmt.Errorf("refused: %s was merged into another organisation already", *from)
 	case errors.As(err, &ce):
 		return fmt.Errorf("refused: %s %s", ce.Field, validate.Message(validate.FieldError{Field: ce.Field, Code: ce.Code}))
 	}
 	return err
 }
 
-func orgsRun(ctx context.Context, db *sqlstore.DB, tw *tabwriter.Writer, stdout io.Writer, sub string, limit *int, into, from, merge, a, b *string) error {
+func orgsRun(ctx context.Context, svc *projects.Service, tw *tabwriter.Writer, stdout io.Writer, sub string, limit *int, into, from, merge, a, b *string) error {
 	switch sub {
 	case "candidates":
-		keys, err := db.OrganisationKeys(ctx)
+		cs, total, err := svc.Candidates(ctx, 1000)
 		if err != nil {
 			return err
 		}
-		distinct, err := db.DistinctPairs(ctx)
-		if err != nil {
-			return err
-		}
-		cs := projects.FindCandidates(keys, distinct)
 		fmt.Fprintf(tw, "REASON\tA\tB\n")
 		for i, c := range cs {
 			if i == *limit {
@@ -119,9 +112,9 @@ func orgsRun(ctx context.Context, db *sqlstore.DB, tw *tabwriter.Writer, stdout 
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Reason, describe(c.A), describe(c.B))
 		}
 		tw.Flush()
-		fmt.Fprintf(stdout, "%d candidate pairs. Merge one with: escnet orgs merge --into SLUG --from SLUG; or mark it: escnet orgs distinct --a SLUG --b SLUG\n", len(cs))
+		fmt.Fprintf(stdout, "%d candidate pairs. Merge one with: escnet orgs merge --into SLUG --from SLUG; or mark it: escnet orgs distinct --a SLUG --b SLUG\n", total)
 	case "merges":
-		ms, err := db.ListMerges(ctx, *limit)
+		ms, err := svc.Merges(ctx, *limit)
 		if err != nil {
 			return err
 		}
@@ -134,7 +127,7 @@ func orgsRun(ctx context.Context, db *sqlstore.DB, tw *tabwriter.Writer, stdout 
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.MergedAt.Format("2006-01-02 15:04"), m.Actor, describe(m.From), describe(m.Into), undone)
 		}
 	case "merge":
-		m, err := db.MergeOrganisations(ctx, *into, *from)
+		m, err := svc.Merge(ctx, *into, *from)
 		if err != nil {
 			return err
 		}
@@ -142,13 +135,13 @@ func orgsRun(ctx context.Context, db *sqlstore.DB, tw *tabwriter.Writer, stdout 
 			describe(m.From), describe(m.Into), m.ID, m.Moved.Participations, m.Moved.People, m.Moved.Facilities,
 			m.Moved.Memberships, m.Moved.Identifiers, m.ID)
 	case "unmerge":
-		m, err := db.UndoMerge(ctx, *merge)
+		m, err := svc.Undo(ctx, *merge)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Undid merge %s: %s is back, separate from %s.\n", m.ID, describe(m.From), describe(m.Into))
 	case "distinct":
-		if err := db.MarkDistinct(ctx, *a, *b); err != nil {
+		if err := svc.MarkDistinct(ctx, *a, *b); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Marked %s and %s as different organisations.\n", *a, *b)

@@ -92,14 +92,21 @@ type Reset struct {
 // a wrong e-mail and a wrong password read the same.
 var (
 	ErrInvalidCredentials = errors.New("wrong e-mail address or password")
-	ErrThrottled          = errors.New("too many failed sign-ins; wait a few minutes and try again")
+	ErrThrottled          = errors.New("too many sign-in attempts; wait a few minutes and try again")
 	ErrLinkInvalid        = errors.New("this link is not valid: it may have expired or been used already")
 	ErrTokenInvalid       = errors.New("the API token is not valid or has been revoked")
 	ErrSessionInvalid     = errors.New("the session has expired")
+	// ErrBusy says that too many passwords are being checked at once;
+	// the request may be repeated in a moment (503 with Retry-After).
+	ErrBusy = errors.New("too many sign-ins at once; try again in a moment")
 )
 
-// Store is what accounts need from a storage engine.
+// Store is what accounts need from a storage engine: its own tables, and
+// reads of the directory and the audit log that its rules need.
 type Store interface {
+	Directory
+	AuditReader
+
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, id string) (User, error)
 	GetUserByEmail(ctx context.Context, email string) (User, error)
@@ -107,7 +114,8 @@ type Store interface {
 	// UpdateUser writes name, organisation, person link, roles and the
 	// disabled flag.
 	UpdateUser(ctx context.Context, u *User) error
-	// SetPassword replaces the hash and ends all of the user's sessions.
+	// SetPassword replaces the hash and ends all of the user's sessions,
+	// reset links and pending invitations, in one transaction.
 	SetPassword(ctx context.Context, userID, hash string) error
 	RecordLogin(ctx context.Context, userID string, at time.Time) error
 	// EraseUser anonymises the account and its person record and ends its
@@ -136,7 +144,10 @@ type Store interface {
 	RevokeToken(ctx context.Context, userID, id string, at time.Time) error
 	TouchToken(ctx context.Context, id string, at time.Time) error
 
-	// RecentFailures counts failed sign-ins since the given time for an
-	// e-mail address and for an IP address.
-	RecentFailures(ctx context.Context, email, ip string, since time.Time) (byAccount, byIP int, err error)
+	// CountAttempt counts one sign-in attempt under each key in windows of
+	// the given length, atomically (across nodes), and returns each key's
+	// count including this attempt.
+	CountAttempt(ctx context.Context, keys []string, at time.Time, window time.Duration) ([]int, error)
+	// ForgetAttempt takes back one attempt under each key.
+	ForgetAttempt(ctx context.Context, keys []string) error
 }

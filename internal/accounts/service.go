@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/escnet/escnet/internal/audit"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
@@ -29,9 +31,15 @@ type Config struct {
 	FailureWindow   time.Duration // throttling window (default 15 min)
 	MaxPerAccount   int           // failed sign-ins per account per window (default 5)
 	MaxPerIP        int           // failed sign-ins per address per window (default 20)
-	BaseURL         string        // for links in e-mails, e.g. https://escnet.example.org
-	Params          Params        // argon2id cost
-	Now             func() time.Time
+	// MaxHashing passwords are hashed at once (default: the number of
+	// CPUs, at least 2); HashQueue more wait up to HashWait for a slot
+	// (defaults 8 and 3 s); beyond that a sign-in is answered ErrBusy.
+	MaxHashing int
+	HashQueue  int
+	HashWait   time.Duration
+	BaseURL    string // for links in e-mails, e.g. https://escnet.example.org
+	Params     Params // argon2id cost
+	Now        func() time.Time
 	// Text renders the e-mails' message keys (mail.reset.subject, ...) in
 	// the language of the request; without it the keys are sent as they
 	// are, which only a test would notice.
@@ -60,6 +68,15 @@ func (c *Config) defaults() {
 	if c.MaxPerIP == 0 {
 		c.MaxPerIP = 20
 	}
+	if c.MaxHashing == 0 {
+		c.MaxHashing = max(2, runtime.NumCPU())
+	}
+	if c.HashQueue == 0 {
+		c.HashQueue = 8
+	}
+	if c.HashWait == 0 {
+		c.HashWait = 3 * time.Second
+	}
 	if c.Params == (Params{}) {
 		c.Params = DefaultParams
 	}
@@ -78,6 +95,9 @@ type Service struct {
 	audit Auditor
 	mail  mail.Sender
 	cfg   Config
+	gate  *hashGate
+	// sources are the other capabilities' personal records.
+	sources personalSources
 	// dummyHash is checked when an e-mail is unknown, so that a wrong
 	// address takes as long as a wrong password.
 	dummyHash string
@@ -87,7 +107,7 @@ type Service struct {
 func NewService(s Store, a Auditor, m mail.Sender, cfg Config) *Service {
 	cfg.defaults()
 	dummy, _ := HashPassword("escnet-dummy-password", cfg.Params)
-	return &Service{store: s, audit: a, mail: m, cfg: cfg, dummyHash: dummy}
+	return &Service{store: s, audit: a, mail: m, cfg: cfg, dummyHash: dummy, gate: newHashGate(cfg.MaxHashing, cfg.HashQueue, cfg.HashWait)}
 }
 
 // Config returns the effective settings.
@@ -122,7 +142,7 @@ func (s *Service) NewUser(ctx context.Context, u *User, password string) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password, s.cfg.Params)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -135,36 +155,45 @@ func (s *Service) NewUser(ctx context.Context, u *User, password string) error {
 }
 
 // Login checks credentials and opens a new session, returning the cookie
-// value. Failures are audited and throttled per account and per address;
-// the error never says whether the account exists.
+// value. The attempt is counted, per account and per address, before the
+// password is looked at, so parallel guesses cannot pass the limit; a
+// sign-in that succeeds takes its attempt back. Failures are audited; the
+// error never says whether the account exists.
 func (s *Service) Login(ctx context.Context, email, password, userAgent string) (User, string, error) {
 	email = NormalizeEmail(email)
 	ip := audit.ActorFrom(ctx).IP
 	now := s.cfg.Now()
-	byAccount, byIP, err := s.store.RecentFailures(ctx, email, ip, now.Add(-s.cfg.FailureWindow))
+	keys := []string{"account:" + email}
+	if ip != "" {
+		keys = append(keys, "ip:"+ip)
+	}
+	counts, err := s.store.CountAttempt(ctx, keys, now, s.cfg.FailureWindow)
 	if err != nil {
 		return User{}, "", err
 	}
-	if byAccount >= s.cfg.MaxPerAccount || (ip != "" && byIP >= s.cfg.MaxPerIP) {
+	if counts[0] > s.cfg.MaxPerAccount || (ip != "" && counts[1] > s.cfg.MaxPerIP) {
 		_ = s.audit.Audit(ctx, "login.throttled", "account", email, "")
 		return User{}, "", ErrThrottled
 	}
-	u, err := s.store.GetUserByEmail(ctx, email)
-	ok := false
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		CheckPassword(s.dummyHash, password)
-	case err != nil:
+	u, ok, err := s.checkCredentials(ctx, email, password)
+	if errors.Is(err, ErrBusy) || errors.Is(err, context.Canceled) {
+		// Not checked: the attempt does not count.
+		if ferr := s.store.ForgetAttempt(context.WithoutCancel(ctx), keys); ferr != nil {
+			return User{}, "", ferr
+		}
 		return User{}, "", err
-	default:
-		ok, _ = CheckPassword(u.PasswordHash, password)
-		ok = ok && !u.Disabled
+	}
+	if err != nil {
+		return User{}, "", err
 	}
 	if !ok {
 		if err := s.audit.Audit(ctx, "login.failed", "account", email, ""); err != nil {
 			return User{}, "", err
 		}
 		return User{}, "", ErrInvalidCredentials
+	}
+	if err := s.store.ForgetAttempt(ctx, keys); err != nil {
+		return User{}, "", err
 	}
 	token, err := s.newSession(ctx, u.ID, userAgent)
 	if err != nil {
@@ -178,6 +207,21 @@ func (s *Service) Login(ctx context.Context, email, password, userAgent string) 
 		return User{}, "", err
 	}
 	return u, token, nil
+}
+
+// checkCredentials looks the account up and checks the password; an
+// unknown address is checked against a dummy hash, so it takes as long.
+func (s *Service) checkCredentials(ctx context.Context, email, password string) (User, bool, error) {
+	u, err := s.store.GetUserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		_, err := s.check(ctx, s.dummyHash, password)
+		return User{}, false, err
+	case err != nil:
+		return User{}, false, err
+	}
+	ok, err := s.check(ctx, u.PasswordHash, password)
+	return u, ok && !u.Disabled, err
 }
 
 func withUser(a audit.Actor, u User) audit.Actor {
@@ -277,6 +321,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, AP
 }
 
 // CreateToken makes an API token for u; the returned secret is shown once.
+// It decides nothing: it is for the command line, the demo and tests;
+// requests go through CreateMyToken.
 func (s *Service) CreateToken(ctx context.Context, u User, name, scope string) (APIToken, string, error) {
 	var errs validate.Errors
 	name = strings.TrimSpace(name)
@@ -292,11 +338,6 @@ func (s *Service) CreateToken(ctx context.Context, u User, name, scope string) (
 		return APIToken{}, "", err
 	}
 	return t, secret, nil
-}
-
-// RevokeToken revokes one of u's tokens.
-func (s *Service) RevokeToken(ctx context.Context, u User, id string) error {
-	return s.store.RevokeToken(ctx, u.ID, id, s.cfg.Now())
 }
 
 // RequestReset sends a one-time reset link when the address belongs to an
@@ -346,11 +387,16 @@ func displayName(u User) string {
 }
 
 // ResetPassword sets a new password through a one-time link and ends all
-// sessions of the account.
+// sessions of the account and every other outstanding link. The password
+// is hashed before the link is used, so a busy server does not burn it.
 func (s *Service) ResetPassword(ctx context.Context, secret, password string) error {
 	var errs validate.Errors
 	checkPassword(&errs, "password", password)
 	if err := errs.Err(); err != nil {
+		return err
+	}
+	hash, err := s.hash(ctx, password)
+	if err != nil {
 		return err
 	}
 	userID, err := s.store.UseReset(ctx, HashSecret(secret), s.cfg.Now())
@@ -361,7 +407,7 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string) er
 	if err != nil {
 		return err
 	}
-	return s.setPassword(ctx, userID, password, "password.reset")
+	return s.storePassword(ctx, userID, hash, "password.reset")
 }
 
 // SetPassword sets u's password directly (CLI, account page).
@@ -371,34 +417,36 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, userID, password, "password.change")
-}
-
-func (s *Service) setPassword(ctx context.Context, userID, password, action string) error {
-	hash, err := HashPassword(password, s.cfg.Params)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return err
 	}
+	return s.storePassword(ctx, userID, hash, "password.change")
+}
+
+// storePassword writes a new hash; the store ends the account's sessions,
+// reset links and pending invitations with it.
+func (s *Service) storePassword(ctx context.Context, userID, hash, action string) error {
 	if err := s.store.SetPassword(ctx, userID, hash); err != nil {
 		return err
 	}
 	return s.audit.Audit(ctx, action, "account", userID, "")
 }
 
-// Invite sends an invitation to join organisation org; the caller has
-// checked that the inviter may invite there.
-func (s *Service) Invite(ctx context.Context, inviter User, email, org, orgName string, orgAdmin bool) (Invitation, error) {
-	return s.invite(ctx, inviter, email, org, orgName, orgAdmin, nil)
+// sendInvitation mails an invitation to join o; the use case (Invite) has
+// decided that the inviter may.
+func (s *Service) sendInvitation(ctx context.Context, inviter User, email string, o directory.Organisation, orgAdmin bool) (Invitation, error) {
+	return s.invite(ctx, inviter, email, o, orgAdmin, nil)
 }
 
-// InviteManager invites a person to administer organisation org and
-// manage cluster clusterID (a cluster that was just accepted into the
-// alliance); the caller has checked that the inviter may.
-func (s *Service) InviteManager(ctx context.Context, inviter User, email, org, orgName, clusterID string) (Invitation, error) {
-	return s.invite(ctx, inviter, email, org, orgName, true, []string{clusterID})
+// InviteManager invites a person to administer organisation o and manage
+// cluster clusterID (a cluster that was just accepted into the alliance);
+// the caller (the governance service) has decided that the inviter may.
+func (s *Service) InviteManager(ctx context.Context, inviter User, email string, o directory.Organisation, clusterID string) (Invitation, error) {
+	return s.invite(ctx, inviter, email, o, true, []string{clusterID})
 }
 
-func (s *Service) invite(ctx context.Context, inviter User, email, org, orgName string, orgAdmin bool, clusters []string) (Invitation, error) {
+func (s *Service) invite(ctx context.Context, inviter User, email string, o directory.Organisation, orgAdmin bool, clusters []string) (Invitation, error) {
 	email = NormalizeEmail(email)
 	var errs validate.Errors
 	errs.Email("email", email, true)
@@ -412,7 +460,7 @@ func (s *Service) invite(ctx context.Context, inviter User, email, org, orgName 
 	}
 	secret, hash := NewSecret()
 	now := s.cfg.Now()
-	inv := Invitation{ID: uuid.Must(uuid.NewV7()).String(), Hash: hash, Email: email, OrganisationID: org, OrgAdmin: orgAdmin,
+	inv := Invitation{ID: uuid.Must(uuid.NewV7()).String(), Hash: hash, Email: email, OrganisationID: o.ID, OrgAdmin: orgAdmin,
 		InvitedBy: inviter.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.InviteTTL), ManagedClusters: clusters}
 	if err := s.store.CreateInvitation(ctx, &inv); err != nil {
 		return Invitation{}, err
@@ -420,7 +468,7 @@ func (s *Service) invite(ctx context.Context, inviter User, email, org, orgName 
 	link := s.cfg.BaseURL + "/invitations/" + secret
 	t := s.cfg.Text
 	err := s.mail.Send(ctx, mail.Message{To: email, Subject: t(ctx, "mail.invite.subject"),
-		Text: t(ctx, "mail.invite.body", "inviter", displayName(inviter), "organisation", orgName, "days", int(s.cfg.InviteTTL.Hours()/24), "link", link)})
+		Text: t(ctx, "mail.invite.body", "inviter", displayName(inviter), "organisation", o.Name, "days", int(s.cfg.InviteTTL.Hours()/24), "link", link)})
 	return inv, err
 }
 
@@ -447,7 +495,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, secret, name, password s
 	if err := errs.Err(); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(password, s.cfg.Params)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, err
 	}

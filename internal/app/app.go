@@ -15,10 +15,12 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -52,6 +54,8 @@ type App struct {
 	Accounts   *accounts.Service
 	Facilities *facilities.Service
 	Calls      *calls.Service
+	Events     *events.Service
+	Projects   *projects.Service
 	Governance *governance.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
@@ -98,7 +102,10 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Accounts = accounts.NewService(db, db, cfg.Mail, cfg.Accounts)
 	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
+	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	a.Projects = projects.NewService(db, db)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})

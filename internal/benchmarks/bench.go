@@ -208,34 +208,8 @@ func Bulk(ctx context.Context, db *sqlstore.DB, paths []string) (int64, error) {
 	}
 	var readErr error
 	each := func(files []string, fn func(rec cordis.Record) bool) {
-		for _, p := range files {
-			f, err := os.Open(p)
-			if err != nil {
-				readErr = err
-				return
-			}
-			r, err := cordis.NewReader(filepath.Base(p), f)
-			if err != nil {
-				f.Close()
-				readErr = err
-				return
-			}
-			for {
-				rec, err := r.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					readErr = err
-					f.Close()
-					return
-				}
-				if !fn(rec) {
-					f.Close()
-					return
-				}
-			}
-			f.Close()
+		if readErr == nil {
+			readErr = eachRecord(files, fn)
 		}
 	}
 	t := time.Now().UTC()
@@ -294,6 +268,42 @@ func Bulk(ctx context.Context, db *sqlstore.DB, paths []string) (int64, error) {
 	}
 	_ = n
 	return parts, err
+}
+
+// eachRecord calls fn with every record of files, in order, until fn
+// returns false.
+func eachRecord(files []string, fn func(rec cordis.Record) bool) error {
+	for _, p := range files {
+		more, err := eachInFile(p, fn)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+func eachInFile(path string, fn func(rec cordis.Record) bool) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	r, err := cordis.NewReader(filepath.Base(path), f)
+	if err != nil {
+		return false, err
+	}
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if !fn(rec) {
+			return false, nil
+		}
+	}
 }
 
 func layoutOf(path string) (cordis.Layout, error) {

@@ -45,6 +45,9 @@ type Call struct {
 	// CreatedAt and UpdatedAt are set by the store; a call just decoded
 	// from a file has neither.
 	CreatedAt time.Time `json:"created_at,omitzero"`
+	// Version is 1 when stored and grows by one with every update (the
+	// ETag; an update naming an older one fails with store.ErrStale).
+	Version   int       `json:"version,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 

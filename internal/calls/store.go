@@ -47,8 +47,11 @@ type Store interface {
 	ListCalls(ctx context.Context, f Filter) (directory.Page[Call], error)
 	GetCall(ctx context.Context, id string) (Call, error)
 	CreateCall(ctx context.Context, c *Call) error
-	UpdateCall(ctx context.Context, c *Call) error
-	DeleteCall(ctx context.Context, id string) error
+	// UpdateCall and DeleteCall take the version the writer read (0: no
+	// check) and return store.ErrStale when it is no longer current;
+	// UpdateCall sets c.Version to the new one.
+	UpdateCall(ctx context.Context, c *Call, version int) error
+	DeleteCall(ctx context.Context, id string, version int) error
 	// UpsertCalls stores imported calls in one transaction: a topic not
 	// yet stored is new; one whose content is the same as at its last
 	// import is unchanged and not written at all, so a second import

@@ -71,67 +71,101 @@ func DecodeTopics(r io.Reader) ([]Call, error) {
 
 // decodeTopic reads one topic object field by field, so a wrong type
 // names its field rather than failing the whole topic.
-func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
-	var errs validate.Errors
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		errs.Add(strings.TrimSuffix(prefix, "."), validate.WrongType, "expected", "object")
-		return Call{}, errs
-	}
-	str := func(name string) string {
-		v, ok := obj[name]
-		if !ok || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			return ""
-		}
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			errs.Add(prefix+name, validate.WrongType, "expected", "string")
-		}
-		return strings.TrimSpace(s)
-	}
-	num := func(name string) *big.Rat {
-		v, ok := obj[name]
-		if !ok || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			return nil
-		}
-		dec := json.NewDecoder(bytes.NewReader(v))
-		dec.UseNumber()
-		var n json.Number
-		if err := dec.Decode(&n); err != nil {
-			errs.Add(prefix+name, validate.WrongType, "expected", "number")
-			return nil
-		}
-		r, ok := new(big.Rat).SetString(n.String())
-		if !ok {
-			errs.Add(prefix+name, validate.WrongType, "expected", "number")
-			return nil
-		}
-		return r
-	}
-	cents := func(name string) int64 {
-		r := num(name)
-		if r == nil {
-			return 0
-		}
-		r.Mul(r, big.NewRat(100, 1))
-		if !r.IsInt() || r.Sign() < 0 || !r.Num().IsInt64() {
-			errs.Add(prefix+name, validate.InvalidFormat)
-			return 0
-		}
-		return r.Num().Int64()
-	}
-	whole := func(name string) int {
-		r := num(name)
-		if r == nil {
-			return 0
-		}
-		if !r.IsInt() || r.Sign() < 0 || !r.Num().IsInt64() || r.Num().Int64() > math.MaxInt32 {
-			errs.Add(prefix+name, validate.InvalidFormat)
-			return 0
-		}
-		return int(r.Num().Int64())
-	}
+// topicFields reads the fields of one topic object, collecting what is
+// wrong with them.
+type topicFields struct {
+	obj    map[string]json.RawMessage
+	prefix string
+	errs   validate.Errors
+}
 
+func (tf *topicFields) raw(name string) (json.RawMessage, bool) {
+	v, ok := tf.obj[name]
+	if !ok || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+		return nil, false
+	}
+	return v, true
+}
+
+func (tf *topicFields) str(name string) string {
+	v, ok := tf.raw(name)
+	if !ok {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		tf.errs.Add(tf.prefix+name, validate.WrongType, "expected", "string")
+	}
+	return strings.TrimSpace(s)
+}
+
+func (tf *topicFields) num(name string) *big.Rat {
+	v, ok := tf.raw(name)
+	if !ok {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	var n json.Number
+	if err := dec.Decode(&n); err != nil {
+		tf.errs.Add(tf.prefix+name, validate.WrongType, "expected", "number")
+		return nil
+	}
+	r, ok := new(big.Rat).SetString(n.String())
+	if !ok {
+		tf.errs.Add(tf.prefix+name, validate.WrongType, "expected", "number")
+		return nil
+	}
+	return r
+}
+
+// cents reads an amount in euros as cents.
+func (tf *topicFields) cents(name string) int64 {
+	r := tf.num(name)
+	if r == nil {
+		return 0
+	}
+	r.Mul(r, big.NewRat(100, 1))
+	if !r.IsInt() || r.Sign() < 0 || !r.Num().IsInt64() {
+		tf.errs.Add(tf.prefix+name, validate.InvalidFormat)
+		return 0
+	}
+	return r.Num().Int64()
+}
+
+func (tf *topicFields) whole(name string) int {
+	r := tf.num(name)
+	if r == nil {
+		return 0
+	}
+	if !r.IsInt() || r.Sign() < 0 || !r.Num().IsInt64() || r.Num().Int64() > math.MaxInt32 {
+		tf.errs.Add(tf.prefix+name, validate.InvalidFormat)
+		return 0
+	}
+	return int(r.Num().Int64())
+}
+
+// repairTexts mends mis-encoded text of the call's texts and keywords.
+func repairTexts(c *Call) {
+	for _, p := range []*string{&c.Title, &c.Description, &c.Programme, &c.Conditions} {
+		var fixed bool
+		*p, fixed = RepairText(*p)
+		c.TextRepaired = c.TextRepaired || fixed
+	}
+	for i, k := range c.Keywords {
+		var fixed bool
+		c.Keywords[i], fixed = RepairText(k)
+		c.TextRepaired = c.TextRepaired || fixed
+	}
+}
+
+func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
+	tf := &topicFields{prefix: prefix}
+	if err := json.Unmarshal(raw, &tf.obj); err != nil || tf.obj == nil {
+		tf.errs.Add(strings.TrimSuffix(prefix, "."), validate.WrongType, "expected", "object")
+		return Call{}, tf.errs
+	}
+	str, cents, whole, obj := tf.str, tf.cents, tf.whole, tf.obj
 	c := Call{
 		ID:             str("topicId"),
 		Title:          str("title"),
@@ -145,11 +179,11 @@ func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
 		BudgetMax:      cents("budgetMax"),
 		ExpectedGrants: whole("expectedGrants"),
 	}
-	if c.ID == "" && !hasField(errs, prefix+"topicId") {
-		errs.Add(prefix+"topicId", validate.Required)
+	if c.ID == "" && !hasField(tf.errs, prefix+"topicId") {
+		tf.errs.Add(prefix+"topicId", validate.Required)
 	}
-	if c.Title == "" && !hasField(errs, prefix+"title") {
-		errs.Add(prefix+"title", validate.Required)
+	if c.Title == "" && !hasField(tf.errs, prefix+"title") {
+		tf.errs.Add(prefix+"title", validate.Required)
 	}
 	c.Stage = stage(obj)
 	if c.Stage == "" {
@@ -158,26 +192,16 @@ func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
 	if d := str("deadline"); d != "" {
 		day, ok := deadlineDay(d)
 		if !ok {
-			errs.Add(prefix+"deadline", validate.InvalidDate)
+			tf.errs.Add(prefix+"deadline", validate.InvalidDate)
 		}
 		c.Deadline = day
 	}
-	c.Keywords = keywords(obj["keywords"], prefix+"keywords", &errs, c.ID, c.CallIdentifier)
-
-	for _, p := range []*string{&c.Title, &c.Description, &c.Programme, &c.Conditions} {
-		var fixed bool
-		*p, fixed = RepairText(*p)
-		c.TextRepaired = c.TextRepaired || fixed
-	}
-	for i, k := range c.Keywords {
-		var fixed bool
-		c.Keywords[i], fixed = RepairText(k)
-		c.TextRepaired = c.TextRepaired || fixed
-	}
+	c.Keywords = keywords(obj["keywords"], prefix+"keywords", &tf.errs, c.ID, c.CallIdentifier)
+	repairTexts(&c)
 	parsed, unparsed := ParseConditions(c.Conditions)
 	c.Rules = append([]Rule{GeneralRule(c.ActionType)}, parsed...)
 	c.Unparsed = unparsed
-	if len(errs) == 0 {
+	if len(tf.errs) == 0 {
 		// The same checks as a call typed in a page: a budget range the
 		// wrong way round, a bad portal address.
 		if err := ValidateCall(&c); err != nil {
@@ -185,12 +209,12 @@ func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
 			if errors.As(err, &verrs) {
 				for _, fe := range verrs {
 					fe.Field = prefix + topicFieldName(fe.Field)
-					errs = append(errs, fe)
+					tf.errs = append(tf.errs, fe)
 				}
 			}
 		}
 	}
-	return c, errs
+	return c, tf.errs
 }
 
 func hasField(errs validate.Errors, field string) bool {

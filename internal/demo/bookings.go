@@ -10,6 +10,7 @@ import (
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
 	fac "github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 )
 
@@ -174,7 +175,7 @@ func demoBookings() []demoBooking {
 // rules like any request; past ones are written as history. It does
 // nothing when the facilities already have resources.
 func LoadBookings(ctx context.Context, dir directory.Store, svc *fac.Service, now time.Time) (int, error) {
-	ctx = access.WithScope(ctx, access.System)
+	ctx = access.AsSystem(ctx)
 	ctx = audit.WithActor(ctx, audit.Actor{Label: "demo"})
 	res := map[string]fac.Resource{}
 	facs := map[string]directory.Facility{}
@@ -202,7 +203,7 @@ func LoadBookings(ctx context.Context, dir directory.Store, svc *fac.Service, no
 	// Closed for maintenance one day next month.
 	if f, ok := facs["twente-airport-drone-centre"]; ok {
 		day := now.AddDate(0, 1, 0).Format(time.DateOnly)
-		if _, err := svc.CreateBlackout(ctx, f, fac.BlackoutInput{Kind: "maintenance", StartsAt: day + "T00:00", EndsAt: day + "T23:59",
+		if _, err := svc.CreateBlackout(ctx, f.ID, fac.BlackoutInput{Kind: "maintenance", StartsAt: day + "T00:00", EndsAt: day + "T23:59",
 			Reason: "Runway inspection"}); err != nil {
 			return 0, fmt.Errorf("demo blackout: %w", err)
 		}
@@ -218,14 +219,14 @@ func LoadBookings(ctx context.Context, dir directory.Store, svc *fac.Service, no
 		if err != nil {
 			return n, fmt.Errorf("demo booking by %s: %w", db.org, err)
 		}
-		loc, err := fac.Location(f.TimeZone)
+		loc, err := schedule.Location(f.TimeZone)
 		if err != nil {
 			return n, err
 		}
 		l := now.In(loc)
 		monday := time.Date(l.Year(), l.Month(), l.Day()-(int(l.Weekday())+6)%7, 0, 0, 0, 0, loc)
 		day := monday.AddDate(0, 0, 7*db.week+db.weekday-1)
-		start, _ := fac.ParseLocal(day.Format(time.DateOnly)+"T"+db.start, loc)
+		start, _ := schedule.ParseLocal(day.Format(time.DateOnly)+"T"+db.start, loc)
 		end := start.Add(time.Duration(db.minutes) * time.Minute)
 		if db.status == fac.StatusCompleted {
 			b := &fac.Booking{ResourceID: r.ID, FacilityID: f.ID, OrganisationID: org.ID, StartsAt: start, EndsAt: end,
@@ -240,16 +241,17 @@ func LoadBookings(ctx context.Context, dir directory.Store, svc *fac.Service, no
 			n++
 			continue
 		}
-		in := fac.RequestInput{StartsAt: start.Format(time.RFC3339), EndsAt: end.Format(time.RFC3339), Purpose: db.purpose, Waitlist: db.status == fac.StatusWaitlisted}
-		b, _, err := svc.Request(ctx, f, r, org, "", in)
+		in := fac.RequestInput{Resource: r.ID, Organisation: org.ID, StartsAt: start.Format(time.RFC3339), EndsAt: end.Format(time.RFC3339),
+			Purpose: db.purpose, Waitlist: db.status == fac.StatusWaitlisted}
+		b, err := svc.Request(ctx, in)
 		if err != nil {
 			// A week ahead may fall in the lead time or on a closed day
 			// near a month's end; the demo skips what the rules refuse.
 			continue
 		}
 		if db.status == fac.StatusConfirmed && b.Status == fac.StatusRequested {
-			if b, _, err = svc.Act(ctx, f, b.ID, fac.ActionApprove, "", ""); err == nil {
-				_, _, err = svc.Act(ctx, f, b.ID, fac.ActionConfirm, "", "")
+			if b, err = svc.Act(ctx, b.ID, fac.ActionApprove, ""); err == nil {
+				_, err = svc.Act(ctx, b.ID, fac.ActionConfirm, "")
 			}
 			if err != nil {
 				continue

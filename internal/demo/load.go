@@ -19,7 +19,7 @@ import (
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Bookings, Applications int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Applications int
 }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
@@ -43,10 +43,13 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 		return n, err
 	}
 	quiet := a.Facilities.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)})
-	n.Bookings, err = LoadBookings(ctx, a.Directory.Store(), quiet, now)
-	if err == nil { // governance.go
-		n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store())
+	if n.Bookings, err = LoadBookings(ctx, a.Directory.Store(), quiet, now); err != nil {
+		return n, err
 	}
+	if n.Events, err = LoadEvents(ctx, a.DB, now); err != nil { // events.go
+		return n, err
+	}
+	n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store()) // governance.go
 	return n, err
 }
 

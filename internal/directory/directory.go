@@ -218,6 +218,7 @@ type Facility struct {
 
 	Visibility string    `json:"visibility"`
 	TLP        string    `json:"tlp"`
+	Version    int       `json:"version"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }

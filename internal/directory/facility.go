@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -27,15 +27,10 @@ var countryZones = map[string]string{
 // none is known).
 func CountryZone(country string) string { return countryZones[country] }
 
-// ValidZone reports whether name is an IANA time zone this binary knows.
-// "UTC" and "Local" are refused: a facility is somewhere.
-func ValidZone(name string) bool {
-	if name == "" || name == "Local" || name == "UTC" || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
-		return false
-	}
-	_, err := time.LoadLocation(name)
-	return err == nil
-}
+// ValidZone reports whether name is an IANA time zone this binary knows
+// (schedule.ValidZone: "UTC" and "Local" are refused, a facility is
+// somewhere).
+func ValidZone(name string) bool { return schedule.ValidZone(name) }
 
 // checkFacilityProfile normalises and checks the catalogue fields of a
 // facility beyond name, kind and owner.
@@ -61,7 +56,7 @@ func checkFacilityProfile(errs *validate.Errors, f *Facility) {
 	if f.TimeZone == "" {
 		errs.Add("time_zone", validate.Required)
 	} else if !ValidZone(f.TimeZone) {
-		errs.Add("time_zone", validate.InvalidTimeZone)
+		errs.Add("time_zone", schedule.InvalidTimeZone)
 	}
 	if f.Capacity < 0 || f.Capacity > 100000 {
 		errs.Add("capacity", validate.InvalidChoice, "choices", "0..100000")

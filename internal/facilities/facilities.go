@@ -14,6 +14,7 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/schedule"
 )
 
 // Resource kinds: what inside a facility is booked.
@@ -47,23 +48,19 @@ type Resource struct {
 	OpeningHours  []Opening `json:"opening_hours"`
 	Quotas        []Quota   `json:"quotas"`
 	Active        bool      `json:"active"`
+	Version       int       `json:"version"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
-// Opening is one weekly opening interval in the facility's local time:
-// Day 0 is Sunday … 6 Saturday; Opens and Closes are "HH:MM", Closes may
-// be "24:00".
-type Opening struct {
-	Day    int    `json:"day"`
-	Opens  string `json:"opens"`
-	Closes string `json:"closes"`
-}
+// Opening is one weekly opening interval in the facility's local time
+// (schedule's).
+type Opening = schedule.Opening
 
 // Quota periods and units.
 const (
-	PeriodWeek   = "week"
-	PeriodMonth  = "month"
+	PeriodWeek   = schedule.Week
+	PeriodMonth  = schedule.Month
 	UnitHours    = "hours"
 	UnitBookings = "bookings"
 )
@@ -225,6 +222,9 @@ type Store interface {
 	GetResource(ctx context.Context, id string) (Resource, error)
 	CreateResource(ctx context.Context, r *Resource) error
 	UpdateResource(ctx context.Context, r *Resource) error
+	// DeleteResource removes a resource that has no bookings (a
+	// store.ConflictError on "id" with validate.InUse otherwise).
+	DeleteResource(ctx context.Context, id string) error
 
 	ListBlackouts(ctx context.Context, facilityID string, from, to time.Time) ([]Blackout, error)
 	GetBlackout(ctx context.Context, id string) (Blackout, error)
@@ -254,14 +254,14 @@ type Store interface {
 	CalendarTokenByHash(ctx context.Context, hash string) (CalendarToken, error)
 	ListCalendarTokens(ctx context.Context, userID string) ([]CalendarToken, error)
 	RevokeCalendarToken(ctx context.Context, userID, id string, at time.Time) error
+
+	// Audit records an export (usage downloads).
+	Audit(ctx context.Context, action, entity, entityID, detail string) error
 }
 
 // Local is the booking's span in the zone it was asked in, for display:
 // "2026-05-12 09:00 – 2026-05-12 11:00".
 func (b Booking) Local() string {
-	loc, err := Location(b.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return b.StartsAt.In(loc).Format("2006-01-02 15:04") + " – " + b.EndsAt.In(loc).Format("2006-01-02 15:04")
+	loc := schedule.LocationOrUTC(b.TimeZone)
+	return schedule.FormatLocal(b.StartsAt, loc) + " – " + schedule.FormatLocal(b.EndsAt, loc)
 }

@@ -9,75 +9,18 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
 
 func mustLoc(t *testing.T, name string) *time.Location {
 	t.Helper()
-	loc, err := Location(name)
+	loc, err := schedule.Location(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return loc
-}
-
-func TestParseLocal(t *testing.T) {
-	ams := mustLoc(t, "Europe/Amsterdam")
-	tests := []struct {
-		in, want, code string
-	}{
-		{"2026-05-12T09:00", "2026-05-12T07:00:00Z", ""},
-		{"2026-05-12 09:00:30", "2026-05-12T07:00:30Z", ""},
-		{"2026-01-12T09:00", "2026-01-12T08:00:00Z", ""},
-		{"2026-05-12T09:00:00+02:00", "2026-05-12T07:00:00Z", ""},
-		{"2026-05-12T07:00:00Z", "2026-05-12T07:00:00Z", ""},
-		// Spring forward: 29 March 2026, 02:00 → 03:00.
-		{"2026-03-29T02:00", "", validate.NonexistentTime},
-		{"2026-03-29T02:59", "", validate.NonexistentTime},
-		{"2026-03-29T03:00", "2026-03-29T01:00:00Z", ""},
-		{"2026-03-29T01:59", "2026-03-29T00:59:00Z", ""},
-		// Fall back: 25 October 2026, 03:00 → 02:00.
-		{"2026-10-25T02:00", "", validate.AmbiguousTime},
-		{"2026-10-25T02:30", "", validate.AmbiguousTime},
-		{"2026-10-25T02:30:00+02:00", "2026-10-25T00:30:00Z", ""},
-		{"2026-10-25T02:30:00+01:00", "2026-10-25T01:30:00Z", ""},
-		{"2026-10-25T03:00", "2026-10-25T02:00:00Z", ""},
-		{"2026-02-30T10:00", "", validate.InvalidTime},
-		{"2026-05-12T24:00", "", validate.InvalidTime},
-		{"tomorrow", "", validate.InvalidTime},
-		{"", "", validate.InvalidTime},
-	}
-	for _, tt := range tests {
-		got, code := ParseLocal(tt.in, ams)
-		if code != tt.code {
-			t.Errorf("ParseLocal(%q) code = %q, want %q", tt.in, code, tt.code)
-			continue
-		}
-		if tt.want != "" && got.Format(time.RFC3339) != tt.want {
-			t.Errorf("ParseLocal(%q) = %s, want %s", tt.in, got.Format(time.RFC3339), tt.want)
-		}
-	}
-	// A zone without daylight saving has no gaps.
-	if _, code := ParseLocal("2026-03-29T02:30", mustLoc(t, "Asia/Tokyo")); code != "" {
-		t.Errorf("Tokyo 02:30 refused: %s", code)
-	}
-	if _, err := Location("Europe/Atlantis"); err == nil {
-		t.Error("Location(Europe/Atlantis) succeeded")
-	}
-}
-
-func TestParseLength(t *testing.T) {
-	for in, want := range map[string]time.Duration{"90m": 90 * time.Minute, "4h": 4 * time.Hour, "2d": 48 * time.Hour, "1d12h": 36 * time.Hour} {
-		if got, ok := ParseLength(in); !ok || got != want {
-			t.Errorf("ParseLength(%q) = %v, %v; want %v", in, got, ok, want)
-		}
-	}
-	for _, in := range []string{"", "0m", "4", "-1h", "2 days", "h"} {
-		if _, ok := ParseLength(in); ok {
-			t.Errorf("ParseLength(%q) accepted", in)
-		}
-	}
 }
 
 func week(opens, closes string, days ...int) []Opening {
@@ -86,33 +29,6 @@ func week(opens, closes string, days ...int) []Opening {
 		out = append(out, Opening{Day: d, Opens: opens, Closes: closes})
 	}
 	return out
-}
-
-func TestOpenIntervals(t *testing.T) {
-	ams := mustLoc(t, "Europe/Amsterdam")
-	day := Resource{OpeningHours: week("08:00", "18:00", 0, 1, 2, 3, 4, 5, 6)}
-	// On the day the clocks go back, 08:00–18:00 local is still 10 hours;
-	// the night before it is 25 hours from close to open... of wall time
-	// 14 hours, of real time 15.
-	from := time.Date(2026, 10, 24, 0, 0, 0, 0, ams)
-	open := OpenIntervals(day, ams, from, from.AddDate(0, 0, 2))
-	if len(open) != 2 {
-		t.Fatalf("two days give %d intervals: %v", len(open), open)
-	}
-	for _, iv := range open {
-		if iv.End.Sub(iv.Start) != 10*time.Hour {
-			t.Errorf("opening %v lasts %v, want 10h", iv, iv.End.Sub(iv.Start))
-		}
-	}
-	if gap := open[1].Start.Sub(open[0].End); gap != 15*time.Hour {
-		t.Errorf("closed night across the change lasts %v, want 15h", gap)
-	}
-	// Around the clock every day is one interval.
-	clock := Resource{OpeningHours: week("00:00", "24:00", 0, 1, 2, 3, 4, 5, 6)}
-	open = OpenIntervals(clock, ams, from, from.AddDate(0, 0, 3))
-	if len(open) != 1 || open[0].End.Sub(open[0].Start) != 73*time.Hour {
-		t.Errorf("three days around the clock across the change: %v, want one interval of 73h", open)
-	}
 }
 
 func snapshotFor(r Resource, now time.Time, nearby ...Booking) Snapshot {
@@ -154,18 +70,18 @@ func TestDecideRequest(t *testing.T) {
 		orgBooking bool
 	}{
 		{"fits: confirmed at once", at(7, 9), at(7, 11), "guest", false, StatusConfirmed, false, false},
-		{"in the past", at(1, 9), at(1, 11), "guest", false, "starts_at:" + validate.BookingInPast, false, false},
-		{"within the lead time", at(4, 14), at(4, 16), "guest", false, "starts_at:" + validate.BookingLeadTime, false, false},
-		{"too short", at(7, 9), at(7, 9).Add(30 * time.Minute), "guest", false, "ends_at:" + validate.BookingTooShort, false, false},
-		{"too long", at(7, 8), at(7, 17).Add(time.Hour), "guest", false, "ends_at:" + validate.BookingTooLong, false, false},
-		{"on a Sunday", at(10, 9), at(10, 11), "guest", false, "starts_at:" + validate.BookingClosed, false, false},
-		{"overlapping a held booking", at(6, 11), at(6, 13), "guest", false, "starts_at:" + validate.BookingTaken, false, false},
-		{"inside the buffer after it", at(6, 12).Add(15 * time.Minute), at(6, 14), "guest", false, "starts_at:" + validate.BookingTaken, false, false},
-		{"ending inside the buffer before it", at(6, 8), at(6, 10).Add(-15 * time.Minute), "guest", false, "starts_at:" + validate.BookingTaken, false, false},
+		{"in the past", at(1, 9), at(1, 11), "guest", false, "starts_at:" + BookingInPast, false, false},
+		{"within the lead time", at(4, 14), at(4, 16), "guest", false, "starts_at:" + BookingLeadTime, false, false},
+		{"too short", at(7, 9), at(7, 9).Add(30 * time.Minute), "guest", false, "ends_at:" + BookingTooShort, false, false},
+		{"too long", at(7, 8), at(7, 17).Add(time.Hour), "guest", false, "ends_at:" + BookingTooLong, false, false},
+		{"on a Sunday", at(10, 9), at(10, 11), "guest", false, "starts_at:" + BookingClosed, false, false},
+		{"overlapping a held booking", at(6, 11), at(6, 13), "guest", false, "starts_at:" + BookingTaken, false, false},
+		{"inside the buffer after it", at(6, 12).Add(15 * time.Minute), at(6, 14), "guest", false, "starts_at:" + BookingTaken, false, false},
+		{"ending inside the buffer before it", at(6, 8), at(6, 10).Add(-15 * time.Minute), "guest", false, "starts_at:" + BookingTaken, false, false},
 		{"after the buffer", at(6, 12).Add(30 * time.Minute), at(6, 14), "guest", false, StatusConfirmed, false, false},
 		{"overlapping, waiting list", at(6, 11), at(6, 13), "guest", true, StatusWaitlisted, false, false},
-		{"in a blackout", at(8, 9), at(8, 11), "guest", false, "starts_at:" + validate.BookingBlackout, true, false},
-		{"over the weekly quota", at(7, 9), at(7, 12), "guest", false, "starts_at:" + validate.BookingQuota, false, true},
+		{"in a blackout", at(8, 9), at(8, 11), "guest", false, "starts_at:" + BookingBlackout, true, false},
+		{"over the weekly quota", at(7, 9), at(7, 12), "guest", false, "starts_at:" + BookingQuota, false, true},
 		{"the owner has no quota", at(7, 9), at(7, 12), "owner", false, StatusConfirmed, false, true},
 	}
 	for _, tt := range tests {
@@ -341,10 +257,13 @@ func TestFreeSlotsAndDistance(t *testing.T) {
 func TestCalendarParsesBack(t *testing.T) {
 	ams := mustLoc(t, "Europe/Amsterdam")
 	s := time.Date(2026, 5, 6, 10, 0, 0, 0, ams)
-	feed := Calendar("Drone range", "Europe/Amsterdam", []FeedEntry{
+	feed, err := Calendar("Drone range", "Europe/Amsterdam", []FeedEntry{
 		{UID: "a@escnet", Start: s, End: s.Add(2 * time.Hour), Summary: "Range, booked; with a comma", Status: StatusConfirmed},
 		{UID: "b@escnet", Start: s.Add(24 * time.Hour), End: s.Add(26 * time.Hour), Summary: "Requested", Status: StatusRequested, Description: "line one\nline two"},
 	}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cal, err := ics.ParseCalendar(strings.NewReader(feed))
 	if err != nil {
 		t.Fatalf("parse: %v\n%s", err, feed)
@@ -362,5 +281,27 @@ func TestCalendarParsesBack(t *testing.T) {
 	}
 	if got := events[1].GetProperty(ics.ComponentPropertyStatus).Value; got != "TENTATIVE" {
 		t.Errorf("status of a request %q, want TENTATIVE", got)
+	}
+}
+
+// TestCalendarInjection: a purpose or name holding a line break and
+// "BEGIN:VEVENT" does not make a second event (it did when the feed wrote
+// a bare CR unescaped).
+func TestCalendarInjection(t *testing.T) {
+	s := time.Date(2026, 5, 6, 8, 0, 0, 0, time.UTC)
+	evil := "Drone range\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil\r\nDTSTART:20260101T000000Z\r\nDTEND:20260101T010000Z\r\nSUMMARY:free beer"
+	feed, err := Calendar(evil, "Europe/Amsterdam", []FeedEntry{{UID: "a@escnet", Start: s, End: s.Add(time.Hour), Summary: evil, Description: "x\rBEGIN:VEVENT", Status: StatusConfirmed}}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(feed))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if n := len(cal.Events()); n != 1 {
+		t.Errorf("%d events parsed back, want 1\n%s", n, feed)
+	}
+	if strings.Contains(strings.ReplaceAll(feed, "\r\n", ""), "\r") || strings.Count(feed, "\n") != strings.Count(feed, "\r\n") {
+		t.Error("the feed holds a bare CR or LF")
 	}
 }

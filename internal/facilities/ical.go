@@ -3,7 +3,7 @@ package facilities
 import (
 	"time"
 
-	ics "github.com/arran4/golang-ical"
+	"github.com/escnet/escnet/internal/ical"
 )
 
 // FeedEntry is one event of a calendar feed. The caller decides what the
@@ -19,44 +19,25 @@ type FeedEntry struct {
 	Updated     time.Time
 }
 
-// Calendar writes an iCalendar (RFC 5545) feed. Times are written in UTC,
-// which every client converts; X-WR-TIMEZONE names the facility's zone for
-// clients that show it.
-func Calendar(name, zone string, entries []FeedEntry, now time.Time) string {
-	cal := ics.NewCalendarFor("escnet")
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetName(name)
-	cal.SetXWRCalName(name)
-	if zone != "" {
-		cal.SetXWRTimezone(zone)
-	}
-	cal.SetRefreshInterval("PT1H")
+// Calendar writes a facility's or a user's booking feed with ical. Times
+// are written in UTC, which every client converts; X-WR-TIMEZONE names
+// the facility's zone for clients that show it.
+func Calendar(name, zone string, entries []FeedEntry, now time.Time) (string, error) {
+	events := make([]ical.Event, 0, len(entries))
 	for _, e := range entries {
-		ev := cal.AddEvent(e.UID)
-		ev.SetDtStampTime(now)
-		ev.SetStartAt(e.Start)
-		ev.SetEndAt(e.End)
-		ev.SetSummary(e.Summary)
-		if e.Description != "" {
-			ev.SetDescription(e.Description)
-		}
-		if e.Location != "" {
-			ev.SetLocation(e.Location)
-		}
-		if e.URL != "" {
-			ev.SetURL(e.URL)
-		}
-		if !e.Updated.IsZero() {
-			ev.SetModifiedAt(e.Updated)
-		}
-		switch e.Status {
-		case StatusConfirmed, StatusCompleted:
-			ev.SetStatus(ics.ObjectStatusConfirmed)
-		case StatusCancelled, StatusDeclined:
-			ev.SetStatus(ics.ObjectStatusCancelled)
-		default:
-			ev.SetStatus(ics.ObjectStatusTentative)
-		}
+		events = append(events, ical.Event{UID: e.UID, Start: e.Start, End: e.End, Summary: e.Summary, Description: e.Description,
+			Location: e.Location, URL: e.URL, Status: feedStatus(e.Status), Updated: e.Updated})
 	}
-	return cal.Serialize()
+	return ical.String(ical.Calendar{Name: name, TimeZone: zone}, events, now)
+}
+
+// feedStatus maps a booking status to an event status.
+func feedStatus(s string) string {
+	switch s {
+	case StatusConfirmed, StatusCompleted:
+		return ical.Confirmed
+	case StatusCancelled, StatusDeclined:
+		return ical.Cancelled
+	}
+	return ical.Tentative
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -69,21 +70,83 @@ func (s *Service) Store() Store { return s.store }
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.cfg.Now() }
 
-// CreateResource validates and stores a new resource of facilityID.
-func (s *Service) CreateResource(ctx context.Context, facilityID string, r *Resource) error {
-	r.FacilityID = facilityID
+// Resources lists the resources of a facility the viewer may see.
+func (s *Service) Resources(ctx context.Context, facilityKey string) (directory.Facility, []Resource, error) {
+	f, err := s.dir.GetFacility(ctx, facilityKey)
+	if err != nil {
+		return f, nil, err
+	}
+	rs, err := s.store.ListResources(ctx, f.ID)
+	return f, rs, err
+}
+
+// Resource returns a resource of a facility the viewer may see.
+func (s *Service) Resource(ctx context.Context, id string) (Resource, error) {
+	return s.store.GetResource(ctx, id)
+}
+
+// CreateResource adds resource r to facility facilityKey, for those who
+// may change the facility.
+func (s *Service) CreateResource(ctx context.Context, facilityKey string, r *Resource) error {
+	f, err := s.dir.GetFacility(ctx, facilityKey)
+	if err != nil {
+		return err
+	}
+	if err := s.mayChange(ctx, f); err != nil {
+		return err
+	}
+	r.FacilityID = f.ID
 	if err := ValidateResource(r); err != nil {
 		return err
 	}
 	return s.store.CreateResource(ctx, r)
 }
 
-// UpdateResource validates and replaces resource r.ID.
+// UpdateResource replaces resource r.ID, for those who may change its
+// facility. r.Version is the version the caller read (0: no check); a
+// different current version is store.ErrStale. r is then the stored
+// resource.
 func (s *Service) UpdateResource(ctx context.Context, r *Resource) error {
+	cur, err := s.store.GetResource(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	f, err := s.dir.GetFacility(ctx, cur.FacilityID)
+	if err != nil {
+		return err
+	}
+	if err := s.mayChange(ctx, f); err != nil {
+		return err
+	}
+	r.FacilityID = cur.FacilityID
 	if err := ValidateResource(r); err != nil {
 		return err
 	}
-	return s.store.UpdateResource(ctx, r)
+	if err := s.store.UpdateResource(ctx, r); err != nil {
+		return err
+	}
+	updated, err := s.store.GetResource(ctx, r.ID)
+	if err == nil {
+		*r = updated
+	}
+	return err
+}
+
+// DeleteResource removes a resource that was never booked, for those who
+// may change its facility; a booked one is a conflict (deactivate it).
+func (s *Service) DeleteResource(ctx context.Context, id string) error {
+	cur, err := s.store.GetResource(ctx, id)
+	if err != nil {
+		return err
+	}
+	f, err := s.dir.GetFacility(ctx, cur.FacilityID)
+	if err != nil {
+		return err
+	}
+	if err := s.mayChange(ctx, f); err != nil {
+		return err
+	}
+	return s.store.DeleteResource(ctx, cur.ID)
 }
 
 // BlackoutInput is a blackout as given: local times in the facility's zone
@@ -96,16 +159,24 @@ type BlackoutInput struct {
 	Reason   string `json:"reason"`
 }
 
-// CreateBlackout validates and stores a blackout of facility f.
-func (s *Service) CreateBlackout(ctx context.Context, f directory.Facility, in BlackoutInput) (Blackout, error) {
+// CreateBlackout closes facility facilityKey (or one of its resources)
+// for a period, for those who may change the facility.
+func (s *Service) CreateBlackout(ctx context.Context, facilityKey string, in BlackoutInput) (Blackout, error) {
+	f, err := s.dir.GetFacility(ctx, facilityKey)
+	if err != nil {
+		return Blackout{}, err
+	}
+	if err := s.mayChange(ctx, f); err != nil {
+		return Blackout{}, err
+	}
 	var errs validate.Errors
 	b := Blackout{FacilityID: f.ID, Kind: in.Kind, Reason: in.Reason}
-	loc, err := Location(f.TimeZone)
+	loc, err := schedule.Location(f.TimeZone)
 	if err != nil {
 		return b, err
 	}
-	b.StartsAt = parseField(&errs, "starts_at", in.StartsAt, loc)
-	b.EndsAt = parseField(&errs, "ends_at", in.EndsAt, loc)
+	b.StartsAt = schedule.ParseField(&errs, "starts_at", in.StartsAt, loc)
+	b.EndsAt = schedule.ParseField(&errs, "ends_at", in.EndsAt, loc)
 	if in.Resource != "" {
 		r, err := s.store.GetResource(ctx, in.Resource)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && r.FacilityID != f.ID) {
@@ -125,27 +196,66 @@ func (s *Service) CreateBlackout(ctx context.Context, f directory.Facility, in B
 	return b, s.store.CreateBlackout(ctx, &b)
 }
 
-func parseField(errs *validate.Errors, field, v string, loc *time.Location) time.Time {
-	if v == "" {
-		errs.Add(field, validate.Required)
-		return time.Time{}
+// DeleteBlackout ends a closure, for those who may change its facility.
+func (s *Service) DeleteBlackout(ctx context.Context, id string) error {
+	b, err := s.store.GetBlackout(ctx, id)
+	if err != nil {
+		return err
 	}
-	t, code := ParseLocal(v, loc)
-	if code != "" {
-		errs.Add(field, code, "zone", loc.String())
+	f, err := s.dir.GetFacility(ctx, b.FacilityID)
+	if err != nil {
+		return err
 	}
-	return t.Truncate(time.Minute)
+	if err := s.mayChange(ctx, f); err != nil {
+		return err
+	}
+	return s.store.DeleteBlackout(ctx, b.ID)
+}
+
+// Approvers lists the named approvers of facility facilityKey: known to
+// those who decide with them.
+func (s *Service) Approvers(ctx context.Context, facilityKey string) ([]Approver, error) {
+	f, err := s.dir.GetFacility(ctx, facilityKey)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.MayApprove(ctx, f); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, forbidden(fmt.Sprintf("approvers of facility %q", f.Slug))
+	}
+	return s.store.ListApprovers(ctx, f.ID)
 }
 
 // SetApprovers names the accounts (by e-mail address) that decide on the
-// bookings of facility f. Each must belong to the owning organisation or
-// to an organisation in the facility's cluster or the owner's clusters:
+// bookings of facility facilityKey, for those who may change it, and
+// returns the new list. Each must belong to the owning organisation or to
+// an organisation in the facility's cluster or the owner's clusters:
 // approval across organisations, within the owner's reach.
-func (s *Service) SetApprovers(ctx context.Context, f directory.Facility, emails []string) error {
-	sys := access.WithScope(ctx, access.System)
+func (s *Service) SetApprovers(ctx context.Context, facilityKey string, emails []string) ([]Approver, error) {
+	f, err := s.dir.GetFacility(ctx, facilityKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayChange(ctx, f); err != nil {
+		return nil, err
+	}
+	ids, err := s.approverIDs(ctx, f, emails)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SetApprovers(ctx, f.ID, ids); err != nil {
+		return nil, err
+	}
+	return s.store.ListApprovers(ctx, f.ID)
+}
+
+// approverIDs resolves and checks the named approvers of f.
+func (s *Service) approverIDs(ctx context.Context, f directory.Facility, emails []string) ([]string, error) {
+	sys := system(ctx)
 	owner, err := s.dir.GetOrganisation(sys, f.OrganisationID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	clusters := []string{}
 	if f.ClusterID != "" {
@@ -163,13 +273,13 @@ func (s *Service) SetApprovers(ctx context.Context, f directory.Facility, emails
 			errs.Add(field, validate.NotFound)
 			continue
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 		ok := u.OrganisationID == owner.ID
 		if !ok && u.OrganisationID != "" {
 			o, err := s.dir.GetOrganisation(sys, u.OrganisationID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, m := range o.Memberships {
 				ok = ok || slices.Contains(clusters, m.ClusterID)
@@ -177,17 +287,14 @@ func (s *Service) SetApprovers(ctx context.Context, f directory.Facility, emails
 		}
 		switch {
 		case !ok:
-			errs.Add(field, validate.NotAnApprover)
+			errs.Add(field, NotAnApprover)
 		case slices.Contains(ids, u.ID):
 			errs.Add(field, validate.Duplicate)
 		default:
 			ids = append(ids, u.ID)
 		}
 	}
-	if err := errs.Err(); err != nil {
-		return err
-	}
-	return s.store.SetApprovers(ctx, f.ID, ids)
+	return ids, errs.Err()
 }
 
 // RequestInput is a booking request as given. Times are local to TimeZone
@@ -203,6 +310,9 @@ type RequestInput struct {
 	// Waitlist asks to wait on the waiting list when the slot is taken,
 	// instead of being refused.
 	Waitlist bool `json:"waitlist"`
+	// Facility, when set (the booking form of one facility), is the
+	// facility (id or slug) the resource must belong to.
+	Facility string `json:"-"`
 }
 
 // Parse turns the input into a booking of resource r of facility f by
@@ -220,15 +330,15 @@ func (in RequestInput) Parse(f directory.Facility, r Resource) (Booking, error) 
 	} else if r.Capacity > 0 && in.Participants > r.Capacity {
 		errs.Add("participants", validate.InvalidChoice, "choices", fmt.Sprintf("0..%d (the resource's capacity)", r.Capacity))
 	}
-	loc, err := Location(b.TimeZone)
+	loc, err := schedule.Location(b.TimeZone)
 	if err != nil {
-		errs.Add("time_zone", validate.InvalidTimeZone)
+		errs.Add("time_zone", schedule.InvalidTimeZone)
 		return b, errs
 	}
-	b.StartsAt = parseField(&errs, "starts_at", in.StartsAt, loc)
-	b.EndsAt = parseField(&errs, "ends_at", in.EndsAt, loc)
+	b.StartsAt = schedule.ParseField(&errs, "starts_at", in.StartsAt, loc)
+	b.EndsAt = schedule.ParseField(&errs, "ends_at", in.EndsAt, loc)
 	if len(errs) == 0 && !b.EndsAt.After(b.StartsAt) {
-		errs.Add("ends_at", validate.NotAfterStart)
+		errs.Add("ends_at", schedule.NotAfterStart)
 	}
 	return b, errs.Err()
 }
@@ -259,14 +369,65 @@ func (s *Service) clusterFor(ctx context.Context, org directory.Organisation, f 
 	return org.Memberships[0].ClusterID
 }
 
-// Request books resource r of facility f for organisation org on behalf
-// of requester, atomically: the rules are checked and the booking written
-// in one transaction that holds the resource. Notices go out after the
-// commit.
-func (s *Service) Request(ctx context.Context, f directory.Facility, r Resource, org directory.Organisation, requesterID string, in RequestInput) (Booking, []Step, error) {
+// Request books a resource for an organisation on behalf of the viewer:
+// a signed-in member for their own organisation (the default), or anyone
+// who may change the records of the organisation named (its
+// administrators, the managers of its clusters, alliance administrators,
+// who need no organisation of their own). The rules are checked and the
+// booking written in one transaction that holds the resource; notices go
+// out after the commit.
+func (s *Service) Request(ctx context.Context, in RequestInput) (Booking, error) {
+	v := access.ViewerFrom(ctx)
+	if v.Anonymous() || !v.WriteAllowed {
+		return Booking{}, forbidden("book")
+	}
+	var errs validate.Errors
+	if in.Resource == "" {
+		errs.Add("resource_id", validate.Required)
+	}
+	if in.Organisation == "" {
+		in.Organisation = v.OrganisationID
+	}
+	if in.Organisation == "" {
+		errs.Add("organisation_id", validate.Required)
+	}
+	if len(errs) > 0 {
+		return Booking{}, errs
+	}
+	r, err := s.store.GetResource(ctx, in.Resource)
+	if errors.Is(err, store.ErrNotFound) {
+		return Booking{}, validate.Errors{{Field: "resource_id", Code: validate.NotFound}}
+	} else if err != nil {
+		return Booking{}, err
+	}
+	f, err := s.dir.GetFacility(ctx, r.FacilityID)
+	if err != nil {
+		return Booking{}, err
+	}
+	if in.Facility != "" && in.Facility != f.ID && in.Facility != f.Slug {
+		return Booking{}, validate.Errors{{Field: "resource_id", Code: validate.NotFound}}
+	}
+	org, err := s.dir.GetOrganisation(system(ctx), in.Organisation)
+	if errors.Is(err, store.ErrNotFound) {
+		return Booking{}, validate.Errors{{Field: "organisation_id", Code: validate.NotFound}}
+	} else if err != nil {
+		return Booking{}, err
+	}
+	if !access.CanBook(v, org.ID, recordOf(org, "", "").OwnerClusters) {
+		return Booking{}, validate.Errors{{Field: "organisation_id", Code: BookingOrganisation}}
+	}
+	requester := v.UserID
+	if requester == access.SystemViewer.UserID {
+		requester = "" // the application's own bookings (the demo) have no requester
+	}
+	return s.request(ctx, f, r, org, requester, in)
+}
+
+// request books r of f for org once the viewer's right is settled.
+func (s *Service) request(ctx context.Context, f directory.Facility, r Resource, org directory.Organisation, requesterID string, in RequestInput) (Booking, error) {
 	b, err := in.Parse(f, r)
 	if err != nil {
-		return b, nil, err
+		return b, err
 	}
 	b.OrganisationID, b.OrganisationName, b.RequesterID = org.ID, org.Name, requesterID
 	b.ResourceName, b.FacilityName, b.FacilitySlug = r.Name, f.Name, f.Slug
@@ -277,31 +438,47 @@ func (s *Service) Request(ctx context.Context, f directory.Facility, r Resource,
 		return DecideRequest(nb, snap, in.Waitlist)
 	})
 	if err != nil {
-		return b, nil, err
+		return b, err
 	}
 	if len(steps) > 0 {
 		b = steps[len(steps)-1].Booking
 	}
 	s.notify(ctx, f, steps)
-	return b, steps, nil
+	return b, nil
 }
 
-// Act takes action on booking id as user userID; the caller has checked
-// the user's right to.
-func (s *Service) Act(ctx context.Context, f directory.Facility, id, action, userID, reason string) (Booking, []Step, error) {
+// Act takes action (approve, decline, confirm, cancel, complete) on
+// booking id as the viewer: approvers approve, decline and complete; the
+// requesting side (the requester, the booking organisation's
+// administrators) confirms; both may cancel. A booking the viewer may not
+// see is store.ErrNotFound; one the viewer sees but may not act on is
+// store.ErrForbidden. It returns the booking as stored.
+func (s *Service) Act(ctx context.Context, id, action, reason string) (Booking, error) {
 	if !slices.Contains(Actions, action) {
-		return Booking{}, nil, validate.Errors{{Field: "action", Code: validate.InvalidChoice, Args: map[string]any{"choices": strings.Join(Actions, ", ")}}}
+		return Booking{}, validate.Errors{{Field: "action", Code: validate.InvalidChoice, Args: map[string]any{"choices": strings.Join(Actions, ", ")}}}
+	}
+	bv, err := s.Booking(ctx, id)
+	if err != nil {
+		return Booking{}, err
+	}
+	v := access.ViewerFrom(ctx)
+	if !MayAct(v, action, bv.Booking, bv.Approver) {
+		return Booking{}, forbidden(action + " booking")
+	}
+	userID := v.UserID
+	if userID == access.SystemViewer.UserID {
+		userID = ""
 	}
 	now := s.cfg.Now()
-	steps, err := s.store.ChangeBooking(ctx, id, func(b Booking, snap Snapshot) ([]Step, error) {
+	steps, err := s.store.ChangeBooking(ctx, bv.Booking.ID, func(b Booking, snap Snapshot) ([]Step, error) {
 		snap.Now = now
 		return DecideAction(action, b, snap, userID, reason)
 	})
 	if err != nil {
-		return Booking{}, nil, err
+		return Booking{}, err
 	}
-	s.notify(ctx, f, steps)
-	return steps[0].Booking, steps, nil
+	s.notify(ctx, bv.Facility, steps)
+	return s.store.GetBooking(ctx, bv.Booking.ID)
 }
 
 // notify writes to the requester and the approvers about each step. A
@@ -329,12 +506,9 @@ func (s *Service) notify(ctx context.Context, f directory.Facility, steps []Step
 		if st.Action == ActionConfirm && i > 0 && steps[i-1].Booking.ID == b.ID {
 			key = "mail.booking.auto_confirm"
 		}
-		loc, _ := Location(b.TimeZone)
-		if loc == nil {
-			loc = time.UTC
-		}
+		loc := schedule.LocationOrUTC(b.TimeZone)
 		args := []any{"facility", f.Name, "resource", b.ResourceName, "organisation", b.OrganisationName,
-			"start", b.StartsAt.In(loc).Format("2006-01-02 15:04"), "end", b.EndsAt.In(loc).Format("2006-01-02 15:04"),
+			"start", schedule.FormatLocal(b.StartsAt, loc), "end", schedule.FormatLocal(b.EndsAt, loc),
 			"zone", b.TimeZone, "reason", b.Reason, "link", s.cfg.BaseURL + "/bookings/" + b.ID}
 		var to []string
 		if toRequester {

@@ -2,12 +2,12 @@ package facilities
 
 import (
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/schedule"
 )
 
 // Place is a named point for the search by distance.
@@ -102,108 +102,36 @@ type Slot struct {
 // time, and within the resource's length limits. Slots start on the
 // quarter hour.
 func FreeSlots(f directory.Facility, r Resource, blackouts []Blackout, bookings []Booking, q SlotQuery, now time.Time) []Slot {
-	loc, err := Location(f.TimeZone)
+	loc, err := schedule.Location(f.TimeZone)
 	if err != nil || !r.Active {
 		return nil
-	}
-	per := q.PerResource
-	if per <= 0 {
-		per = 3
 	}
 	earliest := now.Add(time.Duration(r.LeadMinutes) * time.Minute)
 	from := q.From
 	if from.Before(earliest) {
 		from = earliest
 	}
-	if !from.Before(q.To) {
-		return nil
-	}
 	buf := time.Duration(r.BufferMinutes) * time.Minute
 	var busy []Interval
 	for _, bo := range blackouts {
 		if bo.ResourceID == "" || bo.ResourceID == r.ID {
-			busy = append(busy, Interval{bo.StartsAt, bo.EndsAt})
+			busy = append(busy, Interval{Start: bo.StartsAt, End: bo.EndsAt})
 		}
 	}
 	for _, b := range bookings {
 		if b.ResourceID == r.ID && Holds(b.Status) {
 			// A new booking must end a buffer before b starts and start
 			// after b's own buffer.
-			busy = append(busy, Interval{b.StartsAt.Add(-buf), b.BlockedUntil})
+			busy = append(busy, Interval{Start: b.StartsAt.Add(-buf), End: b.BlockedUntil})
 		}
 	}
-	fits := func(s, e time.Time) bool {
-		iv := Interval{s, e}
-		if slices.ContainsFunc(busy, iv.Overlaps) {
-			return false
-		}
-		startOK, endOK := withinOpening(r, loc, s, e)
-		return startOK && endOK
-	}
+	spans := schedule.FreeSlots(r.OpeningHours, loc, busy, schedule.Query{From: from, To: q.To, Length: q.Length, Days: q.Days,
+		Min: time.Duration(r.MinMinutes) * time.Minute, Max: time.Duration(r.MaxMinutes) * time.Minute, Limit: q.PerResource})
 	var out []Slot
-	add := func(s, e time.Time) {
+	for _, iv := range spans {
 		out = append(out, Slot{FacilityID: f.ID, FacilitySlug: f.Slug, FacilityName: f.Name, ResourceID: r.ID, ResourceName: r.Name,
-			StartsAt: s.UTC(), EndsAt: e.UTC(), TimeZone: f.TimeZone,
-			StartsLocal: s.In(loc).Format("2006-01-02T15:04"), EndsLocal: e.In(loc).Format("2006-01-02T15:04")})
-	}
-	open := OpenIntervals(r, loc, from, q.To.Add(24*time.Hour))
-	if q.Days > 0 {
-		// Whole days: the opening of one local day to the closing of the
-		// last, for each run of days.
-		for i, iv := range open {
-			if len(out) >= per || !iv.Start.Before(q.To) {
-				break
-			}
-			startDay := iv.Start.In(loc)
-			lastDay := time.Date(startDay.Year(), startDay.Month(), startDay.Day()+q.Days-1, 0, 0, 0, 0, loc)
-			var end time.Time
-			for _, jv := range open[i:] {
-				l := jv.End.Add(-time.Nanosecond).In(loc)
-				if l.Year() == lastDay.Year() && l.YearDay() == lastDay.YearDay() {
-					end = jv.End
-				}
-			}
-			if end.IsZero() || end.After(q.To) {
-				continue
-			}
-			if span := end.Sub(iv.Start); span >= time.Duration(r.MinMinutes)*time.Minute && span <= time.Duration(r.MaxMinutes)*time.Minute && fits(iv.Start, end) {
-				add(iv.Start, end)
-			}
-		}
-		return out
-	}
-	length := q.Length
-	if length < time.Duration(r.MinMinutes)*time.Minute || length > time.Duration(r.MaxMinutes)*time.Minute {
-		return nil
-	}
-	const step = 15 * time.Minute
-	for _, iv := range open {
-		s := iv.Start
-		if s.Before(from) {
-			s = from
-		}
-		s = ceilTo(s, step, loc)
-		for ; s.Before(iv.End) && !s.Add(length).After(q.To) && len(out) < per; s = s.Add(step) {
-			if fits(s, s.Add(length)) {
-				add(s, s.Add(length))
-				// Next slot after this one, not overlapping it.
-				s = s.Add(length - step)
-			}
-		}
-		if len(out) >= per {
-			break
-		}
+			StartsAt: iv.Start.UTC(), EndsAt: iv.End.UTC(), TimeZone: f.TimeZone,
+			StartsLocal: iv.Start.In(loc).Format("2006-01-02T15:04"), EndsLocal: iv.End.In(loc).Format("2006-01-02T15:04")})
 	}
 	return out
-}
-
-// ceilTo rounds t up to a multiple of step in local wall-clock terms.
-func ceilTo(t time.Time, step time.Duration, loc *time.Location) time.Time {
-	l := t.In(loc)
-	mid := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-	d := l.Sub(mid)
-	if r := d % step; r != 0 {
-		return t.Add(step - r)
-	}
-	return t
 }

@@ -48,7 +48,7 @@ func Allowed(action, status string) bool { return slices.Contains(from[action], 
 // confirmed at once, else it waits for the approvers.
 func DecideRequest(b Booking, s Snapshot, waitlist bool) ([]Step, error) {
 	if !s.Resource.Active {
-		return nil, validate.Errors{{Field: "resource_id", Code: validate.BookingInactive}}
+		return nil, validate.Errors{{Field: "resource_id", Code: BookingInactive}}
 	}
 	b.BlockedUntil = b.EndsAt.Add(time.Duration(s.Resource.BufferMinutes) * time.Minute)
 	if err := CheckRules(b, s); err != nil {
@@ -92,7 +92,7 @@ func DecideAction(action string, b Booking, s Snapshot, userID, reason string) (
 	switch action {
 	case ActionApprove:
 		if !b.StartsAt.After(s.Now) {
-			return nil, validate.Errors{{Field: "starts_at", Code: validate.BookingInPast}}
+			return nil, validate.Errors{{Field: "starts_at", Code: BookingInPast}}
 		}
 		if conflicts(b, s.Nearby) {
 			return nil, errTaken()
@@ -102,7 +102,7 @@ func DecideAction(action string, b Booking, s Snapshot, userID, reason string) (
 		b.Reason, b.DecidedBy = reason, userID
 	case ActionCancel:
 		if !b.EndsAt.After(s.Now) {
-			return nil, validate.Errors{{Field: "ends_at", Code: validate.BookingInPast}}
+			return nil, validate.Errors{{Field: "ends_at", Code: BookingInPast}}
 		}
 		b.Reason = reason
 	case ActionComplete:

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/schedule"
 )
 
 // UsageRow is one month of one facility's use: hours available (opening
@@ -44,31 +45,20 @@ type FacilityData struct {
 	Bookings  []Booking
 }
 
-// MonthsBetween lists the months from the month of from to the month of to
-// (inclusive) as their first days, in loc.
-func MonthsBetween(from, to time.Time, loc *time.Location) []time.Time {
-	var out []time.Time
-	f, t := from.In(loc), to.In(loc)
-	for m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, loc); !m.After(t) && len(out) < 120; m = m.AddDate(0, 1, 0) {
-		out = append(out, m)
-	}
-	return out
-}
-
 // ComputeUsage adds up the use of the given facilities for each month from
 // the month of from to the month of to, in each facility's own time zone.
 func ComputeUsage(data []FacilityData, from, to time.Time) Usage {
 	u := Usage{From: from.Format("2006-01"), To: to.Format("2006-01"), HomeClusters: []string{}, Clusters: map[string]string{}}
 	rows := map[string]*UsageRow{}
 	var order []string
-	for _, m := range MonthsBetween(from, to, time.UTC) {
+	for _, m := range schedule.MonthsBetween(from, to, time.UTC) {
 		k := m.Format("2006-01")
 		rows[k] = &UsageRow{Month: k, ByCluster: map[string]float64{}}
 		order = append(order, k)
 	}
 	var across, total float64
 	for _, d := range data {
-		loc, err := Location(d.Facility.TimeZone)
+		loc, err := schedule.Location(d.Facility.TimeZone)
 		if err != nil {
 			continue
 		}
@@ -84,11 +74,11 @@ func ComputeUsage(data []FacilityData, from, to time.Time) Usage {
 				if !r.Active {
 					continue
 				}
-				open := OpenIntervals(r, loc, m, end)
-				avail := openOverlap(open, m, end)
+				open := schedule.OpenIntervals(r.OpeningHours, loc, m, end)
+				avail := schedule.Overlap(open, m, end)
 				for _, bo := range d.Blackouts {
 					if bo.ResourceID == "" || bo.ResourceID == r.ID {
-						avail -= openOverlap(open, bo.StartsAt, bo.EndsAt)
+						avail -= schedule.Overlap(open, bo.StartsAt, bo.EndsAt)
 					}
 				}
 				if avail > 0 {
@@ -98,7 +88,7 @@ func ComputeUsage(data []FacilityData, from, to time.Time) Usage {
 					if b.ResourceID != r.ID || !counts(b.Status) {
 						continue
 					}
-					h := openOverlap(open, b.StartsAt, b.EndsAt).Hours()
+					h := schedule.Overlap(open, b.StartsAt, b.EndsAt).Hours()
 					if h == 0 {
 						continue
 					}

@@ -27,7 +27,7 @@ type Directory interface {
 // Inviter is what an accepted application needs of the accounts service:
 // an invitation to manage the new cluster.
 type Inviter interface {
-	InviteManager(ctx context.Context, inviter accounts.User, email, org, orgName, clusterID string) (accounts.Invitation, error)
+	InviteManager(ctx context.Context, inviter accounts.User, email string, o directory.Organisation, clusterID string) (accounts.Invitation, error)
 }
 
 // Config holds the service's settings.
@@ -325,7 +325,7 @@ func (s *Service) invite(ctx context.Context, v access.Viewer, a Application, o 
 	inviter := accounts.User{ID: v.UserID, Email: v.Email}
 	var done, exist []string
 	for _, m := range a.Managers {
-		_, err := s.inv.InviteManager(ctx, inviter, m, o.ID, o.Name, a.ClusterID)
+		_, err := s.inv.InviteManager(ctx, inviter, m, o, a.ClusterID)
 		var ve validate.Errors
 		switch {
 		case err == nil:

@@ -26,37 +26,7 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 	}
 	// Its similar projects, best first.
 	if ev.nSimilar > 0 && ev.bestProj >= 0 {
-		// The organisation's most similar projects, by partial
-		// selection: a large organisation has thousands of projects.
-		best := w.topScore
-		type simProj struct {
-			pj uint32
-			sc float32
-		}
-		var topN [5]simProj
-		n := 0
-		for _, pj := range o.projects {
-			sc := w.ps.Get(pj)
-			if best == 0 || sc/best < evidenceFloor {
-				continue
-			}
-			x := simProj{pj, sc}
-			if n < len(topN) {
-				topN[n] = x
-				n++
-			} else if x.sc > topN[n-1].sc {
-				topN[n-1] = x
-			} else {
-				continue
-			}
-			for k := n - 1; k > 0 && topN[k].sc > topN[k-1].sc; k-- {
-				topN[k], topN[k-1] = topN[k-1], topN[k]
-			}
-		}
-		refs := make([]ProjectRef, n)
-		for k := range n {
-			refs[k] = ix.projectRef(topN[k].pj, float64(topN[k].sc/best))
-		}
+		refs := ix.similarProjects(w, o)
 		r.Similar = refs
 		if len(refs) > 0 {
 			words := ix.sharedWords(p, uint32(ev.bestProj), 3)
@@ -126,6 +96,41 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 		r.Reasons = append(r.Reasons, Reason{Kind: ReasonTrackRecord, Text: count(n, "EU project", "EU projects") + " in the record", Count: n})
 	}
 	return r
+}
+
+// similarProjects returns the organisation's most similar projects, best
+// first, by partial selection: a large organisation has thousands.
+func (ix *Index) similarProjects(w *work, o *orgInfo) []ProjectRef {
+	best := w.topScore
+	type simProj struct {
+		pj uint32
+		sc float32
+	}
+	var topN [5]simProj
+	n := 0
+	for _, pj := range o.projects {
+		sc := w.ps.Get(pj)
+		if best == 0 || sc/best < evidenceFloor {
+			continue
+		}
+		x := simProj{pj, sc}
+		if n < len(topN) {
+			topN[n] = x
+			n++
+		} else if x.sc > topN[n-1].sc {
+			topN[n-1] = x
+		} else {
+			continue
+		}
+		for k := n - 1; k > 0 && topN[k].sc > topN[k-1].sc; k-- {
+			topN[k], topN[k-1] = topN[k-1], topN[k]
+		}
+	}
+	refs := make([]ProjectRef, n)
+	for k := range n {
+		refs[k] = ix.projectRef(topN[k].pj, float64(topN[k].sc/best))
+	}
+	return refs
 }
 
 func (ix *Index) projectRef(pj uint32, sim float64) ProjectRef {

@@ -165,9 +165,19 @@ func Build(s Snapshot, opt BuildOptions) (*Index, error) {
 	}
 	ix.projText = pb.Build()
 
+	ix.weigh(latest, opt.AsOf, an)
+	ix.buildGraph()
+	ix.work.New = func() any { return ix.newWork() }
+	return ix, nil
+}
+
+// weigh sets the index's reference date (asOf, else the latest project,
+// else today), each project's recency decay, and each organisation's
+// declared text, activity and popularity.
+func (ix *Index) weigh(latest float64, asOf string, an Analyzer) {
 	ix.asOf = latest
-	if opt.AsOf != "" {
-		if y := years(opt.AsOf); !math.IsNaN(y) {
+	if asOf != "" {
+		if y := years(asOf); !math.IsNaN(y) {
 			ix.asOf = y
 		}
 	}
@@ -201,9 +211,6 @@ func Build(s Snapshot, opt BuildOptions) (*Index, error) {
 		ix.orgs[i].popularity = math.Log1p(float64(len(ix.orgs[i].projects))) / math.Log1p(float64(max(ix.maxPop, 1)))
 	}
 	ix.orgText = ob.Build()
-	ix.buildGraph()
-	ix.work.New = func() any { return ix.newWork() }
-	return ix, nil
 }
 
 // addProjectText indexes what a project was about. The title and the

@@ -363,6 +363,71 @@ func hash(src Source) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// batch is the rows read since the last store call, of one kind.
+type batch struct {
+	topics   []cordis.Topic
+	projects []cordis.Project
+	parts    []cordis.Participation
+	lines    []int
+}
+
+func (b *batch) add(rec cordis.Record) {
+	switch {
+	case rec.Topic != nil:
+		b.topics = append(b.topics, *rec.Topic)
+	case rec.Project != nil:
+		b.projects = append(b.projects, *rec.Project)
+	case rec.Participation != nil:
+		b.parts = append(b.parts, *rec.Participation)
+	}
+	b.lines = append(b.lines, rec.Line)
+}
+
+// flush stores the batch with the checkpoint of its last line and
+// reports whether it changed anything.
+func (im *importer) flush(ctx context.Context, f *file, b *batch, cp *Checkpoint, read int64) (changed bool, err error) {
+	if len(b.lines) == 0 {
+		return false, nil
+	}
+	cp.Line = b.lines[len(b.lines)-1]
+	switch {
+	case len(b.topics) > 0:
+		c, err := im.st.ImportTopics(ctx, b.topics, *cp)
+		if err != nil {
+			return false, err
+		}
+		im.sum.Topics.Add(c)
+		changed = c.Changed() > 0
+	case len(b.projects) > 0:
+		c, err := im.st.ImportProjects(ctx, b.projects, *cp)
+		if err != nil {
+			return false, err
+		}
+		im.sum.Projects.Add(c)
+		changed = c.Changed() > 0
+	case len(b.parts) > 0:
+		res, err := im.st.ImportParticipations(ctx, b.parts, *cp)
+		if err != nil {
+			return false, err
+		}
+		im.sum.Organisations.Add(res.Organisations)
+		im.sum.Participations.Add(res.Participations)
+		im.sum.Linked += res.Linked
+		changed = res.Organisations.Changed()+res.Participations.Changed()+res.Linked > 0
+		for _, i := range res.MissingProject {
+			im.problem(missingProject(f.src.Name, b.lines[i], projectColumn, b.parts[i].ProjectID), false)
+			f.sum.Rejected++
+		}
+	}
+	b.topics, b.projects, b.parts, b.lines = b.topics[:0], b.projects[:0], b.parts[:0], b.lines[:0]
+	im.batch++
+	if im.opts.AfterBatch != nil {
+		im.opts.AfterBatch(im.batch)
+	}
+	im.progress(f.src.Name, read)
+	return changed, nil
+}
+
 // load imports one file in batches, resuming after the checkpoint of an
 // interrupted earlier run.
 func (im *importer) load(ctx context.Context, f *file) error {
@@ -388,55 +453,13 @@ func (im *importer) load(ctx context.Context, f *file) error {
 	}
 	defer closeFn()
 
-	var (
-		topics   []cordis.Topic
-		projects []cordis.Project
-		parts    []cordis.Participation
-		lines    []int
-		changed  bool
-		before   = im.sum
-	)
+	var b batch
+	changed := false
+	before := im.sum
 	flush := func() error {
-		if len(lines) == 0 {
-			return nil
-		}
-		cp.Line = lines[len(lines)-1]
-		switch {
-		case len(topics) > 0:
-			c, err := im.st.ImportTopics(ctx, topics, cp)
-			if err != nil {
-				return err
-			}
-			im.sum.Topics.Add(c)
-			changed = changed || c.Changed() > 0
-		case len(projects) > 0:
-			c, err := im.st.ImportProjects(ctx, projects, cp)
-			if err != nil {
-				return err
-			}
-			im.sum.Projects.Add(c)
-			changed = changed || c.Changed() > 0
-		case len(parts) > 0:
-			res, err := im.st.ImportParticipations(ctx, parts, cp)
-			if err != nil {
-				return err
-			}
-			im.sum.Organisations.Add(res.Organisations)
-			im.sum.Participations.Add(res.Participations)
-			im.sum.Linked += res.Linked
-			changed = changed || res.Organisations.Changed()+res.Participations.Changed()+res.Linked > 0
-			for _, i := range res.MissingProject {
-				im.problem(missingProject(f.src.Name, lines[i], projectColumn, parts[i].ProjectID), false)
-				f.sum.Rejected++
-			}
-		}
-		topics, projects, parts, lines = topics[:0], projects[:0], parts[:0], lines[:0]
-		im.batch++
-		if im.opts.AfterBatch != nil {
-			im.opts.AfterBatch(im.batch)
-		}
-		im.progress(f.src.Name, read)
-		return nil
+		c, err := im.flush(ctx, f, &b, &cp, read)
+		changed = changed || c
+		return err
 	}
 	for {
 		rec, err := r.Next()
@@ -465,16 +488,8 @@ func (im *importer) load(ctx context.Context, f *file) error {
 				im.problem(w, true)
 			}
 		}
-		switch {
-		case rec.Topic != nil:
-			topics = append(topics, *rec.Topic)
-		case rec.Project != nil:
-			projects = append(projects, *rec.Project)
-		case rec.Participation != nil:
-			parts = append(parts, *rec.Participation)
-		}
-		lines = append(lines, rec.Line)
-		if len(lines) >= im.opts.BatchSize {
+		b.add(rec)
+		if len(b.lines) >= im.opts.BatchSize {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -89,6 +89,19 @@ var english = map[string]string{
 	TooLarge:       "is larger than {max} bytes",
 }
 
+// Define adds the English wording of message keys that a capability
+// package owns and emits (facilities defines error.booking.*, schedule
+// error.time.*): each package keeps its keys with its rules. It is meant
+// for init functions and panics when a key is defined twice.
+func Define(keys map[string]string) {
+	for k, v := range keys {
+		if _, dup := english[k]; dup {
+			panic("validate: message key " + k + " defined twice")
+		}
+		english[k] = v
+	}
+}
+
 // Message renders fe in English.
 func Message(fe FieldError) string {
 	return Render(english[fe.Code], fe)

@@ -96,44 +96,6 @@ type CapabilityInput struct {
 	Source string            `json:"source"`
 }
 
-// FacilityInput is the writable part of a facility.
-type FacilityInput struct {
-	Slug         string   `json:"slug"`
-	Name         string   `json:"name"`
-	Kind         string   `json:"kind"`
-	Organisation string   `json:"organisation_id"`
-	Cluster      string   `json:"cluster_id"`
-	Country      string   `json:"country"`
-	City         string   `json:"city"`
-	Website      string   `json:"website"`
-	Description  string   `json:"description"`
-	Capabilities []string `json:"capabilities"`
-	Visibility   string   `json:"visibility"`
-	TLP          string   `json:"tlp"`
-	// The catalogue fields (see directory.Facility).
-	Address          string   `json:"address"`
-	Latitude         *float64 `json:"latitude"`
-	Longitude        *float64 `json:"longitude"`
-	TimeZone         string   `json:"time_zone"`
-	Capacity         int      `json:"capacity"`
-	Uses             string   `json:"uses"`
-	Certifications   []string `json:"certifications"`
-	Restrictions     []string `json:"restrictions"`
-	AccessConditions string   `json:"access_conditions"`
-	PriceModel       string   `json:"price_model"`
-	PriceCents       int64    `json:"price_cents"`
-	PriceUnit        string   `json:"price_unit"`
-}
-
-func (in FacilityInput) facility(id string) *directory.Facility {
-	return &directory.Facility{ID: id, Slug: in.Slug, Name: in.Name, Kind: in.Kind, OrganisationID: in.Organisation,
-		ClusterID: in.Cluster, Country: in.Country, City: in.City, Website: in.Website, Description: in.Description,
-		Capabilities: in.Capabilities, Visibility: in.Visibility, TLP: in.TLP,
-		Address: in.Address, Latitude: in.Latitude, Longitude: in.Longitude, TimeZone: in.TimeZone, Capacity: in.Capacity, Uses: in.Uses,
-		Certifications: in.Certifications, Restrictions: in.Restrictions, AccessConditions: in.AccessConditions,
-		PriceModel: in.PriceModel, PriceCents: in.PriceCents, PriceUnit: in.PriceUnit}
-}
-
 func checkKind(f directory.Filter, kinds []string) error {
 	if f.Kind != "" && !slices.Contains(kinds, f.Kind) {
 		var errs validate.Errors
@@ -543,88 +505,6 @@ func (s *Server) apiDeleteCapability(w http.ResponseWriter, r *http.Request) err
 			return errForbidden(v)
 		}
 		return s.db.DeleteCapability(ctx, c.Code)
-	})
-}
-
-// ---- facilities
-
-func (s *Server) apiListFacilities(w http.ResponseWriter, r *http.Request) error {
-	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "organisation")
-	if err != nil {
-		return err
-	}
-	if err := checkKind(f, directory.FacilityKinds); err != nil {
-		return err
-	}
-	p, err := s.db.ListFacilities(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
-}
-
-func (s *Server) apiGetFacility(w http.ResponseWriter, r *http.Request) error {
-	return getJSON(w, r, http.StatusOK, s.db.GetFacility, r.PathValue("id"))
-}
-
-func (s *Server) apiCreateFacility(w http.ResponseWriter, r *http.Request) error {
-	var in FacilityInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	f := in.facility("")
-	if err := s.mayAddOwned(r.Context(), f.OrganisationID); err != nil {
-		return err
-	}
-	if err := s.dir.CreateFacility(r.Context(), f); err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/facilities/"+f.ID)
-	return s.respondFacility(w, r, http.StatusCreated, f.ID)
-}
-
-func (s *Server) respondFacility(w http.ResponseWriter, r *http.Request, status int, id string) error {
-	return getJSON(w, r, status, s.db.GetFacility, id)
-}
-
-func (s *Server) apiUpdateFacility(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.db.GetFacility(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	v := viewerFrom(r.Context())
-	rec, err := s.orgRecord(r.Context(), cur.OrganisationID, cur.Visibility, cur.TLP)
-	if err != nil {
-		return err
-	}
-	if !access.CanEditOrganisationRecord(v, rec) {
-		return errForbidden(v)
-	}
-	var in FacilityInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	keepSharing(&in.Visibility, &in.TLP, cur.Visibility, cur.TLP)
-	if err := checkWiden(v, rec, cur.Visibility, cur.TLP, in.Visibility, in.TLP); err != nil {
-		return err
-	}
-	if in.Organisation != "" && in.Organisation != cur.OrganisationID {
-		if err := s.canEditOwned(r.Context(), in.Organisation); err != nil {
-			return err
-		}
-	}
-	if err := s.dir.UpdateFacility(r.Context(), in.facility(cur.ID)); err != nil {
-		return err
-	}
-	return s.respondFacility(w, r, http.StatusOK, cur.ID)
-}
-
-func (s *Server) apiDeleteFacility(w http.ResponseWriter, r *http.Request) error {
-	return deleteBy(w, r, s.db.GetFacility, func(ctx context.Context, f directory.Facility) error {
-		if err := s.canEditOwned(ctx, f.OrganisationID); err != nil {
-			return err
-		}
-		return s.db.DeleteFacility(ctx, f.ID)
 	})
 }
 

@@ -27,6 +27,15 @@ func viewerFrom(ctx context.Context) access.Viewer { return access.ViewerFrom(ct
 
 type userKey struct{}
 
+// requireUser returns the signed-in account or an error asking to sign in.
+func requireUser(r *http.Request) (accounts.User, error) {
+	u, ok := userFrom(r.Context())
+	if !ok {
+		return u, errUnauthorized("Sign in (or send an API token) to do this.")
+	}
+	return u, nil
+}
+
 // userFrom returns the signed-in account, if any.
 func userFrom(ctx context.Context) (accounts.User, bool) {
 	u, ok := ctx.Value(userKey{}).(accounts.User)
@@ -102,28 +111,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			ctx = audit.WithActor(ctx, actor)
 			ctx = context.WithValue(ctx, userKey{}, user)
 		}
-		ctx = context.WithValue(ctx, viewerKey{}, viewer)
+		ctx = access.WithViewer(ctx, viewer)
 		ctx = access.WithScope(ctx, access.ScopeOf(viewer))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-// viewerOf builds the policy's view of an account: its organisation's
-// clusters are looked up with the system scope, since a user always knows
-// the clusters of their own organisation.
+// viewerOf builds the policy's view of an account (the accounts service
+// decides what it holds).
 func (s *Server) viewerOf(ctx context.Context, u accounts.User) (access.Viewer, error) {
-	v := access.Viewer{UserID: u.ID, Email: u.Email, PersonID: u.PersonID, OrganisationID: u.OrganisationID,
-		AllianceAdmin: u.AllianceAdmin, ManagedClusters: u.ManagedClusters, OrgAdmin: u.OrgAdmin && u.OrganisationID != ""}
-	if u.OrganisationID != "" {
-		o, err := s.db.GetOrganisation(access.WithScope(ctx, access.System), u.OrganisationID)
-		if err != nil {
-			return v, err
-		}
-		for _, m := range o.Memberships {
-			v.Clusters = append(v.Clusters, m.ClusterID)
-		}
-	}
-	return v, nil
+	return s.accounts.ViewerOf(ctx, u, true)
 }
 
 func setSessionCookie(w http.ResponseWriter, value string, maxAge int) {
@@ -151,15 +148,6 @@ func errForbidden(v access.Viewer) error {
 // system is ctx with the application's own scope, for lookups that a
 // rule needs regardless of what the viewer may see (an owner's clusters).
 func system(ctx context.Context) context.Context { return access.WithScope(ctx, access.System) }
-
-// orgRecord returns the policy's view of an organisation-owned record.
-func (s *Server) orgRecord(ctx context.Context, orgID, visibility, tlp string) (access.Record, error) {
-	o, err := s.db.GetOrganisation(system(ctx), orgID)
-	if err != nil {
-		return access.Record{}, err
-	}
-	return recordOf(o, visibility, tlp), nil
-}
 
 func recordOf(o directory.Organisation, visibility, tlp string) access.Record {
 	r := access.Record{OwnerOrg: o.ID, Visibility: visibility, TLP: tlp}

@@ -26,7 +26,7 @@ func callExpectations(t *testing.T, pol policy) map[string]expectation {
 		c := calls.Call{ID: strings.ToUpper(fx.unique("AUTHZ-CALL")), Title: "Authorization test call", ActionType: "RIA",
 			Conditions: "This topic requires the active involvement, as beneficiaries, of at least 2 Police Authorities."}
 		c.ReadConditions()
-		if err := calls.NewService(fx.env.db).CreateCall(sys, &c); err != nil {
+		if err := fx.env.db.CreateCall(sys, &c); err != nil {
 			t.Fatal(err)
 		}
 		return c.ID

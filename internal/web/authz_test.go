@@ -272,6 +272,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, projectExpectations(t, pol))    // authz_projects_test.go
 		maps.Copy(exps, callExpectations(t, pol))       // authz_calls_test.go
 		maps.Copy(exps, matchExpectations(t, pol))      // authz_match_test.go
+		maps.Copy(exps, eventExpectations(t, pol))      // authz_events_test.go
 		maps.Copy(exps, governanceExpectations(t, pol)) // authz_governance_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,28 @@ import (
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/validate"
 )
+
+// maxForm bounds form bodies.
+const maxForm = 64 << 10
+
+// parseForm reads a URL-encoded form of at most maxForm bytes.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest("The form could not be read.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+	}
+	return nil
+}
+
+// fieldErrors returns the field problems of a validation error, for a
+// form to show beside its fields.
+func fieldErrors(err error) ([]ProblemField, bool) {
+	var ve validate.Errors
+	if errors.As(err, &ve) {
+		return fieldsOf(ve), true
+	}
+	return nil, false
+}
 
 // maxBody is the largest request body the API reads.
 const maxBody = 1 << 20
@@ -35,6 +58,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		if _, terr := dec.Token(); terr != io.EOF {
 			return errBadRequest("The body holds data after the JSON object.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+		}
+		if field := nulString(reflect.ValueOf(v), ""); field != "" {
+			return errNUL(field)
 		}
 		return nil
 	}
@@ -60,6 +86,71 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return errBadRequest(fmt.Sprintf("Field %q is not known.", name), validate.Errors{{Field: name, Code: validate.UnknownField}})
 	}
 	return errBadRequest("The body could not be read.", validate.Errors{{Field: "body", Code: validate.Malformed}})
+}
+
+// nulString returns the JSON path of the first string in v that holds a
+// NUL character ("" when none does): PostgreSQL refuses to store one and
+// SQLite would store it, so no text may carry it.
+func nulString(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nulString(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			if path == "" {
+				return "body"
+			}
+			return path
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if f := nulString(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); f != "" {
+				return f
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			key := fmt.Sprint(it.Key().Interface())
+			if strings.ContainsRune(key, 0) {
+				return joinPath(path, strings.ReplaceAll(key, "\x00", `\0`))
+			}
+			if f := nulString(it.Value(), joinPath(path, key)); f != "" {
+				return f
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			p := path
+			if !sf.Anonymous || name != "" {
+				if name == "" {
+					name = sf.Name
+				}
+				p = joinPath(path, name)
+			}
+			if f := nulString(v.Field(i), p); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func jsonType(kind string) string {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -73,10 +74,25 @@ func toProblem(r *http.Request, err error) Problem {
 		}
 	case errors.Is(err, store.ErrNotFound):
 		p.Status, p.Title, p.Detail = http.StatusNotFound, "Not found", "No such record."
+	case errors.Is(err, store.ErrForbidden) && viewerFrom(r.Context()).Anonymous():
+		// A service refuses an anonymous visitor like anyone else; the
+		// visitor is asked to sign in.
+		p.Status, p.Title, p.Detail = http.StatusUnauthorized, "Unauthorized", "Sign in (or send an API token) to do this."
+	case errors.Is(err, store.ErrForbidden) && !viewerFrom(r.Context()).WriteAllowed:
+		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "This API token is read-only."
 	case errors.Is(err, store.ErrForbidden):
-		p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "You may not make this change; nothing was changed."
+		switch v := viewerFrom(r.Context()); {
+		case v.Anonymous():
+			p.Status, p.Title, p.Detail = http.StatusUnauthorized, "Unauthorized", "Sign in (or send an API token) to do this."
+		case v.ReadOnlyToken():
+			p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "This API token is read-only; nothing was changed."
+		default:
+			p.Status, p.Title, p.Detail = http.StatusForbidden, "Forbidden", "You may not make this change; nothing was changed."
+		}
 	case errors.Is(err, store.ErrStale):
 		p.Status, p.Title, p.Detail = http.StatusPreconditionFailed, "Changed meanwhile", "Someone else changed this record since you read it; nothing was changed. Read it again and repeat your change."
+	case errors.Is(err, accounts.ErrBusy):
+		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Busy", "Too many passwords are being checked at once; nothing was changed. Try again in a moment."
 	case errors.Is(err, store.ErrUnavailable):
 		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Service unavailable", "The database does not answer; try again shortly."
 	default:
@@ -105,7 +121,14 @@ func api(h handlerFunc) http.Handler {
 	})
 }
 
+// retryBusy is the Retry-After (seconds) of an answer to a request the
+// server was too busy to take.
+const retryBusy = "2"
+
 func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
+	if p.Status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", retryBusy)
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	enc := json.NewEncoder(w)

@@ -32,7 +32,7 @@ func (fx *authzFixture) bookings(t *testing.T) *bookingFixture {
 	if bf, ok := bookingFixtures[fx]; ok {
 		return bf
 	}
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	bf := &bookingFixture{res: map[string]facilities.Resource{}, cal: map[string]string{}}
 	var week []facilities.Opening
 	for d := range 7 {
@@ -51,8 +51,8 @@ func (fx *authzFixture) bookings(t *testing.T) *bookingFixture {
 			t.Fatal(err)
 		}
 		v.WriteAllowed = true
-		vctx := context.WithValue(access.WithScope(ctx, access.ScopeOf(v)), viewerKey{}, v)
-		nc, err := fx.env.server.createCalendar(vctx, CalendarInput{Kind: "facility", Target: fx.facs[level].ID})
+		vctx := access.WithViewer(ctx, v)
+		nc, err := fx.env.server.fac.CreateCalendar(vctx, CalendarInput{Kind: "facility", Target: fx.facs[level].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,13 +95,18 @@ func (fx *authzFixture) book(t *testing.T, who persona, level, status string) fa
 		}
 		return steps[0].Booking
 	}
-	b, _, err := fx.env.server.fac.Request(ctx, f, bf.res[level], org, u.ID, facilities.RequestInput{
-		StartsAt: s.Format(time.RFC3339), EndsAt: e.Format(time.RFC3339)})
+	v, err := fx.env.server.viewerOf(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.WriteAllowed = true
+	b, err := fx.env.server.fac.Request(access.WithScope(access.WithViewer(ctx, v), access.System), facilities.RequestInput{
+		Resource: bf.res[level].ID, Organisation: org.ID, StartsAt: s.Format(time.RFC3339), EndsAt: e.Format(time.RFC3339)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if status == facilities.StatusApproved {
-		if b, _, err = fx.env.server.fac.Act(ctx, f, b.ID, facilities.ActionApprove, "", ""); err != nil {
+		if b, err = fx.env.server.fac.Act(access.AsSystem(ctx), b.ID, facilities.ActionApprove, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -261,8 +266,15 @@ func bookingExpectations(t *testing.T, pol policy) map[string]expectation {
 			func(fx *authzFixture, l string) any {
 				return map[string]any{"starts_at": "2040-01-01T08:00", "ends_at": "2040-01-01T18:00", "kind": "maintenance", "reason": "matrix"}
 			}, 201),
+		"DELETE /api/v1/resources/{id}": change("DELETE", func(fx *authzFixture, l string) string {
+			r := &facilities.Resource{Slug: fx.unique("spare"), Name: "Spare room", Kind: "room"}
+			if err := fx.env.server.fac.CreateResource(access.AsSystem(context.Background()), fx.facs[l].ID, r); err != nil {
+				t.Fatal(err)
+			}
+			return "/api/v1/resources/" + r.ID
+		}, nil, 204),
 		"DELETE /api/v1/blackouts/{id}": change("DELETE", func(fx *authzFixture, l string) string {
-			b, err := fx.env.server.fac.CreateBlackout(access.WithScope(context.Background(), access.System), fx.facs[l],
+			b, err := fx.env.server.fac.CreateBlackout(access.AsSystem(context.Background()), fx.facs[l].ID,
 				facilities.BlackoutInput{StartsAt: "2041-01-01T08:00", EndsAt: "2041-01-01T09:00"})
 			if err != nil {
 				t.Fatal(err)

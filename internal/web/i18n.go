@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/escnet/escnet/internal/country"
+	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/validate"
 )
 
@@ -301,7 +302,8 @@ func langFrom(ctx context.Context) string {
 var statusCodes = []int{400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503}
 
 // extraErrorCodes are message keys of errors beyond validate's own.
-var extraErrorCodes = []string{"error.password_too_short", "error.account_exists", "error.confirm_email"}
+var extraErrorCodes = []string{"error.password_too_short", "error.account_exists", "error.confirm_email",
+	projects.AlreadyMerged, projects.AlreadyUndone}
 
 // translatedFields are the input fields whose names error messages show.
 var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "region", "city",

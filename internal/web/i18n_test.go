@@ -40,13 +40,17 @@ func usedKeys(t *testing.T) map[string]bool {
 	}
 	goKey := regexp.MustCompile(`"((?:title|message|login|link|mail|status|import|map|network|merges)\.[a-z0-9_.]+)"`)
 	files, _ := filepath.Glob("*.go")
-	files = append(files, "../accounts/service.go")
+	files = append(files, "../accounts/service.go", "../facilities/calendar.go")
 	for _, f := range files {
 		pattern := goKey
 		if strings.HasPrefix(f, "../") {
 			// Outside the web package only e-mail texts are messages; the
 			// rest are audit actions that merely look like keys.
 			pattern = regexp.MustCompile(`"(mail\.[a-z0-9_.]+)"`)
+		}
+		if strings.HasPrefix(f, "../facilities/") {
+			// The feed's summaries are rendered with the web's messages.
+			pattern = regexp.MustCompile(`"(message\.calendar\.[a-z0-9_.]+)"`)
 		}
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -104,10 +108,13 @@ func usedKeys(t *testing.T) map[string]bool {
 		family("mail.booking."+step+".", []string{"subject", "body"})
 	}
 	family("merges.reason.", []string{projects.ReasonVAT, projects.ReasonNameCity, projects.ReasonNameWebsite})
-	for prefix, values := range callKeyFamilies() { // pages_calls.go
+	for prefix, values := range callKeyFamilies() { // calls_pages.go
 		family(prefix, values)
 	}
-	for prefix, values := range matchKeyFamilies() { // matching.go
+	for prefix, values := range matchKeyFamilies() { // matching_pages.go
+		family(prefix, values)
+	}
+	for prefix, values := range eventKeyFamilies() { // events_pages.go
 		family(prefix, values)
 	}
 	for prefix, values := range governanceKeyFamilies() { // governance_pages.go

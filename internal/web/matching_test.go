@@ -148,6 +148,40 @@ func TestPartnersAPIVisibility(t *testing.T) {
 		if p := decode[Problem](t, r); r.status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "lead" {
 			t.Errorf("hidden lead: %d %s", r.status, r.body)
 		}
+		// Named by slug or by internal id, as lead or locked partner, on
+		// the partner finder and the consortium builder: the answer is
+		// byte for byte the one for an organisation that does not exist,
+		// apart from the value the client sent.
+		for _, key := range []string{"quiet-radar", hidden.ID} {
+			for _, tc := range []struct {
+				name, path string
+				body       func(k string) any
+			}{
+				{"partners lead", "/api/v1/partners", func(k string) any { return PartnersInput{Text: "radar", Lead: k} }},
+				{"partners locked", "/api/v1/partners", func(k string) any { return PartnersInput{Text: "radar", Locked: []string{k}} }},
+				{"consortia lead", "/api/v1/consortia", func(k string) any {
+					return ConsortiumInput{Call: "DEMO-CL3-2027-01-DRS-01", Lead: k}
+				}},
+				{"consortia locked", "/api/v1/consortia", func(k string) any {
+					return ConsortiumInput{Call: "DEMO-CL3-2027-01-DRS-01", Locked: []string{k}}
+				}},
+			} {
+				const missing = "no-such-organisation-0000"
+				for _, who := range []string{"", "Bearer " + env.tokens["member.tno@example.org"]} {
+					got := env.do("POST", tc.path, tc.body(key), "Authorization", who)
+					want := env.do("POST", tc.path, tc.body(missing), "Authorization", who)
+					if got.status != want.status || got.status != 422 {
+						t.Errorf("%s %q: status %d, want %d (as for one that does not exist)", tc.name, key, got.status, want.status)
+					}
+					if g, w := strings.ReplaceAll(string(got.body), key, missing), string(want.body); g != w {
+						t.Errorf("%s %q: body\n%s\nwant (as for one that does not exist)\n%s", tc.name, key, got.body, w)
+					}
+					if key != hidden.ID && strings.Contains(string(got.body), hidden.ID) {
+						t.Errorf("%s: the answer names the hidden organisation's id: %s", tc.name, got.body)
+					}
+				}
+			}
+		}
 	})
 }
 

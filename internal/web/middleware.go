@@ -117,7 +117,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // middleware chain, outermost first.
 func (s *Server) Handler() http.Handler {
 	mux := s.mux()
-	var h http.Handler = mux
+	var h http.Handler = s.guard(mux)
 	h = s.authenticate(h)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.refuseCrossOrigin))
@@ -134,7 +134,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) refuseCrossOrigin(w http.ResponseWriter, r *http.Request) {
 	ctx := audit.WithActor(r.Context(), audit.Actor{Label: "anonymous", IP: clientIP(r), RequestID: RequestID(r.Context())})
 	detail := r.Method + " " + r.URL.Path + " from " + r.Header.Get("Origin")
-	if err := s.db.Audit(ctx, "request.cross_origin_refused", "", "", detail); err != nil {
+	if err := s.accounts.Audit(ctx, "request.cross_origin_refused", "", "", detail); err != nil {
 		s.log.ErrorContext(ctx, "audit", "err", err)
 	}
 	writeProblem(w, r, Problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden,

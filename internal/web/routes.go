@@ -21,6 +21,7 @@ func (s *Server) routes() []route {
 		s.callsRoutes(),
 		s.matchingRoutes(),
 		s.projectsRoutes(),
+		s.eventsRoutes(),
 		s.governanceRoutes(),
 	} {
 		all = append(all, group...)
@@ -132,6 +133,7 @@ func (s *Server) facilitiesRoutes() []route {
 		{"GET /api/v1/facilities/{id}/resources", api(s.apiListResources)},
 		{"POST /api/v1/facilities/{id}/resources", api(s.apiCreateResource)},
 		{"PUT /api/v1/resources/{id}", api(s.apiUpdateResource)},
+		{"DELETE /api/v1/resources/{id}", api(s.apiDeleteResource)},
 		{"POST /api/v1/facilities/{id}/blackouts", api(s.apiCreateBlackout)},
 		{"DELETE /api/v1/blackouts/{id}", api(s.apiDeleteBlackout)},
 		{"GET /api/v1/facilities/{id}/approvers", api(s.apiListApprovers)},
@@ -263,4 +265,46 @@ func (s *Server) mux() *http.ServeMux {
 		return &httpError{status: http.StatusNotFound, title: "Not found", detail: "There is no page at this address."}
 	}))
 	return mux
+}
+
+// eventsRoutes: events, programme, registration, brokerage meetings and agendas.
+func (s *Server) eventsRoutes() []route {
+	return []route{
+		{"GET /api/v1/events", api(s.apiListEvents)},
+		{"POST /api/v1/events", api(s.apiCreateEvent)},
+		{"GET /api/v1/events/{id}", api(s.apiGetEvent)},
+		{"PUT /api/v1/events/{id}", api(s.apiUpdateEvent)},
+		{"POST /api/v1/events/{id}/sessions", api(s.apiAddSession)},
+		{"PUT /api/v1/events/{id}/sessions/{session}", api(s.apiUpdateSession)},
+		{"GET /api/v1/events/{id}/calendar.ics", api(s.apiEventCalendar)},
+		{"GET /api/v1/events/{id}/sessions/{session}/calendar.ics", api(s.apiEventCalendar)},
+		{"POST /api/v1/events/{id}/registrations", api(s.apiRegister)},
+		{"GET /api/v1/events/{id}/registrations", api(s.apiAttendees)},
+		{"GET /api/v1/events/{id}/registration", api(s.apiMyRegistration)},
+		{"GET /api/v1/events/{id}/attendees.csv", api(s.apiBadges)},
+		{"GET /api/v1/events/{id}/participants", api(s.apiParticipants)},
+		{"GET /api/v1/events/{id}/figures.csv", api(s.apiFiguresCSV)},
+		{"POST /api/v1/registrations/{id}/step", api(s.apiRegistrationStep)},
+		{"PUT /api/v1/registrations/{id}/unavailable", api(s.apiSetUnavailable)},
+		{"POST /api/v1/events/{id}/meetings", api(s.apiRequestMeeting)},
+		{"GET /api/v1/events/{id}/meetings", api(s.apiMyMeetings)},
+		{"POST /api/v1/meetings/{id}/step", api(s.apiMeetingStep)},
+		{"POST /api/v1/events/{id}/schedule", api(s.apiSchedule)},
+		{"GET /api/v1/agenda.ics", api(s.apiMyAgenda)},
+		{"POST /api/v1/agenda/feed", api(s.apiNewAgendaFeed)},
+		{"GET /agenda/{token}", api(s.handleAgendaFeed)},
+		{"GET /events", s.page(s.pageEvents)},
+		{"GET /events/calendar", s.page(s.pageEventCalendar)},
+		{"GET /events/{slug}", s.page(s.pageEvent)},
+		{"POST /events/{slug}/register", s.page(s.postRegister)},
+		{"POST /events/{slug}/cancel", s.page(s.postCancelRegistration)},
+		{"GET /events/{slug}/participants", s.page(s.pageParticipants)},
+		{"POST /events/{slug}/meetings", s.page(s.postRequestMeeting)},
+		{"GET /events/{slug}/meetings", s.page(s.pageMeetings)},
+		{"POST /events/{slug}/meetings/{id}", s.page(s.postMeetingStep)},
+		{"POST /events/{slug}/schedule", s.page(s.postSchedule)},
+		{"GET /events/{slug}/attendees", s.page(s.pageAttendees)},
+		{"POST /events/{slug}/attendees/{id}", s.page(s.postAttendeeStep)},
+		{"GET /events/{slug}/figures", s.page(s.pageFigures)},
+	}
 }

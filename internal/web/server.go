@@ -14,10 +14,13 @@ import (
 
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
+	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/projects"
 )
 
 // Config is what the server needs besides the application's services.
@@ -39,10 +42,13 @@ type Server struct {
 	pages    *pages
 	catalog  catalog
 	fac      *facilities.Service
+	ev       *events.Service
 	gov      *governance.Service
 	// match is the partner finder's snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	match *live.Service
+	proj  *projects.Service
+	calls *calls.Service
 }
 
 // New returns a server over the application's services.
@@ -58,7 +64,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, gov: a.Governance, match: a.Match,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, match: a.Match, proj: a.Projects, calls: a.Calls, gov: a.Governance,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 

@@ -166,11 +166,51 @@ func Run(s match.Snapshot, cutoff string, opt Options) (Report, error) {
 		return rep, &CutoffError{cutoff, fmt.Sprintf("no project starts before it, so there is no history to rank from; the data starts on %s", rep.DataFrom)}
 	}
 
-	type target struct {
-		p     *match.Project
-		lead  string
-		truth []string
+	targets, seen := splitAt(projects, cutoff, &rep)
+	if len(targets) == 0 {
+		return rep, &CutoffError{cutoff, fmt.Sprintf("no collaborative project (RIA, IA or CSA with at least 3 partners) starts on or after it; the data ends on %s", rep.DataTo)}
 	}
+	rep.Projects = len(targets)
+
+	orgByID := map[string]match.Org{}
+	for _, o := range s.Orgs {
+		orgByID[o.ID] = o
+	}
+	acc := newAccumulator()
+	an := match.MemoAnalyzer()
+	for i := 0; i < len(targets); {
+		date := targets[i].p.Start
+		j := i
+		for j < len(targets) && targets[j].p.Start == date {
+			j++
+		}
+		ix, err := buildHistory(projects, orgByID, date, an)
+		if err != nil {
+			return rep, err
+		}
+		popular := ix.Popular(depth + 1)
+		for _, t := range targets[i:j] {
+			if err := replay(ix, t, popular, opt, acc, seen, &rep); err != nil {
+				return rep, err
+			}
+		}
+		i = j
+	}
+	rep.Rows = acc.rows()
+	return rep, nil
+}
+
+// target is a project to predict: its lead and the partners it had.
+type target struct {
+	p     *match.Project
+	lead  string
+	truth []string
+}
+
+// splitAt counts the history before cutoff (and who took part in it) and
+// returns the collaborative projects from cutoff on, with a lead and at
+// least two partners, to predict.
+func splitAt(projects []match.Project, cutoff string, rep *Report) ([]target, map[string]bool) {
 	var targets []target
 	seen := map[string]bool{}
 	for i := range projects {
@@ -202,69 +242,48 @@ func Run(s match.Snapshot, cutoff string, opt Options) (Report, error) {
 		truth := slices.DeleteFunc(members, func(id string) bool { return id == lead })
 		targets = append(targets, target{p, lead, truth})
 	}
-	if len(targets) == 0 {
-		return rep, &CutoffError{cutoff, fmt.Sprintf("no collaborative project (RIA, IA or CSA with at least 3 partners) starts on or after it; the data ends on %s", rep.DataTo)}
-	}
-	rep.Projects = len(targets)
+	return targets, seen
+}
 
-	orgByID := map[string]match.Org{}
-	for _, o := range s.Orgs {
-		orgByID[o.ID] = o
+// replay ranks partners for one target with every method and query kind
+// on the history index ix, and scores the lists against what happened.
+func replay(ix *match.Index, t target, popular []string, opt Options, acc *accumulator, seen map[string]bool, rep *Report) error {
+	lead := t.lead
+	if !ix.Has(lead) || ix.PastProjects(lead) == 0 {
+		lead = ""
+	} else {
+		rep.LeadKnown++
 	}
-	acc := newAccumulator()
-	an := match.MemoAnalyzer()
-	for i := 0; i < len(targets); {
-		date := targets[i].p.Start
-		j := i
-		for j < len(targets) && targets[j].p.Start == date {
-			j++
-		}
-		ix, err := buildHistory(projects, orgByID, date, an)
-		if err != nil {
-			return rep, err
-		}
-		popular := ix.Popular(depth + 1)
-		for _, t := range targets[i:j] {
-			lead := t.lead
-			if !ix.Has(lead) || ix.PastProjects(lead) == 0 {
-				lead = ""
-			} else {
-				rep.LeadKnown++
-			}
-			topicText := topicQuery(t.p)
-			if hasTopicTitle(t.p) {
-				rep.TopicTexts++
-			}
-			for _, kind := range QueryKinds {
-				text := topicText
-				if kind == QueryIdea {
-					text = t.p.Title + "\n" + t.p.Objective
-				}
-				lists := map[string][]string{
-					MethodPopularity: without(popular, t.lead),
-				}
-				res, err := ix.Rank(match.Query{Text: text, Lead: lead, Limit: depth, Weights: opt.Weights})
-				if err != nil && !errors.Is(err, match.ErrInvalidQuery) {
-					return rep, err
-				}
-				for _, o := range res.Orgs {
-					lists[MethodModel] = append(lists[MethodModel], o.ID)
-				}
-				if lead != "" {
-					for _, pc := range ix.Partners(lead) {
-						lists[MethodLead] = append(lists[MethodLead], pc.ID)
-					}
-				}
-				lists[MethodText] = textBaseline(ix, text, t.lead)
-				for _, m := range Methods {
-					acc.add(m, kind, lists[m], t.truth, seen)
-				}
-			}
-		}
-		i = j
+	topicText := topicQuery(t.p)
+	if hasTopicTitle(t.p) {
+		rep.TopicTexts++
 	}
-	rep.Rows = acc.rows()
-	return rep, nil
+	for _, kind := range QueryKinds {
+		text := topicText
+		if kind == QueryIdea {
+			text = t.p.Title + "\n" + t.p.Objective
+		}
+		lists := map[string][]string{
+			MethodPopularity: without(popular, t.lead),
+		}
+		res, err := ix.Rank(match.Query{Text: text, Lead: lead, Limit: depth, Weights: opt.Weights})
+		if err != nil && !errors.Is(err, match.ErrInvalidQuery) {
+			return err
+		}
+		for _, o := range res.Orgs {
+			lists[MethodModel] = append(lists[MethodModel], o.ID)
+		}
+		if lead != "" {
+			for _, pc := range ix.Partners(lead) {
+				lists[MethodLead] = append(lists[MethodLead], pc.ID)
+			}
+		}
+		lists[MethodText] = textBaseline(ix, text, t.lead)
+		for _, m := range Methods {
+			acc.add(m, kind, lists[m], t.truth, seen)
+		}
+	}
+	return nil
 }
 
 // buildHistory indexes the projects that started before date, with the

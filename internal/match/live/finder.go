@@ -165,20 +165,31 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 	if len(excluded) > maxNamed {
 		errs.Add("excluded", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d organisations", maxNamed))
 	}
-	if strings.TrimSpace(lead) != "" {
-		qy.lead = v.Resolve(lead)
+	visible := v.Visible(access.ScopeFrom(ctx))
+	// An organisation the viewer may not see stays named as the client
+	// named it, so that the answer is the one for an organisation that
+	// does not exist: no internal id, no hint that it is there.
+	resolve := func(k string) string {
+		id := v.Resolve(k)
+		if visible != nil && !visible(id) {
+			return strings.TrimSpace(k)
+		}
+		return id
 	}
-	q := match.Query{Text: qy.text, Lead: qy.lead, Visible: v.Visible(access.ScopeFrom(ctx))}
+	if strings.TrimSpace(lead) != "" {
+		qy.lead = resolve(lead)
+	}
+	q := match.Query{Text: qy.text, Lead: qy.lead, Visible: visible}
 	for _, k := range locked {
 		if strings.TrimSpace(k) != "" {
-			q.Locked = append(q.Locked, v.Resolve(k))
+			q.Locked = append(q.Locked, resolve(k))
 		}
 	}
 	for i, k := range excluded {
 		if strings.TrimSpace(k) == "" {
 			continue
 		}
-		id := v.Resolve(k)
+		id := resolve(k)
 		if id == qy.lead || slices.Contains(q.Locked, id) {
 			errs.Add(fmt.Sprintf("excluded[%d]", i), validate.InvalidChoice, "choices", "organisations that are neither the lead nor locked")
 		}

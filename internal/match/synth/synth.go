@@ -69,22 +69,7 @@ func Generate(c Config) Data {
 	if len(texts) == 0 {
 		texts = Fallback
 	}
-	themes := make([][]string, 0, len(texts))
-	for _, t := range texts {
-		if ws := words(t); len(ws) >= 8 {
-			themes = append(themes, ws)
-		}
-	}
-	var vocab []string
-	seen := map[string]bool{}
-	for _, ws := range themes {
-		for _, w := range ws {
-			if !seen[w] {
-				seen[w] = true
-				vocab = append(vocab, w)
-			}
-		}
-	}
+	themes, vocab := themesOf(texts)
 	nOrgs := max(c.Orgs, 10)
 	nParts := max(c.Participations, 3)
 	d := Data{Themes: make([]string, len(themes))}
@@ -92,40 +77,7 @@ func Generate(c Config) Data {
 		d.Themes[i] = strings.Join(ws, " ")
 	}
 
-	// Organisations: a home theme each, a heavy-tailed appetite for
-	// projects, and for some a declared profile.
-	orgs := make([]match.Org, nOrgs)
-	home := make([]int, nOrgs)
-	byTheme := make([][]int, len(themes))
-	for i := range orgs {
-		o := &orgs[i]
-		o.ID = fmt.Sprintf("org-%06d", i)
-		o.Name = fmt.Sprintf("Organisation %d", i)
-		o.Country = countries[zipf(r, len(countries), 0.8)]
-		x := r.Float64()
-		for _, k := range kinds {
-			if x < k.share {
-				o.Kind = k.kind
-				break
-			}
-			x -= k.share
-		}
-		if o.Kind == "" {
-			o.Kind = directory.KindOther
-		}
-		o.SME = o.Kind == directory.KindCompany && r.IntN(3) > 0
-		if o.Kind == directory.KindPublicBody && r.IntN(2) == 0 {
-			o.Roles = []string{directory.PractitionerRoles[r.IntN(len(directory.PractitionerRoles))]}
-		}
-		if r.IntN(20) == 0 {
-			o.Clusters = []string{clusters[r.IntN(len(clusters))]}
-		}
-		home[i] = r.IntN(len(themes))
-		byTheme[home[i]] = append(byTheme[home[i]], i)
-		if r.IntN(10) == 0 {
-			o.Description = sentence(r, themes[home[i]], vocab, 25)
-		}
-	}
+	orgs, byTheme := makeOrgs(r, nOrgs, themes, vocab)
 	// Heavy tail: organisation i is drawn with weight 1/(rank+10).
 	rank := r.Perm(nOrgs)
 	cum := make([]float64, nOrgs)
@@ -194,6 +146,68 @@ func Generate(c Config) Data {
 	}
 	d.Snapshot = match.Snapshot{Orgs: orgs, Projects: projects}
 	return d
+}
+
+// themesOf splits the theme texts into words (themes of fewer than 8
+// words are left out) and collects the vocabulary of all of them.
+func themesOf(texts []string) (themes [][]string, vocab []string) {
+	seen := map[string]bool{}
+	for _, t := range texts {
+		ws := words(t)
+		if len(ws) < 8 {
+			continue
+		}
+		themes = append(themes, ws)
+	}
+	for _, ws := range themes {
+		for _, w := range ws {
+			if !seen[w] {
+				seen[w] = true
+				vocab = append(vocab, w)
+			}
+		}
+	}
+	return themes, vocab
+}
+
+// makeOrgs draws n organisations, each with a home theme, and returns
+// them with the organisations of each theme.
+func makeOrgs(r *rand.Rand, n int, themes [][]string, vocab []string) ([]match.Org, [][]int) {
+	// Organisations: a home theme each, a heavy-tailed appetite for
+	// projects, and for some a declared profile.
+	orgs := make([]match.Org, n)
+	home := make([]int, n)
+	byTheme := make([][]int, len(themes))
+	for i := range orgs {
+		o := &orgs[i]
+		o.ID = fmt.Sprintf("org-%06d", i)
+		o.Name = fmt.Sprintf("Organisation %d", i)
+		o.Country = countries[zipf(r, len(countries), 0.8)]
+		x := r.Float64()
+		for _, k := range kinds {
+			if x < k.share {
+				o.Kind = k.kind
+				break
+			}
+			x -= k.share
+		}
+		if o.Kind == "" {
+			o.Kind = directory.KindOther
+		}
+		o.SME = o.Kind == directory.KindCompany && r.IntN(3) > 0
+		if o.Kind == directory.KindPublicBody && r.IntN(2) == 0 {
+			o.Roles = []string{directory.PractitionerRoles[r.IntN(len(directory.PractitionerRoles))]}
+		}
+		if r.IntN(20) == 0 {
+			o.Clusters = []string{clusters[r.IntN(len(clusters))]}
+		}
+		home[i] = r.IntN(len(themes))
+		byTheme[home[i]] = append(byTheme[home[i]], i)
+		if r.IntN(10) == 0 {
+			o.Description = sentence(r, themes[home[i]], vocab, 25)
+		}
+	}
+	return orgs, byTheme
 }
 
 // sentence draws n words: most from the theme, some from the whole

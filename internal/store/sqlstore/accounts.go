@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -135,18 +136,33 @@ func (db *DB) UpdateUser(ctx context.Context, u *accounts.User) error {
 	}))
 }
 
-// SetPassword replaces the password hash and ends every session.
+// SetPassword replaces the password hash and ends every session, every
+// outstanding reset link and every pending invitation of the address, in
+// one transaction: a link mailed before the change cannot undo it.
 func (db *DB) SetPassword(ctx context.Context, userID, hash string) error {
 	return db.Transact(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1`, userID, hash, now())
+		at := now()
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1`, userID, hash, at)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("user %s: %w", userID, store.ErrNotFound)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
-		return err
+		for _, q := range []string{
+			`DELETE FROM sessions WHERE user_id = $1`,
+			`UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`,
+			`UPDATE invitations SET expires_at = created_at WHERE email = (SELECT email FROM users WHERE id = $1) AND accepted_at IS NULL`,
+		} {
+			args := []any{userID}
+			if strings.Contains(q, "$2") {
+				args = append(args, at)
+			}
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -159,8 +175,8 @@ func (db *DB) RecordLogin(ctx context.Context, userID string, at time.Time) erro
 }
 
 // EraseUser anonymises an account and its person record: the e-mail
-// address, name and password go, sessions, tokens, resets and invitations
-// end, and the person record (owned by the organisation) stays without
+// address, name and password go, sessions, tokens, resets, calendar feeds
+// and approver roles end, and the person record (owned by the organisation) stays without
 // personal data and unlisted.
 func (db *DB) EraseUser(ctx context.Context, userID string) error {
 	return db.Transact(ctx, func(tx *Tx) error {
@@ -171,10 +187,13 @@ func (db *DB) EraseUser(ctx context.Context, userID string) error {
 			return err
 		}
 		for _, q := range []string{
+			`DELETE FROM login_attempts WHERE key = (SELECT 'account:' || email FROM users WHERE id = $1)`,
 			`DELETE FROM sessions WHERE user_id = $1`,
 			`DELETE FROM password_resets WHERE user_id = $1`,
 			`DELETE FROM api_tokens WHERE user_id = $1`,
 			`DELETE FROM cluster_managers WHERE user_id = $1`,
+			`DELETE FROM calendar_tokens WHERE user_id = $1`,
+			`DELETE FROM facility_approvers WHERE user_id = $1`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 				return err
@@ -312,6 +331,10 @@ func (db *DB) AcceptInvitation(ctx context.Context, hash string, u *accounts.Use
 		if n, _ := res.RowsAffected(); n == 0 {
 			return accounts.ErrLinkInvalid
 		}
+		// The address has an account now: its other invitations end.
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET expires_at = created_at WHERE email = $1 AND accepted_at IS NULL`, u.Email); err != nil {
+			return err
+		}
 		return insertUser(ctx, tx, u)
 	}))
 }
@@ -394,18 +417,42 @@ func (db *DB) TouchToken(ctx context.Context, id string, at time.Time) error {
 	})
 }
 
-// RecentFailures counts failed sign-ins in the audit log since a time, by
-// account and by address: the log is the throttle's memory, shared by every
-// node on the same database.
-func (db *DB) RecentFailures(ctx context.Context, email, ip string, since time.Time) (int, int, error) {
-	var byAccount, byIP int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND entity_id = $1 AND at > $2`, email, since).Scan(&byAccount); err != nil {
-		return 0, 0, err
-	}
-	if ip != "" {
-		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE ip = $1 AND action = 'login.failed' AND at > $2`, ip, since).Scan(&byIP); err != nil {
-			return 0, 0, err
+// CountAttempt counts one sign-in attempt under each key, in windows of
+// the given length, and returns each key's count including this attempt.
+// The count is one upsert per key, so that parallel attempts (from any
+// node) each see a different number and none slips past a limit.
+func (db *DB) CountAttempt(ctx context.Context, keys []string, at time.Time, window time.Duration) ([]int, error) {
+	counts := make([]int, len(keys))
+	err := db.Transact(ctx, func(tx *Tx) error {
+		for i, k := range keys {
+			err := tx.QueryRowContext(ctx, `INSERT INTO login_attempts (key, window_start, attempts) VALUES ($1, $2, 1)
+				ON CONFLICT (key) DO UPDATE SET
+					attempts = CASE WHEN login_attempts.window_start <= $3 THEN 1 ELSE login_attempts.attempts + 1 END,
+					window_start = CASE WHEN login_attempts.window_start <= $3 THEN $2 ELSE login_attempts.window_start END
+				RETURNING attempts`, k, at, at.Add(-window)).Scan(&counts[i])
+			if err != nil {
+				return err
+			}
 		}
-	}
-	return byAccount, byIP, nil
+		// Now and then, forget the windows that have passed.
+		if rand.IntN(64) == 0 {
+			_, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE window_start <= $1`, at.Add(-window))
+			return err
+		}
+		return nil
+	})
+	return counts, err
+}
+
+// ForgetAttempt takes back one counted attempt under each key: a sign-in
+// that succeeded, or one the server was too busy to check.
+func (db *DB) ForgetAttempt(ctx context.Context, keys []string) error {
+	return db.Transact(ctx, func(tx *Tx) error {
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `UPDATE login_attempts SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0`, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/store"
 )
 
 var _ calls.Store = (*DB)(nil)
@@ -20,7 +22,7 @@ var _ calls.Store = (*DB)(nil)
 const (
 	callCols = `c.id, c.title, c.programme, c.call_identifier, c.action_type, c.stage, c.deadline,
 	c.budget_min, c.budget_max, c.expected_grants, c.keywords, c.portal_url, c.text_repaired,
-	c.rules, c.unparsed, c.created_at, c.updated_at, c.sort_key`
+	c.rules, c.unparsed, c.created_at, c.updated_at, c.version, c.sort_key`
 	callTextCols = `, c.description, c.conditions`
 )
 
@@ -40,7 +42,7 @@ func scanCall(r interface{ Scan(...any) error }, extra ...any) (keyed[calls.Call
 	var key, keywords, rules, unparsed string
 	dest := []any{&c.ID, &c.Title, &c.Programme, &c.CallIdentifier, &c.ActionType, &c.Stage, &c.Deadline,
 		&c.BudgetMin, &c.BudgetMax, &c.ExpectedGrants, &keywords, &c.PortalURL, &c.TextRepaired,
-		&rules, &unparsed, &c.CreatedAt, &c.UpdatedAt, &key}
+		&rules, &unparsed, &c.CreatedAt, &c.UpdatedAt, &c.Version, &key}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return keyed[calls.Call]{}, err
 	}
@@ -96,7 +98,9 @@ func (db *DB) GetCall(ctx context.Context, id string) (calls.Call, error) {
 
 // writeCall inserts or replaces c. hash is the digest of the call as
 // imported; nil leaves the stored one (an edit by a person).
-func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *string) error {
+// On update, expect other than 0 is the version the row must still have
+// (store.ErrStale otherwise).
+func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *string, expect int) error {
 	c.Keywords, c.Rules, c.Unparsed = orEmpty(c.Keywords), orEmptyOf(c.Rules), orEmptyOf(c.Unparsed)
 	keywords, err := json.Marshal(c.Keywords)
 	if err != nil {
@@ -127,21 +131,33 @@ func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *st
 		if err != nil {
 			return err
 		}
+		c.Version = 1
 		return tx.Change(ctx, "call", c.ID, "create")
 	}
-	q := `UPDATE calls SET title = $2, sort_key = $3, search_text = $4, description = $5, programme = $6, call_identifier = $7,
+	q := `UPDATE calls SET version = version + 1, title = $2, sort_key = $3, search_text = $4, description = $5, programme = $6, call_identifier = $7,
 		action_type = $8, stage = $9, deadline = $10, budget_min = $11, budget_max = $12, expected_grants = $13, keywords = $14,
 		portal_url = $15, conditions = $16, text_repaired = $17, rules = $18, unparsed = $19, updated_at = $20`
 	if hash != nil {
 		q += `, source_hash = $21`
 		args = append(args, *hash)
 	}
-	res, err := tx.ExecContext(ctx, q+` WHERE id = $1`, args...)
+	q += ` WHERE id = $1`
+	if expect != 0 {
+		args = append(args, expect)
+		q += ` AND version = $` + strconv.Itoa(len(args))
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		if expect != 0 {
+			return store.ErrStale
+		}
 		return notFound("call", c.ID)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM calls WHERE id = $1`, c.ID).Scan(&c.Version); err != nil {
+		return err
 	}
 	return tx.Change(ctx, "call", c.ID, "update")
 }
@@ -151,37 +167,61 @@ func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *st
 func (db *DB) CreateCall(ctx context.Context, c *calls.Call) error {
 	c.UpdatedAt = now()
 	c.CreatedAt = c.UpdatedAt
-	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writeCall(ctx, tx, c, true, nil) }))
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return writeCall(ctx, tx, c, true, nil, 0) }))
 }
 
 // UpdateCall replaces the call c.ID with what a person wrote, keeping the
 // digest of its last import: importing the same topic again leaves the
 // person's changes alone.
-func (db *DB) UpdateCall(ctx context.Context, c *calls.Call) error {
+func (db *DB) UpdateCall(ctx context.Context, c *calls.Call, version int) error {
 	c.UpdatedAt = now()
 	err := db.Transact(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT created_at FROM calls WHERE id = $1`, c.ID).Scan(&c.CreatedAt)
+		err := tx.QueryRowContext(ctx, `SELECT created_at, version FROM calls WHERE id = $1`, c.ID).Scan(&c.CreatedAt, &c.Version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("call", c.ID)
 		}
 		if err != nil {
 			return err
 		}
+		if version != 0 && version != c.Version {
+			return store.ErrStale
+		}
 		c.CreatedAt = c.CreatedAt.UTC()
-		return writeCall(ctx, tx, c, false, nil)
+		return writeCall(ctx, tx, c, false, nil, version)
 	})
 	return db.mapError(err)
 }
 
-// DeleteCall removes a call.
-func (db *DB) DeleteCall(ctx context.Context, id string) error {
-	return db.mapError(db.Transact(ctx, func(tx *Tx) error { return deleteRow(ctx, tx, "calls", "call", id) }))
+// DeleteCall removes a call; a version other than 0 must be the current
+// one (store.ErrStale otherwise).
+func (db *DB) DeleteCall(ctx context.Context, id string, version int) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		if version == 0 {
+			return deleteRow(ctx, tx, "calls", "call", id)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM calls WHERE id = $1 AND version = $2`, id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var cur int
+			err := tx.QueryRowContext(ctx, `SELECT version FROM calls WHERE id = $1`, id).Scan(&cur)
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("call", id)
+			}
+			if err != nil {
+				return err
+			}
+			return store.ErrStale
+		}
+		return tx.Change(ctx, "call", id, "delete")
+	}))
 }
 
 // importHash is the digest of a call as an import delivers it, without
 // the timestamps the store adds.
 func importHash(c calls.Call) string {
-	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	c.CreatedAt, c.UpdatedAt, c.Version = time.Time{}, time.Time{}, 0
 	return contentHash(c)
 }
 
@@ -200,7 +240,7 @@ func (db *DB) UpsertCalls(ctx context.Context, cs []calls.Call) (calls.Counts, e
 			case errors.Is(err, sql.ErrNoRows):
 				c.UpdatedAt = now()
 				c.CreatedAt = c.UpdatedAt
-				if err := writeCall(ctx, tx, &c, true, &hash); err != nil {
+				if err := writeCall(ctx, tx, &c, true, &hash, 0); err != nil {
 					return err
 				}
 				n.New++
@@ -211,7 +251,7 @@ func (db *DB) UpsertCalls(ctx context.Context, cs []calls.Call) (calls.Counts, e
 			default:
 				merged, kept := calls.MergeImported(c, cur.item)
 				merged.UpdatedAt = now()
-				if err := writeCall(ctx, tx, &merged, false, &hash); err != nil {
+				if err := writeCall(ctx, tx, &merged, false, &hash, 0); err != nil {
 					return err
 				}
 				n.Updated++

@@ -598,7 +598,7 @@ func (db *DB) DeleteCapability(ctx context.Context, code string) error {
 // ---- facilities
 
 const facilityCols = `f.id, f.slug, f.name, f.kind, f.organisation_id, o.name, COALESCE(f.cluster_id, ''), COALESCE(c.name, ''),
-	f.country, f.city, f.website, f.description, f.visibility, f.tlp, f.created_at, f.updated_at, f.sort_key, ` + facilityProfileCols
+	f.country, f.city, f.website, f.description, f.visibility, f.tlp, f.created_at, f.updated_at, f.version, f.sort_key, ` + facilityProfileCols
 
 const facilityFrom = `facilities f JOIN organisations o ON o.id = f.organisation_id LEFT JOIN clusters c ON c.id = f.cluster_id`
 
@@ -607,7 +607,7 @@ func scanFacility(r interface{ Scan(...any) error }) (keyed[directory.Facility],
 	var key string
 	var p facilityProfile
 	err := r.Scan(append([]any{&f.ID, &f.Slug, &f.Name, &f.Kind, &f.OrganisationID, &f.OrganisationName, &f.ClusterID, &f.ClusterName,
-		&f.Country, &f.City, &f.Website, &f.Description, &f.Visibility, &f.TLP, &f.CreatedAt, &f.UpdatedAt, &key}, p.dest()...)...)
+		&f.Country, &f.City, &f.Website, &f.Description, &f.Visibility, &f.TLP, &f.CreatedAt, &f.UpdatedAt, &f.Version, &key}, p.dest()...)...)
 	p.fill(&f)
 	return keyed[directory.Facility]{f, key, f.ID}, err
 }
@@ -675,15 +675,16 @@ func writeFacility(ctx context.Context, tx *Tx, f *directory.Facility, create bo
 			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)))
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE facilities SET slug = $2, name = $3, sort_key = $4, search_text = $5, kind = $6, organisation_id = $7, cluster_id = $8,
-			country = $9, city = $10, website = $11, description = $12, updated_at = $13, visibility = $14, tlp = $15, reach = $16 WHERE id = $1`,
+			country = $9, city = $10, website = $11, description = $12, updated_at = $13, visibility = $14, tlp = $15, reach = $16, version = version + 1
+			WHERE id = $1 AND version = $17`,
 			f.ID, f.Slug, f.Name, key, search, f.Kind, f.OrganisationID, nullable(f.ClusterID), f.Country, f.City, f.Website, f.Description, f.UpdatedAt,
-			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)))
+			f.Visibility, f.TLP, int(access.EffectiveReach(f.Visibility, f.TLP)), f.Version)
 	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("facility", f.ID)
+	if err := written(res, "facility", f.ID, create, &f.Version); err != nil {
+		return err
 	}
 	if err := replaceLinks(ctx, tx, "facility_capabilities", "facility_id", "capability_code", f.ID, f.Capabilities); err != nil {
 		return err
@@ -706,9 +707,7 @@ func (db *DB) CreateFacility(ctx context.Context, f *directory.Facility) error {
 func (db *DB) UpdateFacility(ctx context.Context, f *directory.Facility) error {
 	f.UpdatedAt = now()
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT created_at FROM facilities WHERE id = $1`, f.ID).Scan(&f.CreatedAt); errors.Is(err, sql.ErrNoRows) {
-			return notFound("facility", f.ID)
-		} else if err != nil {
+		if err := current(ctx, tx, "facilities", "facility", f.ID, &f.CreatedAt, &f.Version); err != nil {
 			return err
 		}
 		return writeFacility(ctx, tx, f, false)

@@ -12,6 +12,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -76,13 +77,13 @@ func writeFacilityProfile(ctx context.Context, tx *Tx, f *directory.Facility) er
 // ---- resources
 
 const resourceCols = `r.id, r.facility_id, r.slug, r.name, r.kind, r.description, r.capacity, r.approval, r.min_minutes, r.max_minutes,
-	r.lead_minutes, r.buffer_minutes, r.opening_hours, r.quotas, r.active, r.created_at, r.updated_at`
+	r.lead_minutes, r.buffer_minutes, r.opening_hours, r.quotas, r.active, r.created_at, r.updated_at, r.version`
 
 func scanResource(row interface{ Scan(...any) error }) (facilities.Resource, error) {
 	var r facilities.Resource
 	var hours, quotas string
 	err := row.Scan(&r.ID, &r.FacilityID, &r.Slug, &r.Name, &r.Kind, &r.Description, &r.Capacity, &r.Approval, &r.MinMinutes, &r.MaxMinutes,
-		&r.LeadMinutes, &r.BufferMinutes, &hours, &quotas, &r.Active, &r.CreatedAt, &r.UpdatedAt)
+		&r.LeadMinutes, &r.BufferMinutes, &hours, &quotas, &r.Active, &r.CreatedAt, &r.UpdatedAt, &r.Version)
 	if err != nil {
 		return r, err
 	}
@@ -165,6 +166,7 @@ func (db *DB) CreateResource(ctx context.Context, r *facilities.Resource) error 
 		if err != nil {
 			return err
 		}
+		r.Version = 1
 		return tx.Change(ctx, "resource", r.ID, "create")
 	}))
 }
@@ -175,19 +177,43 @@ func (db *DB) UpdateResource(ctx context.Context, r *facilities.Resource) error 
 	r.UpdatedAt = now()
 	hours, quotas := resourceJSON(r)
 	return db.mapResourceError(db.Transact(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT facility_id, created_at FROM facility_resources WHERE id = $1`, r.ID).Scan(&r.FacilityID, &r.CreatedAt); errors.Is(err, sql.ErrNoRows) {
+		var cur int
+		if err := tx.QueryRowContext(ctx, `SELECT facility_id, created_at, version FROM facility_resources WHERE id = $1`, r.ID).Scan(&r.FacilityID, &r.CreatedAt, &cur); errors.Is(err, sql.ErrNoRows) {
 			return notFound("resource", r.ID)
 		} else if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE facility_resources SET slug = $2, name = $3, kind = $4, description = $5, capacity = $6, approval = $7,
-			min_minutes = $8, max_minutes = $9, lead_minutes = $10, buffer_minutes = $11, opening_hours = $12, quotas = $13, active = $14, updated_at = $15 WHERE id = $1`,
+		if err := expect(r.Version, cur, "resource", r.ID); err != nil {
+			return err
+		}
+		r.Version = cur
+		res, err := tx.ExecContext(ctx, `UPDATE facility_resources SET slug = $2, name = $3, kind = $4, description = $5, capacity = $6, approval = $7,
+			min_minutes = $8, max_minutes = $9, lead_minutes = $10, buffer_minutes = $11, opening_hours = $12, quotas = $13, active = $14, updated_at = $15,
+			version = version + 1 WHERE id = $1 AND version = $16`,
 			r.ID, r.Slug, r.Name, r.Kind, r.Description, r.Capacity, r.Approval, r.MinMinutes, r.MaxMinutes, r.LeadMinutes, r.BufferMinutes,
-			hours, quotas, r.Active, r.UpdatedAt)
+			hours, quotas, r.Active, r.UpdatedAt, r.Version)
 		if err != nil {
 			return err
 		}
+		if err := written(res, "resource", r.ID, false, &r.Version); err != nil {
+			return err
+		}
 		return tx.Change(ctx, "resource", r.ID, "update")
+	}))
+}
+
+// DeleteResource removes a resource without bookings, with its
+// closures; one that was booked stays (deactivate it instead).
+func (db *DB) DeleteResource(ctx context.Context, id string) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM bookings WHERE resource_id = $1`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &store.ConflictError{Field: "id", Code: validate.InUse}
+		}
+		return deleteRow(ctx, tx, "facility_resources", "resource", id)
 	}))
 }
 
@@ -491,7 +517,7 @@ func bookingSnapshot(ctx context.Context, tx *Tx, resourceID, org string, start,
 		return s, err
 	}
 	if len(s.Resource.Quotas) > 0 && org != "" {
-		loc, err := facilities.Location(f.TimeZone)
+		loc, err := schedule.Location(f.TimeZone)
 		if err != nil {
 			return s, err
 		}
@@ -542,7 +568,7 @@ func writeSteps(ctx context.Context, tx *Tx, steps []facilities.Step, insertID s
 func (db *DB) mapBookingError(err error) error {
 	if ex, ok := db.dialect.(interface{ Exclusion(error) (string, bool) }); ok && err != nil {
 		if name, ok := ex.Exclusion(err); ok && name == "ex_bookings_slot" {
-			return &store.ConflictError{Field: "starts_at", Code: validate.BookingTaken}
+			return &store.ConflictError{Field: "starts_at", Code: facilities.BookingTaken}
 		}
 	}
 	return db.mapError(err)

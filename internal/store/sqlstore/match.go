@@ -24,8 +24,22 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 			err = fmt.Errorf("MatchData: %w", err)
 		}
 	}()
+	org, err := db.matchOrgs(ctx, &d)
+	if err != nil {
+		return d, err
+	}
+	if err := db.matchClusters(ctx, &d, org); err != nil {
+		return d, err
+	}
+	return d, db.matchProjects(ctx, &d)
+}
+
+// matchOrgs reads the organisations with their roles and capabilities,
+// and returns how to find one by id: rows of an organisation created
+// after the first query are left out.
+func (db *DB) matchOrgs(ctx context.Context, d *live.Data) (func(id string) *live.Org, error) {
 	orgAt := map[string]int{}
-	err = db.each(ctx, func(rows *sql.Rows) error {
+	err := db.each(ctx, func(rows *sql.Rows) error {
 		var o live.Org
 		if err := rows.Scan(&o.ID, &o.Slug, &o.Name, &o.ShortName, &o.Kind, &o.SME, &o.Country, &o.PIC, &o.Description,
 			&o.Visibility, &o.TLP); err != nil {
@@ -37,10 +51,8 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 	}, `SELECT id, slug, name, short_name, kind, sme, country, COALESCE(pic, ''), description, visibility, tlp
 		FROM organisations ORDER BY id`)
 	if err != nil {
-		return d, err
+		return nil, err
 	}
-	// org returns the organisation a link row names; rows of an
-	// organisation created after the first query are left out.
 	org := func(id string) *live.Org {
 		if i, ok := orgAt[id]; ok {
 			return &d.Orgs[i]
@@ -58,7 +70,7 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 		return nil
 	}, `SELECT organisation_id, role FROM organisation_roles ORDER BY organisation_id, position`)
 	if err != nil {
-		return d, err
+		return nil, err
 	}
 	err = db.each(ctx, func(rows *sql.Rows) error {
 		var id, code, en, nl, fr, de string
@@ -74,9 +86,15 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 		FROM organisation_capabilities oc JOIN capabilities c ON c.code = oc.capability_code
 		ORDER BY oc.organisation_id, oc.position`)
 	if err != nil {
-		return d, err
+		return nil, err
 	}
-	err = db.each(ctx, func(rows *sql.Rows) error {
+	return org, nil
+}
+
+// matchClusters reads the clusters, the memberships and the PICs merged
+// into organisations.
+func (db *DB) matchClusters(ctx context.Context, d *live.Data, org func(id string) *live.Org) error {
+	err := db.each(ctx, func(rows *sql.Rows) error {
 		var c live.Cluster
 		if err := rows.Scan(&c.ID, &c.Slug, &c.Name); err != nil {
 			return err
@@ -85,7 +103,7 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 		return nil
 	}, `SELECT id, slug, name FROM clusters ORDER BY sort_key, id`)
 	if err != nil {
-		return d, err
+		return err
 	}
 	err = db.each(ctx, func(rows *sql.Rows) error {
 		var id, clusterID, name string
@@ -100,7 +118,7 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 	}, `SELECT m.organisation_id, c.id, c.name FROM memberships m JOIN clusters c ON c.id = m.cluster_id
 		ORDER BY m.organisation_id, c.sort_key, c.id`)
 	if err != nil {
-		return d, err
+		return err
 	}
 	err = db.each(ctx, func(rows *sql.Rows) error {
 		var id, pic string
@@ -113,11 +131,16 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 		return nil
 	}, `SELECT organisation_id, value FROM organisation_identifiers WHERE scheme = 'pic' ORDER BY organisation_id, value`)
 	if err != nil {
-		return d, err
+		return err
 	}
+	return nil
+}
 
+// matchProjects reads the projects with their topics, subjects and
+// participants.
+func (db *DB) matchProjects(ctx context.Context, d *live.Data) error {
 	projAt := map[string]int{}
-	err = db.each(ctx, func(rows *sql.Rows) error {
+	err := db.each(ctx, func(rows *sql.Rows) error {
 		var p match.Project
 		if err := rows.Scan(&p.ID, &p.Acronym, &p.Title, &p.Objective, &p.Start, &p.Scheme, &p.Call); err != nil {
 			return err
@@ -127,7 +150,7 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 		return nil
 	}, `SELECT id, acronym, title, objective, start_date, funding_scheme, call_id FROM projects ORDER BY id`)
 	if err != nil {
-		return d, err
+		return err
 	}
 	project := func(id string) *match.Project {
 		if i, ok := projAt[id]; ok {
@@ -148,7 +171,7 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 	}, `SELECT pt.project_id, pt.code, COALESCE(t.title, ''), COALESCE(t.call_name, '')
 		FROM project_topics pt LEFT JOIN topics t ON t.code = pt.code ORDER BY pt.project_id, pt.position`)
 	if err != nil {
-		return d, err
+		return err
 	}
 	err = db.each(ctx, func(rows *sql.Rows) error {
 		var id, subject string
@@ -161,7 +184,7 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 		return nil
 	}, `SELECT project_id, subject FROM project_subjects ORDER BY project_id, position`)
 	if err != nil {
-		return d, err
+		return err
 	}
 	// Participants in consortium order: the coordinator first.
 	err = db.each(ctx, func(rows *sql.Rows) error {
@@ -176,7 +199,7 @@ func (db *DB) MatchData(ctx context.Context) (d live.Data, err error) {
 		return nil
 	}, `SELECT project_id, organisation_id, role FROM participations
 		ORDER BY project_id, CASE WHEN role = 'coordinator' THEN 0 ELSE 1 END, position, pic`)
-	return d, err
+	return err
 }
 
 // each runs a query and calls fn for every row as it arrives.

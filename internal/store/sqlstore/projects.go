@@ -217,67 +217,9 @@ func (db *DB) TrackRecord(ctx context.Context, key string) (projects.TrackRecord
 	}
 	id := tr.OrganisationID
 
-	rows, err := db.query(ctx, `SELECT p.id, p.acronym, p.title, p.start_date, pa.role, pa.eu_contribution_cents
-		FROM participations pa JOIN projects p ON p.id = pa.project_id
-		WHERE pa.organisation_id = $1 ORDER BY p.start_date DESC, p.id DESC, pa.role`, id)
-	if err != nil {
+	if err := db.trackProjects(ctx, id, &tr); err != nil {
 		return tr, err
 	}
-	defer rows.Close()
-	seen := map[string]bool{}
-	years := map[int]*projects.YearCount{}
-	roles := map[string]int{}
-	coordinated := map[string]bool{}
-	for rows.Next() {
-		var pr projects.ProjectRole
-		var eu sql.NullInt64
-		if err := rows.Scan(&pr.ProjectID, &pr.Acronym, &pr.Title, &pr.StartDate, &pr.Role, &eu); err != nil {
-			return tr, err
-		}
-		pr.EUContributionCents = centsOf(eu)
-		roles[pr.Role]++
-		if eu.Valid {
-			tr.EUContributionCents += eu.Int64
-		} else {
-			tr.UnknownAmounts++
-		}
-		if pr.Role == "coordinator" {
-			coordinated[pr.ProjectID] = true
-		}
-		year := 0
-		if len(pr.StartDate) >= 4 {
-			fmt.Sscan(pr.StartDate[:4], &year)
-		}
-		y := years[year]
-		if y == nil {
-			y = &projects.YearCount{Year: year}
-			years[year] = y
-		}
-		y.EUContributionCents += eu.Int64
-		if !seen[pr.ProjectID] {
-			seen[pr.ProjectID] = true
-			y.Projects++
-			if len(tr.Recent) < projects.MaxRecent {
-				tr.Recent = append(tr.Recent, pr)
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return tr, err
-	}
-	rows.Close()
-	tr.Projects, tr.Coordinated = len(seen), len(coordinated)
-	for _, y := range years {
-		tr.ByYear = append(tr.ByYear, *y)
-	}
-	slices.SortFunc(tr.ByYear, func(a, b projects.YearCount) int { return cmp.Compare(a.Year, b.Year) })
-	for r, n := range roles {
-		tr.Roles = append(tr.Roles, projects.RoleCount{Role: r, Count: n})
-	}
-	slices.SortFunc(tr.Roles, func(a, b projects.RoleCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Role, b.Role))
-	})
-
 	err = db.scanAll(ctx, func(r *sql.Rows) error {
 		var t projects.TopicCount
 		err := r.Scan(&t.Code, &t.Title, &t.Projects)
@@ -316,6 +258,72 @@ func (db *DB) TrackRecord(ctx context.Context, key string) (projects.TrackRecord
 		GROUP BY o.id, o.slug, o.name, o.country, o.sort_key
 		ORDER BY n DESC, o.sort_key, o.id LIMIT $2`, w.args...)
 	return tr, err
+}
+
+// trackProjects reads an organisation's participations: the counts by
+// year and role, the EU money and the most recent projects.
+func (db *DB) trackProjects(ctx context.Context, id string, tr *projects.TrackRecord) error {
+	rows, err := db.query(ctx, `SELECT p.id, p.acronym, p.title, p.start_date, pa.role, pa.eu_contribution_cents
+		FROM participations pa JOIN projects p ON p.id = pa.project_id
+		WHERE pa.organisation_id = $1 ORDER BY p.start_date DESC, p.id DESC, pa.role`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	years := map[int]*projects.YearCount{}
+	roles := map[string]int{}
+	coordinated := map[string]bool{}
+	for rows.Next() {
+		var pr projects.ProjectRole
+		var eu sql.NullInt64
+		if err := rows.Scan(&pr.ProjectID, &pr.Acronym, &pr.Title, &pr.StartDate, &pr.Role, &eu); err != nil {
+			return err
+		}
+		pr.EUContributionCents = centsOf(eu)
+		roles[pr.Role]++
+		if eu.Valid {
+			tr.EUContributionCents += eu.Int64
+		} else {
+			tr.UnknownAmounts++
+		}
+		if pr.Role == "coordinator" {
+			coordinated[pr.ProjectID] = true
+		}
+		year := 0
+		if len(pr.StartDate) >= 4 {
+			fmt.Sscan(pr.StartDate[:4], &year)
+		}
+		y := years[year]
+		if y == nil {
+			y = &projects.YearCount{Year: year}
+			years[year] = y
+		}
+		y.EUContributionCents += eu.Int64
+		if !seen[pr.ProjectID] {
+			seen[pr.ProjectID] = true
+			y.Projects++
+			if len(tr.Recent) < projects.MaxRecent {
+				tr.Recent = append(tr.Recent, pr)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	tr.Projects, tr.Coordinated = len(seen), len(coordinated)
+	for _, y := range years {
+		tr.ByYear = append(tr.ByYear, *y)
+	}
+	slices.SortFunc(tr.ByYear, func(a, b projects.YearCount) int { return cmp.Compare(a.Year, b.Year) })
+	for r, n := range roles {
+		tr.Roles = append(tr.Roles, projects.RoleCount{Role: r, Count: n})
+	}
+	slices.SortFunc(tr.Roles, func(a, b projects.RoleCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Role, b.Role))
+	})
+	return nil
 }
 
 // scanAll runs a read query and calls scan for each row.

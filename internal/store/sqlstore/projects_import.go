@@ -2,14 +2,12 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/cordis"
@@ -20,16 +18,9 @@ import (
 
 var _ projects.Store = (*DB)(nil)
 
-// contentHash is a short digest of a record's canonical JSON: an import
-// compares it with the stored one and writes only what differs.
-func contentHash(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // plain structs of strings and numbers always encode
-	}
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:12])
-}
+// contentHash is a short digest of a record's canonical JSON
+// (projects.ContentHash).
+func contentHash(v any) string { return projects.ContentHash(v) }
 
 func cents(a cordis.Amount) any {
 	if !a.Known {
@@ -336,145 +327,114 @@ func (db *DB) ImportProjects(ctx context.Context, batch []cordis.Project, cp pro
 	return res, db.mapError(err)
 }
 
-// dirOrg is a directory organisation as an import sees it.
-type dirOrg struct {
-	id, slug, description, pic string
-	f                          projects.OrgFields // f.VAT is the vat column
-	isNew, changed             bool
-}
-
-// picState is what is known about one CORDIS participant during a batch.
-type picState struct {
-	org    *dirOrg
-	prev   projects.OrgFields // what CORDIS said last
-	rank   string
-	hash   string
-	stored bool // a cordis_organisations row exists
-	dirty  bool // the cordis_organisations row must be written
-}
-
-// sourceRank orders the rows that describe one organisation: newer exports
-// (contentUpdateDate) first, then later projects (CORDIS numbers projects
-// in time order); "#" sorts before the digits of a date, so a row without
-// a date ranks below any dated one. The organisation's fields follow its
-// highest-ranked row,
-// whatever the order of the files, so a second import changes nothing.
-func sourceRank(p *cordis.Participation) string {
-	return p.Updated + "#" + strings.Repeat("0", max(0, 12-len(p.ProjectID))) + p.ProjectID
-}
-
-type participationHash struct {
-	Role       string
-	EU         cordis.Amount
-	Terminated bool
-	Order      int
-	Updated    string
-}
-
-// ImportParticipations stores a batch of organisation rows: it finds or
-// creates each participant's directory organisation (by PIC, then by VAT
-// number for an organisation entered without a PIC), updates what a newer
-// export says, and stores the participations. Rows whose project is not
-// stored are returned in MissingProject and change nothing.
+// ImportParticipations stores a batch of organisation rows: it reads
+// what the reconciliation needs (projects.BatchSnapshot), lets
+// projects.PlanBatch decide which rows become which organisations and
+// participations, and writes the plan.
 func (db *DB) ImportParticipations(ctx context.Context, batch []cordis.Participation, cp projects.Checkpoint) (projects.BatchResult, error) {
 	var res projects.BatchResult
 	err := db.Transact(ctx, func(tx *Tx) error {
-		res = projects.BatchResult{}
-		imp := &partImport{tx: tx, states: map[string]*picState{}, orgs: map[string]*dirOrg{}, vatHolder: map[string]string{},
-			byPIC: map[string]*dirOrg{}, byVAT: map[string][]*dirOrg{}, identPIC: map[string]string{}, slugs: map[string]bool{}}
-		return imp.run(ctx, batch, cp, &res)
+		snap, err := readBatchSnapshot(ctx, tx, batch)
+		if err != nil {
+			return err
+		}
+		plan := projects.PlanBatch(batch, snap, newID)
+		res = plan.Result
+		return writeBatchPlan(ctx, tx, plan, cp)
 	})
 	return res, db.mapError(err)
 }
 
-type partImport struct {
-	tx        *Tx
-	states    map[string]*picState // by PIC
-	orgs      map[string]*dirOrg   // by organisation id
-	vatHolder map[string]string    // vat column value → organisation id
-	byPIC     map[string]*dirOrg   // directory organisations by their pic column
-	byVAT     map[string][]*dirOrg // ... and by their vat column
-	identPIC  map[string]string    // merged-in PICs → organisation id
-	slugs     map[string]bool      // slugs taken
-	idents    [][]any              // identifiers to add
-}
-
 const orgFieldCols = `o.id, o.slug, o.description, COALESCE(o.pic, ''), COALESCE(o.vat, ''), o.name, o.short_name, o.kind, o.sme, o.country, o.city, o.website`
 
-func scanDirOrg(r interface{ Scan(...any) error }) (*dirOrg, error) {
-	d := &dirOrg{}
-	err := r.Scan(&d.id, &d.slug, &d.description, &d.pic, &d.f.VAT, &d.f.Name, &d.f.ShortName, &d.f.Kind, &d.f.SME, &d.f.Country, &d.f.City, &d.f.Website)
-	return d, err
+func dirOrgDest(d *projects.DirOrg) []any {
+	return []any{&d.ID, &d.Slug, &d.Description, &d.PIC, &d.Fields.VAT, &d.Fields.Name, &d.Fields.ShortName, &d.Fields.Kind,
+		&d.Fields.SME, &d.Fields.Country, &d.Fields.City, &d.Fields.Website}
 }
 
-// remember keeps one copy of each directory organisation.
-func (imp *partImport) remember(d *dirOrg) *dirOrg {
-	if have, ok := imp.orgs[d.id]; ok {
-		return have
-	}
-	imp.orgs[d.id] = d
-	if d.pic != "" {
-		imp.byPIC[d.pic] = d
-	}
-	if d.f.VAT != "" {
-		imp.vatHolder[d.f.VAT] = d.id
-		imp.byVAT[d.f.VAT] = append(imp.byVAT[d.f.VAT], d)
-	}
-	return d
+// batchReader collects a batch snapshot.
+type batchReader struct {
+	tx   *Tx
+	snap projects.BatchSnapshot
+	seen map[string]bool // organisations read
 }
 
-func (imp *partImport) run(ctx context.Context, batch []cordis.Participation, cp projects.Checkpoint, res *projects.BatchResult) error {
-	tx := imp.tx
-	// Which projects exist.
-	known := map[string]bool{}
+func (br *batchReader) orgs(ctx context.Context, q string, keys []string) error {
+	return queryKeys(ctx, br.tx, `SELECT `+orgFieldCols+` FROM organisations o WHERE `+q, keys, func(r *sql.Rows) error {
+		var d projects.DirOrg
+		if err := r.Scan(dirOrgDest(&d)...); err != nil {
+			return err
+		}
+		if !br.seen[d.ID] {
+			br.seen[d.ID] = true
+			br.snap.Orgs = append(br.snap.Orgs, d)
+		}
+		return nil
+	})
+}
+
+// readBatchSnapshot reads what reconciling batch needs: which projects
+// are stored; what CORDIS said before about the participants, with their
+// directory organisations; the organisations that hold the new
+// participants' PICs or any VAT number of the batch, or into which their
+// PICs were merged; the slugs new organisations might take; and the
+// participations already stored.
+func readBatchSnapshot(ctx context.Context, tx *Tx, batch []cordis.Participation) (projects.BatchSnapshot, error) {
+	br := &batchReader{tx: tx, seen: map[string]bool{}, snap: projects.BatchSnapshot{Known: map[string]bool{},
+		States: map[string]projects.CordisState{}, Merged: map[string]string{}, Slugs: map[string]bool{},
+		Stored: map[string]projects.StoredParticipation{}}}
+	s := &br.snap
 	pids := distinctKeys(batch, func(p cordis.Participation) string { return p.ProjectID })
 	if err := queryKeys(ctx, tx, `SELECT id FROM projects WHERE id IN (%s)`, pids, func(r *sql.Rows) error {
 		var id string
 		err := r.Scan(&id)
-		known[id] = true
+		s.Known[id] = true
 		return err
 	}); err != nil {
-		return err
+		return *s, err
 	}
-	var rows []int
+	var rows []*cordis.Participation
 	for i := range batch {
-		if known[batch[i].ProjectID] {
-			rows = append(rows, i)
-		} else {
-			res.MissingProject = append(res.MissingProject, i)
+		if s.Known[batch[i].ProjectID] {
+			rows = append(rows, &batch[i])
 		}
 	}
 	if len(rows) == 0 {
-		return nil
+		return *s, nil
 	}
-	pics := distinctKeys(rows, func(i int) string { return batch[i].PIC })
-
-	// What CORDIS said before about these participants, with their
-	// directory organisations.
+	pics := distinctKeys(rows, func(p *cordis.Participation) string { return p.PIC })
 	if err := queryKeys(ctx, tx, `SELECT c.pic, c.name, c.short_name, c.kind, c.sme, c.country, c.city, c.website, c.vat, c.source_rank, c.content_hash, `+orgFieldCols+`
 		FROM cordis_organisations c JOIN organisations o ON o.id = c.organisation_id WHERE c.pic IN (%s)`, pics, func(r *sql.Rows) error {
-		st := &picState{stored: true}
-		d := &dirOrg{}
+		var st projects.CordisState
+		var d projects.DirOrg
 		var pic string
-		err := r.Scan(&pic, &st.prev.Name, &st.prev.ShortName, &st.prev.Kind, &st.prev.SME, &st.prev.Country, &st.prev.City, &st.prev.Website, &st.prev.VAT,
-			&st.rank, &st.hash, &d.id, &d.slug, &d.description, &d.pic, &d.f.VAT, &d.f.Name, &d.f.ShortName, &d.f.Kind, &d.f.SME, &d.f.Country, &d.f.City, &d.f.Website)
-		st.org = d
-		imp.states[pic] = st
+		f := &st.Prev
+		err := r.Scan(append([]any{&pic, &f.Name, &f.ShortName, &f.Kind, &f.SME, &f.Country, &f.City, &f.Website, &f.VAT, &st.Rank, &st.Hash}, dirOrgDest(&d)...)...)
+		st.OrgID = d.ID
+		s.States[pic] = st
+		if !br.seen[d.ID] {
+			br.seen[d.ID] = true
+			s.Orgs = append(s.Orgs, d)
+		}
 		return err
 	}); err != nil {
-		return err
+		return *s, err
 	}
-	for _, st := range imp.states {
-		st.org = imp.remember(st.org)
+	if err := br.newcomers(ctx, rows); err != nil {
+		return *s, err
 	}
+	return *s, br.stored(ctx, pids, pics)
+}
 
-	// Directory organisations that hold the new participants' PICs or VAT
-	// numbers, and PICs merged into an organisation.
-	var newPICs, vats []string
-	for _, i := range rows {
-		p := &batch[i]
-		if imp.states[p.PIC] == nil {
+// newcomers reads the organisations and slugs that participants seen for
+// the first time may link to or take.
+func (br *batchReader) newcomers(ctx context.Context, rows []*cordis.Participation) error {
+	s := &br.snap
+	var newPICs, vats, cands []string
+	for _, p := range rows {
+		if _, ok := s.States[p.PIC]; !ok {
 			newPICs = append(newPICs, p.PIC)
+			cands = append(cands, projects.SlugCandidates(p.Name, p.PIC)...)
 		}
 		// Holders of every VAT number in the batch: a new one must not
 		// take a number another organisation holds.
@@ -484,300 +444,153 @@ func (imp *partImport) run(ctx context.Context, batch []cordis.Participation, cp
 	}
 	same := func(s string) string { return s }
 	newPICs, vats = distinctKeys(newPICs, same), distinctKeys(vats, same)
-	if len(newPICs)+len(vats) > 0 {
-		// Two queries, not one with OR: each uses its column's index.
-		for _, q := range []struct {
-			col  string
-			keys []string
-		}{{"pic", newPICs}, {"vat", vats}} {
-			if err := queryKeys(ctx, tx, `SELECT `+orgFieldCols+` FROM organisations o WHERE o.`+q.col+` IN (%s)`, q.keys, func(r *sql.Rows) error {
-				d, err := scanDirOrg(r)
-				if err == nil {
-					imp.remember(d)
-				}
-				return err
-			}); err != nil {
-				return err
-			}
-		}
-		var mergedInto []string
-		if err := queryKeys(ctx, tx, `SELECT value, organisation_id FROM organisation_identifiers WHERE scheme = 'pic' AND value IN (%s)`, newPICs, func(r *sql.Rows) error {
-			var pic, id string
-			err := r.Scan(&pic, &id)
-			imp.identPIC[pic] = id
-			mergedInto = append(mergedInto, id)
-			return err
-		}); err != nil {
-			return err
-		}
-		if err := queryKeys(ctx, tx, `SELECT `+orgFieldCols+` FROM organisations o WHERE o.id IN (%s)`, mergedInto, func(r *sql.Rows) error {
-			d, err := scanDirOrg(r)
-			if err == nil {
-				imp.remember(d)
-			}
-			return err
-		}); err != nil {
-			return err
-		}
-		// Slugs that new organisations might take.
-		var cands []string
-		for _, i := range rows {
-			p := &batch[i]
-			if imp.states[p.PIC] == nil {
-				cands = append(cands, projects.SlugCandidates(p.Name, p.PIC)...)
-			}
-		}
-		if err := queryKeys(ctx, tx, `SELECT slug FROM organisations WHERE slug IN (%s)`, distinctKeys(cands, func(s string) string { return s }), func(r *sql.Rows) error {
-			var s string
-			err := r.Scan(&s)
-			imp.slugs[s] = true
-			return err
-		}); err != nil {
-			return err
-		}
+	if len(newPICs)+len(vats) == 0 {
+		return nil
 	}
+	// Two queries, not one with OR: each uses its column's index.
+	if err := br.orgs(ctx, `o.pic IN (%s)`, newPICs); err != nil {
+		return err
+	}
+	if err := br.orgs(ctx, `o.vat IN (%s)`, vats); err != nil {
+		return err
+	}
+	var mergedInto []string
+	if err := queryKeys(ctx, br.tx, `SELECT value, organisation_id FROM organisation_identifiers WHERE scheme = 'pic' AND value IN (%s)`, newPICs, func(r *sql.Rows) error {
+		var pic, id string
+		err := r.Scan(&pic, &id)
+		s.Merged[pic] = id
+		mergedInto = append(mergedInto, id)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := br.orgs(ctx, `o.id IN (%s)`, mergedInto); err != nil {
+		return err
+	}
+	return queryKeys(ctx, br.tx, `SELECT slug FROM organisations WHERE slug IN (%s)`, distinctKeys(cands, same), func(r *sql.Rows) error {
+		var slug string
+		err := r.Scan(&slug)
+		s.Slugs[slug] = true
+		return err
+	})
+}
 
-	// Participations already stored.
-	have := map[string]stored{}
-	{
-		w := newParams(tx)
-		q := `SELECT project_id, pic, source_updated, content_hash FROM participations WHERE project_id IN (` + w.list(pids) + `)`
-		q += ` AND pic IN (` + w.list(pics) + `)`
-		r, err := tx.QueryContext(ctx, q, w.args...)
-		if err != nil {
+// stored reads the participations of the batch's projects and PICs.
+func (br *batchReader) stored(ctx context.Context, pids, pics []string) error {
+	w := newParams(br.tx)
+	q := `SELECT project_id, pic, source_updated, content_hash FROM participations WHERE project_id IN (` + w.list(pids) + `)`
+	q += ` AND pic IN (` + w.list(pics) + `)`
+	r, err := br.tx.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		var pid, pic string
+		var sp projects.StoredParticipation
+		if err := r.Scan(&pid, &pic, &sp.Updated, &sp.Hash); err != nil {
 			return err
 		}
-		for r.Next() {
-			var pid, pic string
-			var s stored
-			if err := r.Scan(&pid, &pic, &s.updated, &s.hash); err != nil {
-				r.Close()
-				return err
-			}
-			have[pid+"\x00"+pic] = s
-		}
-		r.Close()
-		if err := r.Err(); err != nil {
-			return err
-		}
+		br.snap.Stored[pid+"\x00"+pic] = sp
 	}
+	return r.Err()
+}
 
-	// Row by row, in file order.
-	type partRow struct {
-		p      *cordis.Participation
-		org    string
-		hash   string
-		exists bool
+// writeBatchPlan writes what projects.PlanBatch decided: organisations,
+// CORDIS records, identifiers, participations, one change entry per
+// organisation and per project touched, and the checkpoint.
+func writeBatchPlan(ctx context.Context, tx *Tx, plan projects.BatchPlan, cp projects.Checkpoint) error {
+	if plan.Empty() {
+		return nil
 	}
-	parts := map[string]*partRow{}
-	var partOrder []string
-	for _, i := range rows {
-		p := &batch[i]
-		next := projects.FieldsFromCORDIS(p)
-		rank, h := sourceRank(p), contentHash(next)
-		st := imp.states[p.PIC]
-		switch {
-		case st == nil:
-			st = imp.resolve(p, next, rank, h, res)
-			imp.states[p.PIC] = st
-		case rank > st.rank || rank == st.rank && h != st.hash:
-			if h != st.hash {
-				imp.apply(st.org, st.prev, next)
-				st.prev, st.hash = next, h
-			}
-			st.rank, st.dirty = rank, true
-		}
-
-		key := p.ProjectID + "\x00" + p.PIC
-		ph := contentHash(participationHash{p.Role, p.EUContribution, p.Terminated, p.Order, p.Updated})
-		old, exists := have[key]
-		if exists && (p.Updated < old.updated || old.hash == ph) {
-			res.Participations.Unchanged++
-			continue
-		}
-		if prior, seen := parts[key]; seen {
-			exists = prior.exists // the same row twice in a batch: the later wins
-		} else {
-			partOrder = append(partOrder, key)
-		}
-		parts[key] = &partRow{p: p, org: st.org.id, hash: ph, exists: exists}
-		have[key] = stored{p.Updated, ph}
-	}
-
-	// Write organisations: new ones, changed ones, what CORDIS said.
 	t := now()
 	var cs []change
 	orgCols := []string{"id", "slug", "name", "short_name", "sort_key", "search_text", "kind", "sme", "country", "city", "website", "pic", "vat", "description", "created_at", "updated_at"}
 	var newOrgs [][]any
-	for _, pic := range pics {
-		st := imp.states[pic]
-		if st == nil || st.org.id == "" {
-			continue
+	for _, d := range plan.NewOrgs {
+		f := d.Fields
+		newOrgs = append(newOrgs, []any{d.ID, d.Slug, f.Name, f.ShortName, directory.Fold(f.Name), searchText(d), f.Kind, f.SME,
+			f.Country, f.City, f.Website, nullable(d.PIC), nullable(f.VAT), "", t, t})
+		cs = append(cs, change{"organisation", d.ID, "create", "cordis pic " + d.PIC})
+	}
+	for _, d := range plan.ChangedOrgs {
+		f := d.Fields
+		_, err := tx.ExecContext(ctx, `UPDATE organisations SET name = $2, short_name = $3, sort_key = $4, search_text = $5, kind = $6, sme = $7,
+			country = $8, city = $9, website = $10, pic = $11, vat = $12, updated_at = $13 WHERE id = $1`,
+			d.ID, f.Name, f.ShortName, directory.Fold(f.Name), searchText(d), f.Kind, f.SME, f.Country, f.City, f.Website,
+			nullable(d.PIC), nullable(f.VAT), t)
+		if err != nil {
+			return err
 		}
-		d := st.org
-		switch {
-		case d.isNew:
-			newOrgs = append(newOrgs, []any{d.id, d.slug, d.f.Name, d.f.ShortName, directory.Fold(d.f.Name), searchText(d), d.f.Kind, d.f.SME,
-				d.f.Country, d.f.City, d.f.Website, nullable(d.pic), nullable(d.f.VAT), "", t, t})
-			cs = append(cs, change{"organisation", d.id, "create", "cordis pic " + d.pic})
-			res.Organisations.New++
-		case d.changed:
-			_, err := tx.ExecContext(ctx, `UPDATE organisations SET name = $2, short_name = $3, sort_key = $4, search_text = $5, kind = $6, sme = $7,
-				country = $8, city = $9, website = $10, pic = $11, vat = $12, updated_at = $13 WHERE id = $1`,
-				d.id, d.f.Name, d.f.ShortName, directory.Fold(d.f.Name), searchText(d), d.f.Kind, d.f.SME, d.f.Country, d.f.City, d.f.Website,
-				nullable(d.pic), nullable(d.f.VAT), t)
-			if err != nil {
-				return err
-			}
-			cs = append(cs, change{"organisation", d.id, "update", "cordis pic " + pic})
-			res.Organisations.Updated++
-		}
-		d.isNew, d.changed = false, false // written once even if several PICs share it
+		cs = append(cs, change{"organisation", d.ID, "update", "cordis pic " + d.PIC})
 	}
 	if err := insertRows(ctx, tx, "organisations", orgCols, newOrgs, ""); err != nil {
 		return err
 	}
 	cordisCols := []string{"pic", "organisation_id", "name", "short_name", "kind", "sme", "country", "city", "website", "vat", "source_rank", "content_hash", "created_at", "updated_at"}
-	var cordisRows [][]any
-	for _, pic := range pics {
-		st := imp.states[pic]
-		if st == nil || !st.dirty {
-			continue
-		}
-		f := st.prev
-		cordisRows = append(cordisRows, []any{pic, st.org.id, f.Name, f.ShortName, f.Kind, f.SME, f.Country, f.City, f.Website, f.VAT, st.rank, st.hash, t, t})
+	cordisRows := make([][]any, len(plan.Cordis))
+	for i, c := range plan.Cordis {
+		f := c.Fields
+		cordisRows[i] = []any{c.PIC, c.OrgID, f.Name, f.ShortName, f.Kind, f.SME, f.Country, f.City, f.Website, f.VAT, c.Rank, c.Hash, t, t}
 	}
 	if err := insertRows(ctx, tx, "cordis_organisations", cordisCols, cordisRows, upsertSuffix("pic", cordisCols)); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, tx, "organisation_identifiers", []string{"scheme", "value", "organisation_id", "source"}, imp.idents,
+	idents := make([][]any, len(plan.Identifiers))
+	for i, id := range plan.Identifiers {
+		idents[i] = []any{id.Scheme, id.Value, id.OrgID, id.Source}
+	}
+	if err := insertRows(ctx, tx, "organisation_identifiers", []string{"scheme", "value", "organisation_id", "source"}, idents,
 		" ON CONFLICT (scheme, value, organisation_id) DO NOTHING"); err != nil {
 		return err
 	}
-
-	// Write participations; one change entry per project touched.
-	partCols := []string{"project_id", "pic", "organisation_id", "role", "eu_contribution_cents", "terminated", "position", "source_updated", "content_hash", "created_at", "updated_at"}
-	var partRows [][]any
-	perProject := map[string][2]int{}
-	var projOrder []string
-	for _, key := range partOrder {
-		pr := parts[key]
-		p := pr.p
-		partRows = append(partRows, []any{p.ProjectID, p.PIC, pr.org, p.Role, cents(p.EUContribution), p.Terminated, p.Order, p.Updated, pr.hash, t, t})
-		n, ok := perProject[p.ProjectID]
-		if !ok {
-			projOrder = append(projOrder, p.ProjectID)
-		}
-		if pr.exists {
-			n[1]++
-			res.Participations.Updated++
-		} else {
-			n[0]++
-			res.Participations.New++
-		}
-		perProject[p.ProjectID] = n
-	}
-	// On conflict the organisation stays: a merge may have moved it.
-	suffix := strings.Replace(upsertSuffix("project_id,pic", partCols), "organisation_id = excluded.organisation_id, ", "", 1)
-	if err := insertRows(ctx, tx, "participations", partCols, partRows, suffix); err != nil {
+	pcs, err := writeParticipations(ctx, tx, plan.Participations, t)
+	if err != nil {
 		return err
 	}
-	for _, pid := range projOrder {
-		n := perProject[pid]
-		cs = append(cs, change{"participations", pid, "update", fmt.Sprintf("%d new, %d updated", n[0], n[1])})
-	}
-	if len(cs) == 0 && len(cordisRows) == 0 && len(imp.idents) == 0 {
-		return nil
-	}
-	if err := tx.changeMany(ctx, cs); err != nil {
+	if err := tx.changeMany(ctx, append(cs, pcs...)); err != nil {
 		return err
 	}
 	return saveCheckpoint(ctx, tx, cp)
 }
 
-func searchText(d *dirOrg) string {
-	return directory.SearchText(d.f.Name, d.f.ShortName, d.slug, d.f.City, d.f.Country, d.pic, d.description)
+// writeParticipations writes participation rows and returns one change
+// entry per project touched.
+func writeParticipations(ctx context.Context, tx *Tx, parts []projects.ParticipationRow, t time.Time) ([]change, error) {
+	partCols := []string{"project_id", "pic", "organisation_id", "role", "eu_contribution_cents", "terminated", "position", "source_updated", "content_hash", "created_at", "updated_at"}
+	rows := make([][]any, len(parts))
+	perProject := map[string][2]int{}
+	var projOrder []string
+	for i, pr := range parts {
+		p := pr.P
+		rows[i] = []any{p.ProjectID, p.PIC, pr.OrgID, p.Role, cents(p.EUContribution), p.Terminated, p.Order, p.Updated, pr.Hash, t, t}
+		n, ok := perProject[p.ProjectID]
+		if !ok {
+			projOrder = append(projOrder, p.ProjectID)
+		}
+		if pr.Exists {
+			n[1]++
+		} else {
+			n[0]++
+		}
+		perProject[p.ProjectID] = n
+	}
+	// On conflict the organisation stays: a merge may have moved it.
+	suffix := strings.Replace(upsertSuffix("project_id,pic", partCols), "organisation_id = excluded.organisation_id, ", "", 1)
+	if err := insertRows(ctx, tx, "participations", partCols, rows, suffix); err != nil {
+		return nil, err
+	}
+	var cs []change
+	for _, pid := range projOrder {
+		n := perProject[pid]
+		cs = append(cs, change{"participations", pid, "update", fmt.Sprintf("%d new, %d updated", n[0], n[1])})
+	}
+	return cs, nil
 }
 
-// resolve finds the directory organisation of a participant seen for the
-// first time: one that holds its PIC, one it was merged into, or one
-// entered without a PIC that holds its VAT number; else a new one. A VAT
-// number held by an organisation with another PIC does not link: the PIC
-// is CORDIS's identity of a legal entity, so the pair becomes a merge
-// candidate for an administrator instead.
-func (imp *partImport) resolve(p *cordis.Participation, next projects.OrgFields, rank, h string, res *projects.BatchResult) *picState {
-	st := &picState{prev: next, rank: rank, hash: h, dirty: true}
-	var d *dirOrg
-	switch {
-	case imp.byPIC[p.PIC] != nil:
-		d = imp.byPIC[p.PIC]
-	case imp.identPIC[p.PIC] != "" && imp.orgs[imp.identPIC[p.PIC]] != nil:
-		d = imp.orgs[imp.identPIC[p.PIC]]
-	case p.VAT != "":
-		for _, cand := range imp.byVAT[p.VAT] {
-			if cand.pic == "" {
-				d = cand
-				break
-			}
-		}
-	}
-	if d != nil {
-		res.Linked++
-		if d.pic == "" {
-			d.pic = p.PIC
-			imp.byPIC[p.PIC] = d
-			d.changed = !d.isNew
-		}
-		st.org = d
-		imp.apply(d, projects.OrgFields{}, next) // a zero previous record: fills the empty fields
-		return st
-	}
-	d = &dirOrg{id: newID(), pic: p.PIC, isNew: true}
-	for _, s := range projects.SlugCandidates(next.Name, p.PIC) {
-		if !imp.slugs[s] {
-			d.slug = s
-			break
-		}
-	}
-	if d.slug == "" {
-		d.slug = projects.Slug(next.Name) + "-" + p.PIC + "-" + d.id[len(d.id)-6:]
-	}
-	imp.slugs[d.slug] = true
-	d.f = next
-	imp.fitVAT(d)
-	imp.orgs[d.id] = d
-	imp.byPIC[p.PIC] = d
-	st.org = d
-	return st
-}
-
-// apply brings a newer CORDIS record (next, after prev) to a directory
-// organisation, keeping the fields changed by hand.
-func (imp *partImport) apply(d *dirOrg, prev, next projects.OrgFields) {
-	before := d.f
-	d.f = projects.Reconcile(d.f, prev, next)
-	if d.f.VAT != before.VAT {
-		imp.fitVAT(d)
-	}
-	if d.f != before && !d.isNew {
-		d.changed = true
-	}
-}
-
-// fitVAT keeps the unique vat column for the first organisation with a
-// VAT number; another organisation with the same number gets it as an
-// extra identifier (and the pair becomes a merge candidate).
-func (imp *partImport) fitVAT(d *dirOrg) {
-	v := d.f.VAT
-	if v == "" {
-		return
-	}
-	if holder, ok := imp.vatHolder[v]; ok && holder != d.id {
-		d.f.VAT = ""
-		imp.idents = append(imp.idents, []any{"vat", v, d.id, "cordis"})
-		return
-	}
-	imp.vatHolder[v] = d.id
+func searchText(d *projects.DirOrg) string {
+	f := d.Fields
+	return directory.SearchText(f.Name, f.ShortName, d.Slug, f.City, f.Country, d.PIC, d.Description)
 }
 
 // KnownProjects returns which of ids are stored.

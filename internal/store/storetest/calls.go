@@ -88,10 +88,24 @@ func testCallCRUD(t *testing.T, db *sqlstore.DB) {
 		t.Errorf("second create of %s: err = %v, want a conflict on id", c.ID, err)
 	}
 
+	if got.Version != 1 {
+		t.Errorf("version after create = %d, want 1", got.Version)
+	}
 	got.Title, got.Rules = "Advanced border surveillance (corrected)", got.Rules[:1]
-	must(t, db.UpdateCall(ctx, &got))
+	must(t, db.UpdateCall(ctx, &got, 1))
 	again, err := db.GetCall(ctx, c.ID)
 	must(t, err)
+	if again.Version != 2 || got.Version != 2 {
+		t.Errorf("version after update = %d (returned %d), want 2", again.Version, got.Version)
+	}
+	stale := again
+	stale.Title = "Lost update"
+	if err := db.UpdateCall(ctx, &stale, 1); !errors.Is(err, store.ErrStale) {
+		t.Errorf("update naming version 1 of version 2: err = %v, want ErrStale", err)
+	}
+	if err := db.DeleteCall(ctx, c.ID, 1); !errors.Is(err, store.ErrStale) {
+		t.Errorf("delete naming version 1 of version 2: err = %v, want ErrStale", err)
+	}
 	if again.Title != got.Title || len(again.Rules) != 1 || !again.CreatedAt.Equal(c.CreatedAt) || !again.UpdatedAt.After(c.UpdatedAt) {
 		t.Errorf("after update: %q, %d rules, created %v (was %v), updated %v", again.Title, len(again.Rules), again.CreatedAt, c.CreatedAt, again.UpdatedAt)
 	}
@@ -99,14 +113,14 @@ func testCallCRUD(t *testing.T, db *sqlstore.DB) {
 	missing := testCall(t, "HORIZON-CL3-2099-NONE", "Nothing", "", "RIA")
 	for name, err := range map[string]error{
 		"get":    func() error { _, err := db.GetCall(ctx, missing.ID); return err }(),
-		"update": db.UpdateCall(ctx, &missing),
-		"delete": db.DeleteCall(ctx, missing.ID),
+		"update": db.UpdateCall(ctx, &missing, 0),
+		"delete": db.DeleteCall(ctx, missing.ID, 1),
 	} {
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("%s of a missing call: err = %v, want ErrNotFound", name, err)
 		}
 	}
-	must(t, db.DeleteCall(ctx, c.ID))
+	must(t, db.DeleteCall(ctx, c.ID, 2))
 	if _, err := db.GetCall(ctx, c.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("get after delete: err = %v, want ErrNotFound", err)
 	}
@@ -264,7 +278,7 @@ func testCallImportKeepsManualRules(t *testing.T, db *sqlstore.DB) {
 	c.Rules = []calls.Rule{c.Rules[0], corrected, extra}
 	c.Unparsed = []calls.Unparsed{}
 	must(t, calls.ValidateCall(&c))
-	must(t, db.UpdateCall(ctx, &c))
+	must(t, db.UpdateCall(ctx, &c, 0))
 
 	// The same topic again: unchanged, the person's rules untouched.
 	n, err := db.UpsertCalls(ctx, []calls.Call{testCall(t, imported.ID, imported.Title, imported.Deadline, "IA")})
