@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/validate"
@@ -337,6 +340,14 @@ type letterPage struct {
 	Paper    []directory.Cluster // all clusters, for the alliance administrator's paper form
 	Values   url.Values
 	Errors   []ProblemField
+}
+
+// LangName names a language code in that language ("Nederlands").
+func (letterPage) LangName(code string) string {
+	if n := display.Self.Name(language.Make(code)); n != "" {
+		return n
+	}
+	return code
 }
 
 // Text returns a version's text in the page's language, or its first.
