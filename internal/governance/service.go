@@ -43,6 +43,7 @@ type Config struct {
 type Service struct {
 	store   Store
 	letters LetterStore
+	roadmap RoadmapStore
 	dir     Directory
 	inv     Inviter
 	mail    mail.Sender
@@ -53,6 +54,7 @@ type Service struct {
 func NewService(s interface {
 	Store
 	LetterStore
+	RoadmapStore
 }, dir Directory, inv Inviter, m mail.Sender, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
@@ -64,7 +66,7 @@ func NewService(s interface {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Service{store: s, letters: s, dir: dir, inv: inv, mail: m, cfg: cfg}
+	return &Service{store: s, letters: s, roadmap: s, dir: dir, inv: inv, mail: m, cfg: cfg}
 }
 
 // mayReview reports whether the viewer reviews applications.

@@ -22,3 +22,7 @@ func init() {
 		english[k] = v
 	}
 }
+
+func init() {
+	english["error.gov.outside_action"] = "is outside the dates of its action ({starts} to {ends})"
+}
