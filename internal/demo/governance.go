@@ -55,9 +55,47 @@ func LoadGovernance(ctx context.Context, gov *governance.Service, dir directory.
 			return 0, err
 		}
 	}
+	if err := loadRoadmap(ctx, gov, cs.Items); err != nil {
+		return 0, err
+	}
 	a := PendingApplication()
 	if _, err := gov.Submit(ctx, &a); err != nil {
 		return 0, err
 	}
 	return 1, nil
+}
+
+// loadRoadmap adds the goals the sources name for the joint roadmap:
+// visibility in the EU and a larger share of EU innovation funding,
+// possibly through a joint KIC Security bid after 2018.
+func loadRoadmap(ctx context.Context, gov *governance.Service, cs []directory.Cluster) error {
+	id := map[string]string{}
+	for _, c := range cs {
+		id[c.Slug] = c.ID
+	}
+	visibility := governance.Item{Kind: governance.ItemGoal, Title: "Visibility of the clusters in the EU"}
+	funding := governance.Item{Kind: governance.ItemGoal, Title: "A larger share of EU innovation funding for security"}
+	for _, g := range []*governance.Item{&visibility, &funding} {
+		if err := gov.AddItem(ctx, g); err != nil {
+			return err
+		}
+	}
+	lobby := governance.Item{Kind: governance.ItemAction, ParentID: visibility.ID, Title: "Joint lobby on the smart specialisation strategies of the regions",
+		Owners: []string{id["hsd"], id["safe-cluster"]}, Starts: "2016-09-01", Ends: "2017-12-31", Status: governance.StatusRunning}
+	kic := governance.Item{Kind: governance.ItemAction, ParentID: funding.ID, Title: "Explore a joint application for a KIC Security",
+		Owners: []string{id["hsd"], id["kit"], id["censec"]}, Starts: "2017-01-01", Ends: "2019-12-31"}
+	for _, a := range []*governance.Item{&lobby, &kic} {
+		if err := gov.AddItem(ctx, a); err != nil {
+			return err
+		}
+	}
+	for _, m := range []governance.Item{
+		{Kind: governance.ItemMilestone, ParentID: lobby.ID, Title: "Joint position paper to the European Commission", Owners: []string{id["hsd"]}, Due: "2017-03-31"},
+		{Kind: governance.ItemMilestone, ParentID: kic.ID, Title: "Partners and lead for a KIC Security bid agreed", Owners: []string{id["kit"]}, Due: "2018-12-31"},
+	} {
+		if err := gov.AddItem(ctx, &m); err != nil {
+			return err
+		}
+	}
+	return nil
 }

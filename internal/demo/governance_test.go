@@ -45,6 +45,9 @@ func TestLoadGovernance(t *testing.T) {
 			t.Errorf("%s: signature not of 2 June 2016 at the HSD Campus", name)
 		}
 	}
+	if items, err := a.Governance.Roadmap(ctx); err != nil || len(items) != 6 {
+		t.Errorf("roadmap: %d items, %v; want 2 goals, 2 actions, 2 milestones", len(items), err)
+	}
 	c, _ := a.Governance.Criteria(ctx)
 	for _, r := range c.Check(as[0]) {
 		if want := r.Measure != "staff_fte_hundredths"; r.Met != want {

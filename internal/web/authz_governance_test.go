@@ -111,6 +111,30 @@ func governanceExpectations(t *testing.T, pol policy) map[string]expectation {
 			return c
 		}
 	}
+	mayRoadmap := func(who persona) bool { return pol.may(t, "add actions and milestones to the joint roadmap", who) }
+	// goal adds a goal and an action owned by HSD; roadmap writes go to
+	// the action.
+	action := func(fx *authzFixture) string {
+		g := governance.Item{Kind: governance.ItemGoal, Title: fx.unique("Authz goal")}
+		if err := fx.env.server.gov.AddItem(sys, &g); err != nil {
+			t.Fatal(err)
+		}
+		a := governance.Item{Kind: governance.ItemAction, ParentID: g.ID, Title: "Authz action", Owners: []string{fx.hsd.ID}, Starts: "2026-01-01", Ends: "2026-12-31"}
+		if err := fx.env.server.gov.AddItem(sys, &a); err != nil {
+			t.Fatal(err)
+		}
+		return a.ID
+	}
+	roadmapWrite := func(path func(fx *authzFixture, id string) string, body func(fx *authzFixture, id string) any, ok int) expectation {
+		return func(fx *authzFixture, who persona, level string) authzCase {
+			id := action(fx)
+			c := authzCase{method: "POST", path: path(fx, id), body: body(fx, id), want: denied(who)}
+			if mayRoadmap(who) {
+				c.want = ok
+			}
+			return c
+		}
+	}
 	letterInput := LetterInput{Title: "Authz letter (API)", PublishedOn: "2016-06-01", Texts: []governance.LetterText{{Lang: "en", Text: "We commit."}}}
 	return map[string]expectation{
 		"GET /api/v1/letter": apply("GET", fixed("/api/v1/letter"), nil, nil, 200),
@@ -125,8 +149,15 @@ func governanceExpectations(t *testing.T, pol policy) map[string]expectation {
 		"POST /api/v1/letter/{id}/signatures": sign("POST", func(id string) string { return "/api/v1/letter/" + id + "/signatures" }, true),
 		"GET /letter":                         apply("GET", fixed("/letter"), nil, nil, 200),
 		"POST /letter/{id}/sign":              sign("POST", func(id string) string { return "/letter/" + id + "/sign" }, false),
-		"GET /api/v1/join/criteria":           apply("GET", fixed("/api/v1/join/criteria"), nil, nil, 200),
-		"PUT /api/v1/join/criteria":           review("PUT", fixed("/api/v1/join/criteria"), criteria, nil, 200, false),
+		"GET /api/v1/roadmap":                 apply("GET", fixed("/api/v1/roadmap"), nil, nil, 200),
+		"GET /roadmap":                        apply("GET", fixed("/roadmap"), nil, nil, 200),
+		"POST /api/v1/roadmap": roadmapWrite(func(*authzFixture, string) string { return "/api/v1/roadmap" }, func(fx *authzFixture, id string) any {
+			return ItemInput{Kind: governance.ItemMilestone, ParentID: id, Title: "Authz milestone", Owners: []string{fx.hsd.ID}, Due: "2026-06-01"}
+		}, 201),
+		"POST /api/v1/roadmap/{id}/status": roadmapWrite(func(_ *authzFixture, id string) string { return "/api/v1/roadmap/" + id + "/status" },
+			func(*authzFixture, string) any { return StatusInput{Status: governance.StatusRunning} }, 200),
+		"GET /api/v1/join/criteria": apply("GET", fixed("/api/v1/join/criteria"), nil, nil, 200),
+		"PUT /api/v1/join/criteria": review("PUT", fixed("/api/v1/join/criteria"), criteria, nil, 200, false),
 		"POST /api/v1/applications": apply("POST", fixed("/api/v1/applications"), func(fx *authzFixture) any {
 			in := governanceApplication(fx.unique("Authz API Cluster"))
 			return ApplicationInput{Kind: in.Kind, Name: in.Name, Country: in.Country, Description: in.Description, Members: in.Members,

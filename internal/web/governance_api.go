@@ -306,3 +306,66 @@ func (s *Server) apiSignLetter(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusCreated, sig)
 }
+
+// RoadmapList is the joint roadmap: goals, then actions, then milestones.
+type RoadmapList struct {
+	Items []governance.Item `json:"items"`
+}
+
+// ItemInput is a new roadmap item.
+type ItemInput struct {
+	Kind        string   `json:"kind"`
+	ParentID    string   `json:"parent_id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Owners      []string `json:"owners"`
+	Starts      string   `json:"starts"`
+	Ends        string   `json:"ends"`
+	Due         string   `json:"due"`
+	Status      string   `json:"status"`
+}
+
+// StatusInput is a status update of a roadmap item.
+type StatusInput struct {
+	Status string `json:"status"`
+	Note   string `json:"note"`
+}
+
+func (s *Server) apiRoadmap(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.gov.Roadmap(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, RoadmapList{Items: items})
+}
+
+func (s *Server) apiAddRoadmapItem(w http.ResponseWriter, r *http.Request) error {
+	var in ItemInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	it := governance.Item{Kind: in.Kind, ParentID: in.ParentID, Title: in.Title, Description: in.Description, Owners: in.Owners,
+		Starts: in.Starts, Ends: in.Ends, Due: in.Due, Status: in.Status}
+	if err := s.gov.AddItem(r.Context(), &it); err != nil {
+		return govErr(r.Context(), err)
+	}
+	setETag(w, it.Version)
+	return writeJSON(w, http.StatusCreated, it)
+}
+
+func (s *Server) apiRoadmapStatus(w http.ResponseWriter, r *http.Request) error {
+	expected, err := ifMatchVersion(r)
+	if err != nil {
+		return err
+	}
+	var in StatusInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	it, err := s.gov.SetStatus(r.Context(), r.PathValue("id"), expected, in.Status, in.Note)
+	if err != nil {
+		return govErr(r.Context(), err)
+	}
+	setETag(w, it.Version)
+	return writeJSON(w, http.StatusOK, it)
+}

@@ -20,15 +20,16 @@ import (
 // governance lists (i18n_test.go reads them).
 func governanceKeyFamilies() map[string][]string {
 	return map[string][]string{
-		"join.state.":   governance.States,
-		"join.measure.": governance.Measures,
-		"join.kind.":    {governance.KindCluster, governance.KindRegion},
-		"join.note.":    {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
-		"mail.join.":    {"submitted.subject", "submitted.body", "ask.subject", "ask.body", "refused.subject", "refused.body", "accepted.subject", "accepted.body"},
+		"join.state.":     governance.States,
+		"roadmap.status.": governance.Statuses,
+		"join.measure.":   governance.Measures,
+		"join.kind.":      {governance.KindCluster, governance.KindRegion},
+		"join.note.":      {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
+		"mail.join.":      {"submitted.subject", "submitted.body", "ask.subject", "ask.body", "refused.subject", "refused.body", "accepted.subject", "accepted.body"},
 		"field.": {"members.companies", "members.smes", "members.knowledge_institutions", "members.government", "members.practitioners",
 			"members.total", "contact.name", "contact.email", "contact.phone", "letter_of_intent", "organisation", "managers", "staff_fte",
 			"text", "state", "decision", "members.min", "members.max", "helices.min", "helices.max", "staff_fte_hundredths.min",
-			"staff_fte_hundredths.max", "smes.min", "smes.max", "signer_name", "place", "signed_on", "scan_reference", "published_on", "texts"},
+			"staff_fte_hundredths.max", "smes.min", "smes.max", "signer_name", "place", "signed_on", "scan_reference", "published_on", "texts", "starts", "ends", "due", "parent_id", "owners", "note"},
 	}
 }
 
@@ -426,4 +427,47 @@ func (s *Server) postSignLetter(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/letter", http.StatusSeeOther)
 	return nil
+}
+
+// roadmapPage is the roadmap as a table.
+type roadmapPage struct {
+	layout
+	Items    []governance.Item
+	Clusters map[string]string // id → name
+}
+
+// Children returns the items under parent.
+func (p roadmapPage) Children(parent string) []governance.Item {
+	var out []governance.Item
+	for _, it := range p.Items {
+		if it.ParentID == parent {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// OwnerNames names an item's owning clusters.
+func (p roadmapPage) OwnerNames(it governance.Item) string {
+	names := make([]string, len(it.Owners))
+	for i, o := range it.Owners {
+		names[i] = p.Clusters[o]
+	}
+	return strings.Join(names, ", ")
+}
+
+func (s *Server) pageRoadmap(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.gov.Roadmap(r.Context())
+	if err != nil {
+		return err
+	}
+	cs, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	if err != nil {
+		return err
+	}
+	data := roadmapPage{layout: s.layout(r, "title.roadmap", "roadmap"), Items: items, Clusters: map[string]string{}}
+	for _, c := range cs.Items {
+		data.Clusters[c.ID] = c.Name
+	}
+	return s.render(w, http.StatusOK, "roadmap", data)
 }

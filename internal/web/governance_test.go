@@ -140,3 +140,39 @@ func TestLetterThroughPages(t *testing.T) {
 		}
 	})
 }
+
+// TestRoadmapThroughAPI adds a goal, an action and a milestone, refuses a
+// milestone outside its action's dates naming due, updates a status and
+// finds it all in the roadmap table.
+func TestRoadmapThroughAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		idOf := func(r response) string {
+			t.Helper()
+			m := regexp.MustCompile(`"id": "([0-9a-f-]{36})"`).FindStringSubmatch(string(r.body))
+			if r.status != 201 || m == nil {
+				t.Fatalf("add: %d %s", r.status, r.body)
+			}
+			return m[1]
+		}
+		hsd := regexp.MustCompile(`"id": "([0-9a-f-]{36})"`).FindStringSubmatch(string(env.do("GET", "/api/v1/clusters/hsd", nil).body))[1]
+		goal := idOf(env.do("POST", "/api/v1/roadmap", ItemInput{Kind: "goal", Title: "A larger share of EU innovation funding"}))
+		action := idOf(env.do("POST", "/api/v1/roadmap", ItemInput{Kind: "action", ParentID: goal, Title: "Explore a joint KIC Security bid", Owners: []string{hsd}, Starts: "2016-09-01", Ends: "2018-12-31"}))
+		bad := env.do("POST", "/api/v1/roadmap", ItemInput{Kind: "milestone", ParentID: action, Title: "Too late", Owners: []string{hsd}, Due: "2019-01-15"})
+		if bad.status != 422 || !strings.Contains(string(bad.body), `"field": "due"`) {
+			t.Errorf("milestone outside its action: %d %s", bad.status, bad.body)
+		}
+		m := idOf(env.do("POST", "/api/v1/roadmap", ItemInput{Kind: "milestone", ParentID: action, Title: "Partners for the bid found", Owners: []string{hsd}, Due: "2017-06-30"}))
+		if r := env.do("POST", "/api/v1/roadmap/"+m+"/status", StatusInput{Status: "running", Note: "Talks with SAFE and CenSec"}); r.status != 200 {
+			t.Fatalf("status: %d %s", r.status, r.body)
+		}
+		page := string(env.get("/roadmap", "").body)
+		for _, want := range []string{"A larger share of EU innovation funding", "Explore a joint KIC Security bid", "Partners for the bid found", "running", "Talks with SAFE and CenSec", "The Hague Security Delta"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("roadmap page lacks %q", want)
+			}
+		}
+		if strings.Contains(page, "Too late") {
+			t.Error("the refused milestone was stored")
+		}
+	})
+}

@@ -34,6 +34,11 @@ func TestOpenAPIGovernanceSchemas(t *testing.T) {
 		"LetterVersion":    {governance.LetterVersion{}, true},
 		"Signature":        {governance.Signature{}, true},
 		"LetterList":       {LetterList{}, true},
+		"ItemInput":        {ItemInput{}, false},
+		"StatusInput":      {StatusInput{}, false},
+		"Item":             {governance.Item{}, true},
+		"Update":           {governance.Update{}, true},
+		"RoadmapList":      {RoadmapList{}, true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := doc.Components.Schemas[name]

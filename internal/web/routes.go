@@ -238,6 +238,9 @@ func (s *Server) governanceRoutes() []route {
 		{"POST /api/v1/letter", api(s.apiPublishLetter)},
 		{"GET /api/v1/letter/{id}", api(s.apiGetLetter)},
 		{"POST /api/v1/letter/{id}/signatures", api(s.apiSignLetter)},
+		{"GET /api/v1/roadmap", api(s.apiRoadmap)},
+		{"POST /api/v1/roadmap", api(s.apiAddRoadmapItem)},
+		{"POST /api/v1/roadmap/{id}/status", api(s.apiRoadmapStatus)},
 		{"GET /join", s.page(s.pageJoin)},
 		{"POST /join", s.page(s.postJoin)},
 		{"GET /join/{token}", s.page(s.pageApplicant)},
@@ -248,6 +251,7 @@ func (s *Server) governanceRoutes() []route {
 		{"POST /admin/applications/{id}", s.page(s.postApplication)},
 		{"GET /letter", s.page(s.pageLetter)},
 		{"POST /letter/{id}/sign", s.page(s.postSignLetter)},
+		{"GET /roadmap", s.page(s.pageRoadmap)},
 	}
 }
 
