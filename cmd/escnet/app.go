@@ -30,6 +30,13 @@ func openApp(ctx context.Context, dsn string, stderr io.Writer, cfg app.Config) 
 		}
 		cfg.Text = text
 	}
+	if cfg.Inquiries.Text == nil {
+		text, err := web.MailTextIn()
+		if err != nil {
+			return nil, 0, err
+		}
+		cfg.Inquiries.Text = text
+	}
 	cfg.Version = versionString()
 	return app.Open(ctx, dsn, cfg)
 }

@@ -19,13 +19,16 @@ import (
 // engine's own bulk load of the same rows, with time and peak memory, as
 // recorded in docs/benchmarks.md.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "import [--engine sqlite|postgres|both] [--pg DSN] [--data DIR] [--synthetic N]", stderr)
+	fs := newFlagSet("bench", "http [flags] (see escnet bench http -h) | import [--engine sqlite|postgres|both] [--pg DSN] [--data DIR] [--synthetic N]", stderr)
 	eng := fs.String("engine", "sqlite", "sqlite, postgres or both")
 	pg := fs.String("pg", "", "PostgreSQL server to measure on (a fresh schema is made and dropped), e.g. postgres://postgres@127.0.0.1/test")
 	data := fs.String("data", "../shared/data/cordis", "directory with the four CORDIS files (skipped when absent; \"\" to skip)")
 	synthetic := fs.Int("synthetic", 0, "also measure a generated data set with this many participations (e.g. 1000000)")
 	seed := fs.Uint64("seed", 1, "seed of the generator")
 	tmp := fs.String("tmp", "", "directory for generated files and SQLite databases (default: the system's)")
+	if len(args) > 0 && args[0] == "http" {
+		return runBenchHTTP(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "import" {
 		if err := parse(fs, args, stdout); err != nil {
 			return err

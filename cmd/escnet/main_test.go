@@ -240,3 +240,45 @@ func TestUserCommands(t *testing.T) {
 func startServeOnce(t *testing.T, dsn string) {
 	t.Run("demo", func(t *testing.T) { startServe(t, "--db", dsn, "--demo") })
 }
+
+var profilesAt = regexp.MustCompile(`profiles \(pprof\) on (http://\S+)/debug/pprof/`)
+
+// TestServeReadyAndProfiles: serve builds the partner index in the
+// background (/readyz turns 200, the log says how long it took); the
+// profiles are on --pprof-addr only, not on the public address.
+func TestServeReadyAndProfiles(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "demo.db")
+	url, out := startServe(t, "--db", dsn, "--demo", "--pprof-addr", "127.0.0.1:0", "--log-level", "info")
+	m := profilesAt.FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("serve did not print the profiles' address:\n%s", out.String())
+	}
+	get := func(u string) int {
+		t.Helper()
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get(m[1] + "/debug/pprof/"); got != 200 {
+		t.Errorf("profiles' address: %d, want 200", got)
+	}
+	if got := get(m[1] + "/debug/pprof/heap"); got != 200 {
+		t.Errorf("heap profile: %d, want 200", got)
+	}
+	if got := get(url + "/debug/pprof/"); got != 404 {
+		t.Errorf("/debug/pprof/ on the public address: %d, want 404", got)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for get(url+"/readyz") != 200 {
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz did not turn 200:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "partner index ready") || !strings.Contains(out.String(), "took=") {
+		t.Errorf("the log does not report the index build with its duration:\n%s", out.String())
+	}
+}

@@ -14,7 +14,9 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/demo"
+	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/web"
 )
 
@@ -38,7 +40,13 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 // serveFlags are the flags of "escnet serve".
 type serveFlags struct {
 	addr, dsn, baseURL, smtpAddr, smtpFrom, smtpUser, logLevel, logFormat string
+	pprofAddr                                                             string
 	demo                                                                  bool
+	inquiryFiles                                                          string
+	inquiryTick, inquiryRetention                                         time.Duration
+	inquiryDeadlines                                                      string
+	attachments                                                           string
+	attachmentMaxMB                                                       int64
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
@@ -51,8 +59,15 @@ func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
 	fs.StringVar(&f.smtpAddr, "smtp-addr", "", "SMTP server host:port for e-mail; without it, e-mails go to the log")
 	fs.StringVar(&f.smtpFrom, "smtp-from", "escnet@localhost", "sender address of e-mails")
 	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP user name (the password is read from ESCNET_SMTP_PASSWORD)")
+	fs.StringVar(&f.inquiryFiles, "inquiry-files", "", "directory for attachments of questions, outside any web root (default: under the system's temporary directory)")
+	fs.DurationVar(&f.inquiryTick, "inquiry-tick", 5*time.Minute, "how often reminders, escalations and anonymisation of questions run")
+	fs.StringVar(&f.inquiryDeadlines, "inquiry-deadlines", "high=24h,normal=72h,low=168h", "targets for a first answer to a question, per urgency")
+	fs.DurationVar(&f.inquiryRetention, "inquiry-retention", 365*24*time.Hour, "how long a closed question keeps the requester's name and address")
+	fs.StringVar(&f.attachments, "attachments", "attachments", "folder where the practices library keeps attachments")
+	fs.Int64Var(&f.attachmentMaxMB, "attachment-max-mb", 20, "largest attachment in MiB")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	fs.StringVar(&f.pprofAddr, "pprof-addr", "", "separate address for Go's profiles (/debug/pprof/), e.g. 127.0.0.1:6060; off when empty")
 	return f, parse(fs, args, stdout)
 }
 
@@ -77,7 +92,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.baseURL == "" {
 		f.baseURL = listenURL(ln.Addr())
 	}
-	cfg := app.Config{Logger: logger, Accounts: accounts.Config{BaseURL: f.baseURL}}
+	deadlines, err := inquiries.ParseDeadlines(f.inquiryDeadlines)
+	if err != nil {
+		return fmt.Errorf("--inquiry-deadlines: %w", err)
+	}
+	cfg := app.Config{Logger: logger, Accounts: accounts.Config{BaseURL: f.baseURL},
+		// The secret of follow links comes from the environment only.
+		Inquiries: inquiries.Config{Secret: []byte(os.Getenv("ESCNET_INQUIRY_SECRET")), AttachmentDir: f.inquiryFiles,
+			Deadlines: deadlines, Retention: f.inquiryRetention},
+		Attachments: practices.AttachmentConfig{Dir: f.attachments, MaxSize: f.attachmentMaxMB << 20}}
 	if f.smtpAddr != "" {
 		// The password comes from the environment only, so it never shows
 		// in a process list.
@@ -94,9 +117,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	go runInquiryTicks(ctx, a.Inquiries, f.inquiryTick, logger)
+	// The partner index is built in the background; /readyz says when.
+	a.Start()
 	srv, err := web.New(a, web.Config{Version: versionString(), Logger: logger})
 	if err != nil {
 		return err
+	}
+	if f.pprofAddr != "" {
+		stop, err := startPprof(f.pprofAddr, logger, stdout)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return serveUntilDone(ctx, ln, srv.Handler(), logger, stdout)
 }
@@ -113,6 +146,7 @@ func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Loaded the demonstration alliance: %d clusters, %d organisations, %d people, %d facilities, %d calls.\n",
 			n.Clusters, n.Organisations, n.People, n.Facilities, n.Calls)
 		fmt.Fprintf(stdout, "Loaded %d demonstration bookings of the shared facilities.\n", n.Bookings)
+		fmt.Fprintf(stdout, "Loaded %d demonstration questions to the alliance.\n", n.Inquiries)
 	}
 	if err := demo.LoadAccounts(ctx, a.Directory.Store(), a.Accounts); err != nil {
 		return err
@@ -183,4 +217,27 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer a.Close()
 	fmt.Fprintf(stdout, "schema version %d (%s)\n", v, a.Health.Engine())
 	return nil
+}
+
+// runInquiryTicks runs the contact point's periodic work (reminders,
+// escalations, anonymisation) every d until ctx ends.
+func runInquiryTicks(ctx context.Context, svc *inquiries.Service, d time.Duration, logger *slog.Logger) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			res, err := svc.Tick(ctx)
+			if err != nil {
+				logger.Warn("inquiry tick", "err", err)
+			} else if res != (inquiries.TickResult{}) {
+				logger.Info("inquiry tick", "reminded", res.Reminded, "escalated", res.Escalated, "anonymised", res.Anonymised)
+			}
+		}
+	}
 }

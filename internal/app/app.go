@@ -9,17 +9,23 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
+	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/governance"
+	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/store/engine"
@@ -39,6 +45,14 @@ type Config struct {
 	Logger *slog.Logger
 	// Version is the build's version, reported by the health check.
 	Version string
+	// Inquiries configures the contact point (secret, attachment
+	// directory, deadlines, texts by language); its links start with the
+	// accounts' base URL.
+	Inquiries inquiries.Config
+	// Attachments bounds the practices library's files and says where
+	// they are kept (default: escnet-attachments in the temporary
+	// directory).
+	Attachments practices.AttachmentConfig
 	// MatchInterval is how often the partner finder looks at the change
 	// feed (0: its default).
 	MatchInterval time.Duration
@@ -54,8 +68,13 @@ type App struct {
 	Accounts   *accounts.Service
 	Facilities *facilities.Service
 	Calls      *calls.Service
+	Inquiries  *inquiries.Service
 	Events     *events.Service
 	Projects   *projects.Service
+	// Practices is the practices library; Exchanges the exchange of
+	// people, whose reports become practices entries.
+	Practices  *practices.Service
+	Exchanges  *exchanges.Service
 	Governance *governance.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
@@ -104,12 +123,19 @@ func New(db *sqlstore.DB, cfg Config) *App {
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
+	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
+	att := cfg.Attachments
+	if att.Dir == "" {
+		att.Dir = filepath.Join(os.TempDir(), "escnet-attachments")
+	}
+	a.Practices = practices.NewService(db, nil, practices.Config{Attachments: att, Viewer: access.ViewerFrom})
+	a.Exchanges = exchanges.NewService(db, a.Practices, exchanges.Config{Viewer: access.ViewerFrom})
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
-	a.Health = &Health{db: db, version: cfg.Version}
+	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	return a
 }
 
@@ -135,6 +161,7 @@ type Status struct {
 type Health struct {
 	db      *sqlstore.DB
 	version string
+	app     *App // its partner finder, read at each check
 }
 
 // ErrUnhealthy wraps the reason a health check failed.
@@ -155,3 +182,15 @@ func (h *Health) Check(ctx context.Context) (Status, error) {
 
 // Engine names the store's engine.
 func (h *Health) Engine() store.Engine { return h.db.Engine() }
+
+// newInquiries builds the contact point's service.
+func newInquiries(db *sqlstore.DB, cfg Config, baseURL string) *inquiries.Service {
+	ic := cfg.Inquiries
+	if ic.BaseURL == "" {
+		ic.BaseURL = baseURL
+	}
+	if ic.Logger == nil {
+		ic.Logger = cfg.Logger
+	}
+	return inquiries.NewService(db, cfg.Mail, ic)
+}

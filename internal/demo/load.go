@@ -14,12 +14,13 @@ import (
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store"
 )
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Applications int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications int
 }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
@@ -49,6 +50,7 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	if n.Events, err = LoadEvents(ctx, a.DB, now); err != nil { // events.go
 		return n, err
 	}
+	n.Inquiries, err = LoadInquiries(ctx, a.Inquiries.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store())      // inquiries.go
 	n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store()) // governance.go
 	return n, err
 }
@@ -119,6 +121,12 @@ func Load(ctx context.Context, svc *directory.Service) (Counts, error) {
 	if cs, ok := svc.Store().(calls.Store); ok {
 		var err error
 		if n.Calls, err = loadCalls(ctx, cs); err != nil {
+			return n, err
+		}
+	}
+	if ps, ok := svc.Store().(practices.Store); ok {
+		var err error
+		if n.Practices, err = loadPractices(ctx, ps); err != nil { // practices.go
 			return n, err
 		}
 	}

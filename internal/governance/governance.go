@@ -179,11 +179,11 @@ type Store interface {
 	// SetCriteria replaces the criteria when expected is 0 or the current
 	// version (else store.ErrStale).
 	SetCriteria(ctx context.Context, c *Criteria, expected int) error
-	CreateApplication(ctx context.Context, a *Application) error
-	GetApplication(ctx context.Context, id string) (Application, error)
-	ApplicationByToken(ctx context.Context, hash string) (Application, error)
-	ListApplications(ctx context.Context, state string) ([]Application, error)
-	// UpdateApplication writes a's state, reason and cluster and appends
+	CreateJoinApplication(ctx context.Context, a *Application) error
+	GetJoinApplication(ctx context.Context, id string) (Application, error)
+	JoinApplicationByToken(ctx context.Context, hash string) (Application, error)
+	ListJoinApplications(ctx context.Context, state string) ([]Application, error)
+	// UpdateJoinApplication writes a's state, reason and cluster and appends
 	// note (when its kind is set) when expected is 0 or the current version.
-	UpdateApplication(ctx context.Context, a *Application, expected int, note Note) error
+	UpdateJoinApplication(ctx context.Context, a *Application, expected int, note Note) error
 }

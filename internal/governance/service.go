@@ -106,7 +106,7 @@ func (s *Service) Submit(ctx context.Context, a *Application) (string, error) {
 	a.Themes = c.Themes
 	secret, hash := accounts.NewSecret()
 	a.TokenHash, a.State, a.Reason, a.ClusterID, a.Notes = hash, StateSubmitted, "", "", []Note{}
-	if err := s.store.CreateApplication(ctx, a); err != nil {
+	if err := s.store.CreateJoinApplication(ctx, a); err != nil {
 		return "", err
 	}
 	t := s.cfg.Text
@@ -127,7 +127,7 @@ func (s *Service) ByToken(ctx context.Context, secret string) (Application, erro
 	if secret == "" {
 		return Application{}, store.ErrNotFound
 	}
-	a, err := s.store.ApplicationByToken(ctx, accounts.HashSecret(secret))
+	a, err := s.store.JoinApplicationByToken(ctx, accounts.HashSecret(secret))
 	if err != nil {
 		return Application{}, err
 	}
@@ -158,7 +158,7 @@ func (s *Service) Reply(ctx context.Context, secret, text string) (Application, 
 		return a, err
 	}
 	a.State = StateSubmitted
-	return a, s.store.UpdateApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteReply, Author: a.Contact.Name, Text: text})
+	return a, s.store.UpdateJoinApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteReply, Author: a.Contact.Name, Text: text})
 }
 
 // List returns the applications in state (all when empty), for the
@@ -174,7 +174,7 @@ func (s *Service) List(ctx context.Context, state string) ([]Application, error)
 			return nil, err
 		}
 	}
-	return s.store.ListApplications(ctx, state)
+	return s.store.ListJoinApplications(ctx, state)
 }
 
 // Get returns one application for the alliance administrators; to
@@ -183,7 +183,7 @@ func (s *Service) Get(ctx context.Context, id string) (Application, error) {
 	if !mayReview(access.ViewerFrom(ctx)) {
 		return Application{}, store.ErrNotFound
 	}
-	return s.store.GetApplication(ctx, id)
+	return s.store.GetJoinApplication(ctx, id)
 }
 
 // editable returns the application for a change by a reviewer.
@@ -217,7 +217,7 @@ func (s *Service) Comment(ctx context.Context, id, text string) (Application, er
 	if errs.Text("text", text, true, 10000); len(errs) > 0 {
 		return a, errs
 	}
-	return a, s.store.UpdateApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteComment, Author: author(v), Text: text})
+	return a, s.store.UpdateJoinApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteComment, Author: author(v), Text: text})
 }
 
 // AskMore asks the applicant for more and tells them by e-mail.
@@ -236,7 +236,7 @@ func (s *Service) AskMore(ctx context.Context, id string, expected int, text str
 		return a, err
 	}
 	a.State = StateMoreInfo
-	if err := s.store.UpdateApplication(ctx, &a, expected, Note{At: s.cfg.Now(), Kind: NoteAsk, Author: author(v), Text: text}); err != nil {
+	if err := s.store.UpdateJoinApplication(ctx, &a, expected, Note{At: s.cfg.Now(), Kind: NoteAsk, Author: author(v), Text: text}); err != nil {
 		return a, err
 	}
 	s.tell(ctx, a, "mail.join.ask", text)
@@ -268,7 +268,7 @@ func (s *Service) Refuse(ctx context.Context, id string, expected int, reason st
 		return a, err
 	}
 	a.State, a.Reason = StateRefused, reason
-	if err := s.store.UpdateApplication(ctx, &a, expected, Note{At: s.cfg.Now(), Kind: NoteDecision, Author: author(v), Text: reason}); err != nil {
+	if err := s.store.UpdateJoinApplication(ctx, &a, expected, Note{At: s.cfg.Now(), Kind: NoteDecision, Author: author(v), Text: reason}); err != nil {
 		return a, err
 	}
 	s.tell(ctx, a, "mail.join.refused", reason)
@@ -304,11 +304,11 @@ func (s *Service) Accept(ctx context.Context, id string, expected int) (Applicat
 		return a, fmt.Errorf("organisation of accepted cluster %s: %w", c.Slug, err)
 	}
 	a.State, a.ClusterID = StateAccepted, c.ID
-	if err := s.store.UpdateApplication(ctx, &a, expected, Note{At: s.cfg.Now(), Kind: NoteDecision, Author: author(v), Text: "Accepted."}); err != nil {
+	if err := s.store.UpdateJoinApplication(ctx, &a, expected, Note{At: s.cfg.Now(), Kind: NoteDecision, Author: author(v), Text: "Accepted."}); err != nil {
 		return a, err
 	}
 	text := s.invite(ctx, v, a, o)
-	if err := s.store.UpdateApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteComment, Author: author(v), Text: text}); err != nil {
+	if err := s.store.UpdateJoinApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteComment, Author: author(v), Text: text}); err != nil {
 		return a, err
 	}
 	s.tell(ctx, a, "mail.join.accepted", "")

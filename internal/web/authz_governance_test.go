@@ -166,7 +166,7 @@ func governanceExpectations(t *testing.T, pol policy) map[string]expectation {
 		"GET /api/v1/applications":                review("GET", fixed("/api/v1/applications"), nil, nil, 200, false),
 		"GET /api/v1/applications/{id}":           review("GET", app(""), nil, nil, 200, true),
 		"POST /api/v1/applications/{id}/notes":    review("POST", app("/notes"), NoteInput{Kind: "comment", Text: "Fine."}, nil, 200, true),
-		"POST /api/v1/applications/{id}/decision": review("POST", app("/decision"), DecisionInput{Decision: "refuse", Reason: "Test."}, nil, 200, true),
+		"POST /api/v1/applications/{id}/decision": review("POST", app("/decision"), JoinDecisionInput{Decision: "refuse", Reason: "Test."}, nil, 200, true),
 		"GET /api/v1/join/{token}":                apply("GET", link("/api/v1/join/", "", false), nil, nil, 200),
 		"POST /api/v1/join/{token}/reply":         apply("POST", link("/api/v1/join/", "/reply", true), func(*authzFixture) any { return ReplyInput{Text: "These."} }, nil, 200),
 		"GET /join":                               apply("GET", fixed("/join"), nil, nil, 200),

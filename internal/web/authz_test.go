@@ -272,7 +272,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, projectExpectations(t, pol))    // authz_projects_test.go
 		maps.Copy(exps, callExpectations(t, pol))       // authz_calls_test.go
 		maps.Copy(exps, matchExpectations(t, pol))      // authz_match_test.go
+		maps.Copy(exps, inquiryExpectations(t, pol))    // authz_inquiries_test.go
 		maps.Copy(exps, eventExpectations(t, pol))      // authz_events_test.go
+		maps.Copy(exps, practiceExpectations(t, pol))   // authz_practices_test.go
+		maps.Copy(exps, exchangeExpectations(t, pol))   // authz_exchanges_test.go
 		maps.Copy(exps, governanceExpectations(t, pol)) // authz_governance_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
@@ -448,6 +451,7 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 
 	return map[string]expectation{
 		"GET /healthz":          always("GET", "/healthz", 200),
+		"GET /readyz":           always("GET", "/readyz", 200),
 		"GET /metrics":          always("GET", "/metrics", 200),
 		"GET /api/openapi.json": always("GET", "/api/openapi.json", 200),
 		"GET /static/{file}": func(fx *authzFixture, who persona, level string) authzCase {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/escnet/escnet/internal/accounts"
+	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -91,6 +92,8 @@ func toProblem(r *http.Request, err error) Problem {
 		}
 	case errors.Is(err, store.ErrStale):
 		p.Status, p.Title, p.Detail = http.StatusPreconditionFailed, "Changed meanwhile", "Someone else changed this record since you read it; nothing was changed. Read it again and repeat your change."
+	case errors.Is(err, live.ErrNotReady):
+		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Starting", "The partner finder is still building its index; try again in a few seconds."
 	case errors.Is(err, accounts.ErrBusy):
 		p.Status, p.Title, p.Detail = http.StatusServiceUnavailable, "Busy", "Too many passwords are being checked at once; nothing was changed. Try again in a moment."
 	case errors.Is(err, store.ErrUnavailable):
@@ -98,7 +101,7 @@ func toProblem(r *http.Request, err error) Problem {
 	default:
 		p.Status, p.Title, p.Detail = http.StatusInternalServerError, "Internal error", "Something went wrong on our side; it has been logged."
 	}
-	if p.Status >= 500 {
+	if p.Status >= 500 && !errors.Is(err, live.ErrNotReady) { // starting: expected, not an error
 		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", loggedPath(r.URL.Path, r.Pattern), "err", err)
 	}
 	return p
@@ -116,6 +119,7 @@ func fieldsOf(errs validate.Errors) []ProblemField {
 func api(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
+			notReady(w, err)
 			writeProblem(w, r, toProblem(r, err))
 		}
 	})

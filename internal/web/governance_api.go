@@ -39,8 +39,8 @@ type NoteInput struct {
 	Text string `json:"text"`
 }
 
-// DecisionInput accepts or refuses an application; a refusal says why.
-type DecisionInput struct {
+// JoinDecisionInput accepts or refuses an application; a refusal says why.
+type JoinDecisionInput struct {
 	Decision string `json:"decision"`
 	Reason   string `json:"reason"`
 }
@@ -169,7 +169,7 @@ func (s *Server) respondApplication(w http.ResponseWriter, r *http.Request, a go
 	return writeJSON(w, http.StatusOK, v)
 }
 
-func (s *Server) apiGetApplication(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) apiGetJoinApplication(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.gov.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -209,7 +209,7 @@ func (s *Server) apiDecideApplication(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	var in DecisionInput
+	var in JoinDecisionInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (s *Server) apiDecideApplication(w http.ResponseWriter, r *http.Request) er
 }
 
 // decide accepts or refuses, as the input says.
-func (s *Server) decide(ctx context.Context, id string, expected int, in DecisionInput) (governance.Application, error) {
+func (s *Server) decide(ctx context.Context, id string, expected int, in JoinDecisionInput) (governance.Application, error) {
 	switch in.Decision {
 	case "accept":
 		return s.gov.Accept(ctx, id, expected)

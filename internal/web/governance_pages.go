@@ -29,7 +29,7 @@ func governanceKeyFamilies() map[string][]string {
 		"field.": {"members.companies", "members.smes", "members.knowledge_institutions", "members.government", "members.practitioners",
 			"members.total", "contact.name", "contact.email", "contact.phone", "letter_of_intent", "organisation", "managers", "staff_fte",
 			"text", "state", "decision", "members.min", "members.max", "helices.min", "helices.max", "staff_fte_hundredths.min",
-			"staff_fte_hundredths.max", "smes.min", "smes.max", "signer_name", "place", "signed_on", "scan_reference", "published_on", "texts", "starts", "ends", "due", "parent_id", "owners", "note"},
+			"staff_fte_hundredths.max", "smes.min", "smes.max", "signer_name", "place", "signed_on", "scan_reference", "published_on", "starts", "ends", "due", "parent_id", "owners", "note"},
 	}
 }
 
@@ -295,7 +295,7 @@ func (s *Server) postApplication(w http.ResponseWriter, r *http.Request) error {
 	case "comment", "ask":
 		_, err = s.applicationNote(ctx, id, version, NoteInput{Kind: action, Text: r.PostFormValue("text")})
 	case "accept", "refuse":
-		_, err = s.decide(ctx, id, version, DecisionInput{Decision: action, Reason: r.PostFormValue("text")})
+		_, err = s.decide(ctx, id, version, JoinDecisionInput{Decision: action, Reason: r.PostFormValue("text")})
 	default:
 		err = validate.Errors{{Field: "action", Code: validate.InvalidChoice, Args: map[string]any{"choices": "comment, ask, accept, refuse"}}}
 	}

@@ -114,7 +114,13 @@ func usedKeys(t *testing.T) map[string]bool {
 	for prefix, values := range matchKeyFamilies() { // matching_pages.go
 		family(prefix, values)
 	}
+	for prefix, values := range practiceKeyFamilies() { // practices_pages.go
+		family(prefix, values)
+	}
 	for prefix, values := range eventKeyFamilies() { // events_pages.go
+		family(prefix, values)
+	}
+	for prefix, values := range inquiryKeyFamilies() { // inquiries_pages.go
 		family(prefix, values)
 	}
 	for prefix, values := range governanceKeyFamilies() { // governance_pages.go

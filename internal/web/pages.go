@@ -195,6 +195,10 @@ func (s *Server) page(h handlerFunc) http.Handler {
 		}
 		data := errorPage{layout: s.layout(r, "title.status."+code, ""), Status: p.Status, Errors: p.Errors}
 		data.Detail = data.L.T("status." + code + ".detail")
+		if notReady(w, err) {
+			data.layout = s.layout(r, "title.status.starting", "")
+			data.Detail = data.L.T("status.starting.detail")
+		}
 		if rerr := s.render(w, p.Status, "error", data); rerr != nil {
 			s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 			http.Error(w, p.Title, p.Status)

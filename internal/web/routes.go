@@ -21,6 +21,9 @@ func (s *Server) routes() []route {
 		s.callsRoutes(),
 		s.matchingRoutes(),
 		s.projectsRoutes(),
+		s.inquiriesRoutes(),
+		s.practicesRoutes(),
+		s.exchangesRoutes(),
 		s.eventsRoutes(),
 		s.governanceRoutes(),
 	} {
@@ -33,6 +36,7 @@ func (s *Server) routes() []route {
 func (s *Server) operationsRoutes() []route {
 	return []route{
 		{"GET /healthz", api(s.handleHealth)},
+		{"GET /readyz", api(s.handleReady)},
 		{"GET /metrics", s.handleMetrics()},
 		{"GET /api/openapi.json", api(s.handleOpenAPI)},
 		{"GET /language/{lang}", http.HandlerFunc(s.handleLanguage)},
@@ -221,6 +225,36 @@ func (s *Server) projectsRoutes() []route {
 	}
 }
 
+// inquiriesRoutes: the contact point — asking, following a case by its
+// private link, the desk's and the experts' work, statistics.
+func (s *Server) inquiriesRoutes() []route {
+	return []route{
+		{"POST /api/v1/inquiries", api(s.apiAsk)},
+		{"GET /api/v1/inquiries", api(s.apiListInquiries)},
+		{"GET /api/v1/inquiries/stats", api(s.apiInquiryStats)},
+		{"GET /api/v1/inquiries/stats.csv", api(s.apiInquiryStatsCSV)},
+		{"GET /api/v1/inquiries/{id}", api(s.apiGetInquiry)},
+		{"GET /api/v1/inquiries/{id}/suggestions", api(s.apiInquirySuggestions)},
+		{"POST /api/v1/inquiries/{id}/{step}", api(s.apiInquiryStep)},
+		{"POST /api/v1/inquiries/{id}/messages", api(s.apiInquiryMessage)},
+		{"GET /api/v1/inquiry-attachments/{id}", api(s.apiInquiryAttachment)},
+		{"GET /api/v1/clusters/{id}/desk", api(s.apiGetDesk)},
+		{"PUT /api/v1/clusters/{id}/desk", api(s.apiSetDesk)},
+		{"PUT /api/v1/people/{id}/expert", api(s.apiSetExpert)},
+		{"GET /ask", s.page(s.pageAsk)},
+		{"POST /ask", s.page(s.postAsk)},
+		{"GET /inquiries/follow/{token}", s.page(s.pageFollow)},
+		{"POST /inquiries/follow/{token}", s.page(s.postFollow)},
+		{"GET /inquiries/follow/{token}/files/{id}", s.page(s.followAttachment)},
+		{"GET /inquiries/follow/{token}/export", s.page(s.followExport)},
+		{"GET /inquiries", s.page(s.pageInquiries)},
+		{"GET /inquiries/stats", s.page(s.pageInquiryStats)},
+		{"GET /inquiries/{id}", s.page(s.pageInquiry)},
+		{"POST /inquiries/{id}", s.page(s.postInquiry)},
+		{"GET /inquiries/files/{id}", s.page(s.inquiryAttachment)},
+	}
+}
+
 // governanceRoutes: clusters applying to join the alliance and the
 // criteria they are judged by; the Letter of Commitment and its signatures.
 func (s *Server) governanceRoutes() []route {
@@ -229,7 +263,7 @@ func (s *Server) governanceRoutes() []route {
 		{"PUT /api/v1/join/criteria", api(s.apiSetCriteria)},
 		{"POST /api/v1/applications", api(s.apiSubmitApplication)},
 		{"GET /api/v1/applications", api(s.apiListApplications)},
-		{"GET /api/v1/applications/{id}", api(s.apiGetApplication)},
+		{"GET /api/v1/applications/{id}", api(s.apiGetJoinApplication)},
 		{"POST /api/v1/applications/{id}/notes", api(s.apiApplicationNote)},
 		{"POST /api/v1/applications/{id}/decision", api(s.apiDecideApplication)},
 		{"GET /api/v1/join/{token}", api(s.apiApplicantView)},
@@ -269,6 +303,54 @@ func (s *Server) mux() *http.ServeMux {
 		return &httpError{status: http.StatusNotFound, title: "Not found", detail: "There is no page at this address."}
 	}))
 	return mux
+}
+
+// practicesRoutes: the practices library, its attachments, summaries and feed.
+func (s *Server) practicesRoutes() []route {
+	return []route{
+		{"GET /api/v1/practices", api(pr(s.apiSearchPractices))},
+		{"POST /api/v1/practices", api(pr(s.apiCreatePractice))},
+		{"GET /api/v1/practices/{id}", api(pr(s.apiGetPractice))},
+		{"PUT /api/v1/practices/{id}", api(pr(s.apiUpdatePractice))},
+		{"DELETE /api/v1/practices/{id}", api(pr(s.apiDeletePractice))},
+		{"POST /api/v1/practices/{id}/texts", api(pr(s.apiAddPracticeText))},
+		{"GET /api/v1/practices/{id}/history", api(pr(s.apiPracticeHistory))},
+		{"GET /api/v1/practices/{id}/comments", api(pr(s.apiPracticeComments))},
+		{"POST /api/v1/practices/{id}/comments", api(pr(s.apiAddPracticeComment))},
+		{"POST /api/v1/practices/{id}/attachments", api(pr(s.apiAddPracticeAttachment))},
+		{"GET /api/v1/practices/{id}/attachments/{att}", api(pr(s.downloadAttachment))},
+		{"PUT /api/v1/practices/{id}/summary", api(pr(s.apiPublishSummary))},
+		{"DELETE /api/v1/practices/{id}/summary", api(pr(s.apiWithdrawSummary))},
+		{"GET /api/v1/practice-summaries/{id}", api(pr(s.apiGetSummary))},
+		{"GET /practices", s.page(pr(s.pagePractices))},
+		{"GET /practices/feed.atom", api(pr(s.practicesFeed))},
+		{"GET /practices/new", s.page(pr(s.pageNewPractice))},
+		{"POST /practices/new", s.page(pr(s.postNewPractice))},
+		{"GET /practices/{id}", s.page(pr(s.pagePractice))},
+		{"POST /practices/{id}/texts", s.page(pr(s.postPracticeText))},
+		{"POST /practices/{id}/comments", s.page(pr(s.postPracticeComment))},
+		{"POST /practices/{id}/attachments", s.page(pr(s.postPracticeAttachment))},
+		{"POST /practices/{id}/summary", s.page(pr(s.postPracticeSummary))},
+		{"GET /practices/{id}/attachments/{att}", s.page(pr(s.downloadAttachment))},
+		{"GET /practice-summaries/{id}", s.page(pr(s.pageSummary))},
+	}
+}
+
+// exchangesRoutes: the exchange of people (API only so far).
+func (s *Server) exchangesRoutes() []route {
+	return []route{
+		{"GET /api/v1/exchange-offers", api(pr(s.apiListOffers))},
+		{"POST /api/v1/exchange-offers", api(pr(s.apiCreateOffer))},
+		{"POST /api/v1/exchange-offers/{id}/applications", api(pr(s.apiApply))},
+		{"GET /api/v1/exchange-requests", api(pr(s.apiListRequests))},
+		{"POST /api/v1/exchange-requests", api(pr(s.apiCreateRequest))},
+		{"GET /api/v1/exchange-requests/{id}/matches", api(pr(s.apiMatchRequest))},
+		{"GET /api/v1/exchange-applications/{id}", api(pr(s.apiGetApplication))},
+		{"POST /api/v1/exchange-applications/{id}/approve", api(pr(s.apiApprove))},
+		{"POST /api/v1/exchange-applications/{id}/sign", api(pr(s.apiSign))},
+		{"POST /api/v1/exchange-applications/{id}/report", api(pr(s.apiReport))},
+		{"POST /api/v1/exchange-applications/{id}/practice", api(pr(s.apiReportToPractice))},
+	}
 }
 
 // eventsRoutes: events, programme, registration, brokerage meetings and agendas.

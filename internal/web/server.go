@@ -17,9 +17,12 @@ import (
 	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
+	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
 	"github.com/escnet/escnet/internal/governance"
+	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/projects"
 )
 
@@ -42,6 +45,7 @@ type Server struct {
 	pages    *pages
 	catalog  catalog
 	fac      *facilities.Service
+	inq      *inquiries.Service
 	ev       *events.Service
 	gov      *governance.Service
 	// match is the partner finder's snapshot, kept fresh from the
@@ -49,6 +53,10 @@ type Server struct {
 	match *live.Service
 	proj  *projects.Service
 	calls *calls.Service
+	// practices is the practices library.
+	practices *practices.Service
+	// exchanges is the exchange of people.
+	exchanges *exchanges.Service
 }
 
 // New returns a server over the application's services.
@@ -64,7 +72,8 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, match: a.Match, proj: a.Projects, calls: a.Calls, gov: a.Governance,
+	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
+		match: a.Match, proj: a.Projects, calls: a.Calls, practices: a.Practices, exchanges: a.Exchanges, gov: a.Governance,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 

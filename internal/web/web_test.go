@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/escnet/escnet/internal/inquiries"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/store/sqlstore"
 	"github.com/escnet/escnet/internal/store/storetest"
 )
@@ -56,6 +58,12 @@ type envConfig struct {
 	Accounts accounts.Config
 	Mail     mail.Sender
 	Logger   *slog.Logger
+	// Inquiries configures the contact point (its texts come from the
+	// locales).
+	Inquiries inquiries.Config
+	// Attachments bounds the practices library's files (default: a
+	// temporary directory of the test).
+	Attachments practices.AttachmentConfig
 }
 
 // newApp builds the application over db the way escnet serve does.
@@ -69,7 +77,17 @@ func newApp(t testing.TB, db *sqlstore.DB, cfg envConfig) *app.App {
 		t.Fatal(err)
 	}
 	cfg.Accounts.Params = fastParams
-	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test"})
+	if cfg.Inquiries.Text, err = MailTextIn(); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Inquiries.Secret) == 0 {
+		cfg.Inquiries.Secret = []byte("test secret")
+	}
+	if cfg.Attachments.Dir == "" {
+		cfg.Attachments.Dir = t.TempDir()
+	}
+	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test",
+		Inquiries: cfg.Inquiries, Attachments: cfg.Attachments})
 }
 
 func newEnvWith(t *testing.T, db *sqlstore.DB, cfg envConfig) *testEnv {
@@ -549,7 +567,7 @@ func TestQueriesPerPageDoNotGrow(t *testing.T) {
 // addresses are not written to the request log.
 func TestSecretsStayOutOfTheLog(t *testing.T) {
 	var logs bytes.Buffer
-	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	env := newEnvWith(t, storetest.NewSQLite(t), envConfig{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	const secret = "s3cr3t-link-value-0123456789"
 	for _, path := range []string{"/reset/" + secret, "/invitations/" + secret, "/calendar/" + secret} {
 		env.do("GET", path, nil)

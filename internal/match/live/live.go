@@ -198,8 +198,11 @@ func (v *View) with(m feed.Position) *View {
 	return &nv
 }
 
-// DefaultInterval is the shortest time between two rebuilds.
-const DefaultInterval = 3 * time.Second
+// DefaultInterval is the shortest time between two rebuilds: short
+// enough that a write on another node reaches this one's index within
+// 2 s (a rebuild takes what it takes on top), long enough to coalesce a
+// burst of writes into one rebuild.
+const DefaultInterval = time.Second
 
 // rebuildTimeout bounds a background rebuild.
 const rebuildTimeout = 10 * time.Minute
@@ -226,6 +229,12 @@ type Service struct {
 	stop    context.CancelFunc
 	stopped context.Context
 	wg      sync.WaitGroup
+
+	// readyMu guards what Start and Ready share.
+	readyMu  sync.Mutex
+	started  bool
+	since    time.Time
+	startErr string
 }
 
 // New returns a service over st; nothing is read until the first request.
@@ -243,10 +252,21 @@ func New(st Store, opt Options) *Service {
 // View returns the current view, building the first one; from then on the
 // service follows the feed in the background until Close, or until the
 // feed closes with its database.
+//
+// After Start, until the first view is built, View returns ErrNotReady
+// at once.
 func (s *Service) View(ctx context.Context) (*View, error) {
 	if v := s.cur.Load(); v != nil {
 		return v, nil
 	}
+	if s.notReady() {
+		return nil, ErrNotReady
+	}
+	return s.first(ctx)
+}
+
+// first builds the first view, or returns it when someone else did.
+func (s *Service) first(ctx context.Context) (*View, error) {
 	s.build.Lock()
 	defer s.build.Unlock()
 	if v := s.cur.Load(); v != nil {
@@ -276,7 +296,7 @@ func (s *Service) View(ctx context.Context) (*View, error) {
 // wrote.
 func (s *Service) Refresh(ctx context.Context) (*View, error) {
 	if s.cur.Load() == nil {
-		return s.View(ctx)
+		return s.waitStarted(ctx)
 	}
 	return s.refresh(ctx)
 }
@@ -305,10 +325,15 @@ func (s *Service) background() {
 				return
 			}
 		}
-		last = time.Now()
 		ctx, cancel := context.WithTimeout(s.stopped, rebuildTimeout)
 		v, rebuilt, err := s.refreshed(ctx)
 		cancel()
+		if rebuilt || err != nil {
+			// Only a rebuild (or a failed one) counts toward the
+			// interval: changes the index does not read (sign-ins,
+			// bookings) must not delay the next rebuild.
+			last = time.Now()
+		}
 		switch {
 		case err != nil && s.stopped.Err() == nil && !closed(s.store.Feed().Done()):
 			s.opt.Logger.Warn("partner finder: refresh failed; serving the previous index", "err", err)

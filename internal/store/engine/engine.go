@@ -4,6 +4,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/escnet/escnet/internal/directory"
@@ -74,5 +75,13 @@ func SeedTaxonomy(ctx context.Context, db *sqlstore.DB) error {
 	if err != nil {
 		return err
 	}
-	return db.InsertCapabilities(ctx, nodes)
+	err = db.InsertCapabilities(ctx, nodes)
+	var ce *store.ConflictError
+	if errors.As(err, &ce) {
+		// Another node starting at the same time seeded it first.
+		if again, lerr := db.ListCapabilities(ctx); lerr == nil && len(again) > 0 {
+			return nil
+		}
+	}
+	return err
 }

@@ -125,6 +125,10 @@ func (db *DB) Queries() int64 { return db.queries.Load() }
 // SQL returns the write pool, for engine-specific tools (bulk loads).
 func (db *DB) SQL() *sql.DB { return db.write }
 
+// ReadSQL returns the read pool (the write pool where they are one), for
+// tests and tools that look at pool settings.
+func (db *DB) ReadSQL() *sql.DB { return db.read }
+
 // Tx is a write transaction with the change feed at hand.
 type Tx struct {
 	*sql.Tx
@@ -252,7 +256,17 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 // NNNN_description.sql, applied in order, each in its own transaction) and
 // returns the schema version.
 func (db *DB) Migrate(ctx context.Context, migrations fs.FS) (int, error) {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+	// Under the migration lock: nodes starting at once would otherwise
+	// race in CREATE TABLE IF NOT EXISTS, which PostgreSQL does not make
+	// safe against itself (a duplicate key in pg_type).
+	err := db.Transact(ctx, func(tx *Tx) error {
+		if err := db.dialect.LockMigrations(ctx, tx.Tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	entries, err := fs.ReadDir(migrations, ".")

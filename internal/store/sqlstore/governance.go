@@ -67,12 +67,12 @@ func (db *DB) SetCriteria(ctx context.Context, c *governance.Criteria, expected 
 	})
 }
 
-// CreateApplication stores a new application.
-func (db *DB) CreateApplication(ctx context.Context, a *governance.Application) error {
+// CreateJoinApplication stores a new application.
+func (db *DB) CreateJoinApplication(ctx context.Context, a *governance.Application) error {
 	a.ID, a.Version = newID(), 1
 	a.CreatedAt = now()
 	a.UpdatedAt = a.CreatedAt
-	data, err := applicationData(a)
+	data, err := joinApplicationData(a)
 	if err != nil {
 		return err
 	}
@@ -86,18 +86,18 @@ func (db *DB) CreateApplication(ctx context.Context, a *governance.Application) 
 	}))
 }
 
-// applicationData is the profile part of a as JSON (the columns and the
+// joinApplicationData is the profile part of a as JSON (the columns and the
 // notes are kept apart).
-func applicationData(a *governance.Application) (string, error) {
+func joinApplicationData(a *governance.Application) (string, error) {
 	c := *a
 	c.ID, c.State, c.Reason, c.ClusterID, c.Notes, c.Version, c.TokenHash = "", "", "", "", nil, 0, ""
 	b, err := json.Marshal(c)
 	return string(b), err
 }
 
-const applicationCols = `id, token_hash, state, reason, COALESCE(cluster_id, ''), data, version, created_at, updated_at`
+const joinApplicationCols = `id, token_hash, state, reason, COALESCE(cluster_id, ''), data, version, created_at, updated_at`
 
-func scanApplication(row interface{ Scan(...any) error }) (governance.Application, error) {
+func scanJoinApplication(row interface{ Scan(...any) error }) (governance.Application, error) {
 	var a governance.Application
 	var id, hash, state, reason, cluster, data string
 	var version int
@@ -113,19 +113,19 @@ func scanApplication(row interface{ Scan(...any) error }) (governance.Applicatio
 	return a, nil
 }
 
-func (db *DB) oneApplication(ctx context.Context, where string, arg any) (governance.Application, error) {
-	a, err := scanApplication(db.queryRow(ctx, `SELECT `+applicationCols+` FROM governance_applications WHERE `+where+` = $1`, arg))
+func (db *DB) oneJoinApplication(ctx context.Context, where string, arg any) (governance.Application, error) {
+	a, err := scanJoinApplication(db.queryRow(ctx, `SELECT `+joinApplicationCols+` FROM governance_applications WHERE `+where+` = $1`, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("application", "")
 	}
 	if err != nil {
 		return a, err
 	}
-	a.Notes, err = db.applicationNotes(ctx, a.ID)
+	a.Notes, err = db.joinApplicationNotes(ctx, a.ID)
 	return a, err
 }
 
-func (db *DB) applicationNotes(ctx context.Context, id string) ([]governance.Note, error) {
+func (db *DB) joinApplicationNotes(ctx context.Context, id string) ([]governance.Note, error) {
 	rows, err := db.query(ctx, `SELECT at, kind, author, text FROM governance_application_notes WHERE application_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return nil, err
@@ -142,20 +142,20 @@ func (db *DB) applicationNotes(ctx context.Context, id string) ([]governance.Not
 	return out, rows.Err()
 }
 
-// GetApplication returns an application by id, with its notes.
-func (db *DB) GetApplication(ctx context.Context, id string) (governance.Application, error) {
-	return db.oneApplication(ctx, "id", id)
+// GetJoinApplication returns an application by id, with its notes.
+func (db *DB) GetJoinApplication(ctx context.Context, id string) (governance.Application, error) {
+	return db.oneJoinApplication(ctx, "id", id)
 }
 
-// ApplicationByToken returns the application of a private link's hash.
-func (db *DB) ApplicationByToken(ctx context.Context, hash string) (governance.Application, error) {
-	return db.oneApplication(ctx, "token_hash", hash)
+// JoinApplicationByToken returns the application of a private link's hash.
+func (db *DB) JoinApplicationByToken(ctx context.Context, hash string) (governance.Application, error) {
+	return db.oneJoinApplication(ctx, "token_hash", hash)
 }
 
-// ListApplications returns the applications in state (all when empty),
+// ListJoinApplications returns the applications in state (all when empty),
 // newest first, without their notes.
-func (db *DB) ListApplications(ctx context.Context, state string) ([]governance.Application, error) {
-	q, args := `SELECT `+applicationCols+` FROM governance_applications`, []any{}
+func (db *DB) ListJoinApplications(ctx context.Context, state string) ([]governance.Application, error) {
+	q, args := `SELECT `+joinApplicationCols+` FROM governance_applications`, []any{}
 	if state != "" {
 		q, args = q+` WHERE state = $1`, append(args, state)
 	}
@@ -166,7 +166,7 @@ func (db *DB) ListApplications(ctx context.Context, state string) ([]governance.
 	defer rows.Close()
 	out := []governance.Application{}
 	for rows.Next() {
-		a, err := scanApplication(rows)
+		a, err := scanJoinApplication(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -175,9 +175,9 @@ func (db *DB) ListApplications(ctx context.Context, state string) ([]governance.
 	return out, rows.Err()
 }
 
-// UpdateApplication writes the state, reason and cluster of a and appends
+// UpdateJoinApplication writes the state, reason and cluster of a and appends
 // note, when expected is 0 or the current version.
-func (db *DB) UpdateApplication(ctx context.Context, a *governance.Application, expected int, note governance.Note) error {
+func (db *DB) UpdateJoinApplication(ctx context.Context, a *governance.Application, expected int, note governance.Note) error {
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
 		var cur int
 		err := tx.QueryRowContext(ctx, `SELECT version FROM governance_applications WHERE id = $1`, a.ID).Scan(&cur)
