@@ -81,7 +81,7 @@ func TestImportLeavesEverythingInTheFile(t *testing.T) {
 // writeOrgs adds n organisations through the store.
 func writeOrgs(t *testing.T, db *sqlstore.DB, prefix string, n int) {
 	t.Helper()
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	for i := range n {
 		o := &directory.Organisation{Slug: fmt.Sprintf("%s-%d", prefix, i), Name: fmt.Sprintf("%s %d", prefix, i), Kind: "company", Country: "NL"}
 		if err := directory.NewService(db).CreateOrganisation(ctx, o); err != nil {

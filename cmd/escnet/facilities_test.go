@@ -19,7 +19,7 @@ import (
 func TestFacilitiesImport(t *testing.T) {
 	dir := t.TempDir()
 	dsn := filepath.Join(dir, "escnet.db")
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	db, _, err := engine.OpenAndMigrate(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

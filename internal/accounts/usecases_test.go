@@ -43,7 +43,7 @@ func (w *world) Send(_ context.Context, m mail.Message) error {
 
 func newWorld(t *testing.T, db *sqlstore.DB) *world {
 	t.Helper()
-	w := &world{db: db, system: access.WithScope(context.Background(), access.System)}
+	w := &world{db: db, system: access.AsSystem(context.Background())}
 	w.svc = accounts.NewService(db, db, w, accounts.Config{Params: accounts.Params{Memory: 1024, Time: 1, Threads: 1}})
 	dir := directory.NewService(db)
 	mkCluster := func(slug string) directory.Cluster {

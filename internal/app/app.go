@@ -78,8 +78,9 @@ type App struct {
 	Governance *governance.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
-	Match  *live.Service
-	Health *Health
+	Match   *live.Service
+	Health  *Health
+	Network *Network
 
 	// DB is the store. It is here for the parts that do not have a
 	// service yet (they are being moved behind one); new code uses the
@@ -136,6 +137,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
+	a.Network = &Network{db: db}
 	return a
 }
 

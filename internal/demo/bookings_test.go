@@ -22,7 +22,7 @@ func (noMail) Send(context.Context, mail.Message) error { return nil }
 // documents.
 func TestLoadBookings(t *testing.T) {
 	db := storetest.NewSQLite(t)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	if _, err := demo.Load(ctx, directory.NewService(db)); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ package directory
 import (
 	"context"
 	"time"
+
+	"github.com/escnet/escnet/internal/listing"
 )
 
 // Date is a calendar day without a time zone, written as YYYY-MM-DD.
@@ -257,12 +259,9 @@ type Filter struct {
 	Cursor       string // opaque, from Page.Next
 }
 
-// Page is one page of a list in a stable order (by name, then id).
-type Page[T any] struct {
-	Items []T    `json:"items"`
-	Total int    `json:"total"`
-	Next  string `json:"next,omitempty"`
-}
+// Page is one page of a list in a stable order (by name, then id): the
+// list page every paged list shares (internal/listing).
+type Page[T any] = listing.Page[T]
 
 // Facet is one value of a facet and how many records have it.
 type Facet struct {

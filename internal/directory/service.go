@@ -174,22 +174,6 @@ func countryToNUTS(iso string) string {
 	return iso
 }
 
-// CreateCluster validates and stores a new cluster.
-func (s *Service) CreateCluster(ctx context.Context, c *Cluster) error {
-	if err := s.ValidateCluster(ctx, c); err != nil {
-		return err
-	}
-	return s.store.CreateCluster(ctx, c)
-}
-
-// UpdateCluster validates and replaces cluster c.ID.
-func (s *Service) UpdateCluster(ctx context.Context, c *Cluster) error {
-	if err := s.ValidateCluster(ctx, c); err != nil {
-		return err
-	}
-	return s.store.UpdateCluster(ctx, c)
-}
-
 // ValidateOrganisation normalises o, resolves its memberships and reports
 // every bad field.
 func (s *Service) ValidateOrganisation(ctx context.Context, o *Organisation) error {
@@ -271,22 +255,6 @@ func isAlnum(s string) bool {
 	return true
 }
 
-// CreateOrganisation validates and stores a new organisation.
-func (s *Service) CreateOrganisation(ctx context.Context, o *Organisation) error {
-	if err := s.ValidateOrganisation(ctx, o); err != nil {
-		return err
-	}
-	return s.store.CreateOrganisation(ctx, o)
-}
-
-// UpdateOrganisation validates and replaces organisation o.ID.
-func (s *Service) UpdateOrganisation(ctx context.Context, o *Organisation) error {
-	if err := s.ValidateOrganisation(ctx, o); err != nil {
-		return err
-	}
-	return s.store.UpdateOrganisation(ctx, o)
-}
-
 // ValidatePerson normalises p, resolves its organisation and reports every
 // bad field.
 func (s *Service) ValidatePerson(ctx context.Context, p *Person) error {
@@ -330,22 +298,6 @@ func isLower(s string) bool {
 	return true
 }
 
-// CreatePerson validates and stores a new person.
-func (s *Service) CreatePerson(ctx context.Context, p *Person) error {
-	if err := s.ValidatePerson(ctx, p); err != nil {
-		return err
-	}
-	return s.store.CreatePerson(ctx, p)
-}
-
-// UpdatePerson validates and replaces person p.ID.
-func (s *Service) UpdatePerson(ctx context.Context, p *Person) error {
-	if err := s.ValidatePerson(ctx, p); err != nil {
-		return err
-	}
-	return s.store.UpdatePerson(ctx, p)
-}
-
 // ValidateCapability normalises c and reports every bad field.
 func (s *Service) ValidateCapability(ctx context.Context, c *Capability) error {
 	var errs validate.Errors
@@ -379,22 +331,6 @@ func (s *Service) ValidateCapability(ctx context.Context, c *Capability) error {
 		}
 	}
 	return errs.Err()
-}
-
-// CreateCapability validates and stores a new taxonomy node.
-func (s *Service) CreateCapability(ctx context.Context, c *Capability) error {
-	if err := s.ValidateCapability(ctx, c); err != nil {
-		return err
-	}
-	return s.store.CreateCapability(ctx, c)
-}
-
-// UpdateCapability validates and replaces taxonomy node c.Code.
-func (s *Service) UpdateCapability(ctx context.Context, c *Capability) error {
-	if err := s.ValidateCapability(ctx, c); err != nil {
-		return err
-	}
-	return s.store.UpdateCapability(ctx, c)
 }
 
 // ValidateFacility normalises f, resolves its owner and reports every bad

@@ -310,6 +310,9 @@ type RequestInput struct {
 	// Waitlist asks to wait on the waiting list when the slot is taken,
 	// instead of being refused.
 	Waitlist bool `json:"waitlist"`
+	// Weeks books the same local hours weekly for that many weeks (1 to
+	// MaxWeeks; 0 is 1), all or nothing.
+	Weeks int `json:"weeks"`
 	// Facility, when set (the booking form of one facility), is the
 	// facility (id or slug) the resource must belong to.
 	Facility string `json:"-"`
@@ -391,6 +394,12 @@ func (s *Service) Request(ctx context.Context, in RequestInput) (Booking, error)
 	if in.Organisation == "" {
 		errs.Add("organisation_id", validate.Required)
 	}
+	if in.Weeks < 0 || in.Weeks > MaxWeeks {
+		errs.Add("weeks", SeriesWeeks, "max", MaxWeeks)
+	}
+	if in.Weeks > 1 && in.Waitlist {
+		errs.Add("waitlist", validate.InvalidChoice, "choices", "false for a weekly series")
+	}
 	if len(errs) > 0 {
 		return Booking{}, errs
 	}
@@ -432,6 +441,9 @@ func (s *Service) request(ctx context.Context, f directory.Facility, r Resource,
 	b.OrganisationID, b.OrganisationName, b.RequesterID = org.ID, org.Name, requesterID
 	b.ResourceName, b.FacilityName, b.FacilitySlug = r.Name, f.Name, f.Slug
 	b.ClusterID = s.clusterFor(ctx, org, f)
+	if in.Weeks > 1 {
+		return s.requestSeries(ctx, f, b, in.Weeks)
+	}
 	now := s.cfg.Now()
 	steps, err := s.store.CreateBooking(ctx, &b, func(nb Booking, snap Snapshot) ([]Step, error) {
 		snap.Now = now

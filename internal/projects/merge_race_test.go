@@ -26,7 +26,7 @@ func admin() context.Context {
 // a person, a membership, a capability, an account and a booking.
 func twoDuplicates(t *testing.T, db *sqlstore.DB) (into, from directory.Organisation) {
 	t.Helper()
-	sys := access.WithScope(ctx, access.System)
+	sys := access.AsSystem(ctx)
 	svc := directory.NewService(db)
 	c := &directory.Cluster{Slug: "censec", Name: "CenSec", Country: "DK", Themes: []string{}}
 	must(t, svc.CreateCluster(sys, c))

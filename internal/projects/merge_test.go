@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
@@ -55,15 +56,15 @@ func TestMergeAndUndo(t *testing.T) {
 		svc := directory.NewService(db)
 		c := &directory.Cluster{Slug: "censec", Name: "CenSec", Country: "SE", Themes: []string{}}
 		c2 := &directory.Cluster{Slug: "tampere", Name: "Tampere", Country: "FI", Themes: []string{}}
-		must(t, svc.CreateCluster(ctx, c))
-		must(t, svc.CreateCluster(ctx, c2))
+		must(t, svc.CreateCluster(access.AsSystem(ctx), c))
+		must(t, svc.CreateCluster(access.AsSystem(ctx), c2))
 		from.Memberships = []directory.Membership{{ClusterID: c.ID, Role: "member"}, {ClusterID: c2.ID, Role: "partner"}}
 		from.Capabilities = []string{"cybersecurity"}
-		must(t, svc.UpdateOrganisation(ctx, &from))
+		must(t, svc.UpdateOrganisation(access.AsSystem(ctx), &from))
 		into.Memberships = []directory.Membership{{ClusterID: c.ID, Role: "founder"}}
-		must(t, svc.UpdateOrganisation(ctx, &into))
+		must(t, svc.UpdateOrganisation(access.AsSystem(ctx), &into))
 		p := &directory.Person{Name: "Ada Researcher", OrganisationID: from.ID, Listed: true}
-		must(t, svc.CreatePerson(ctx, p))
+		must(t, svc.CreatePerson(access.AsSystem(ctx), p))
 		if _, err := db.SQL().ExecContext(ctx, `INSERT INTO invitations (id, hash, email, organisation_id, org_admin, invited_by, created_at, expires_at)
 			VALUES ('inv-1', 'h1', 'new@liu.example', $1, $2, 'admin', $3, $3)`, from.ID, false, time.Now().UTC()); err != nil {
 			t.Fatal(err)
@@ -158,7 +159,7 @@ func TestMergeRefused(t *testing.T) {
 		db := newDB(t)
 		svc := directory.NewService(db)
 		a := &directory.Organisation{Slug: "a", Name: "A", Kind: "company", Country: "NL"}
-		must(t, svc.CreateOrganisation(ctx, a))
+		must(t, svc.CreateOrganisation(access.AsSystem(ctx), a))
 		latest, _ := db.LatestChange(ctx)
 		tests := []struct {
 			into, from, field string

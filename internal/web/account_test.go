@@ -259,7 +259,7 @@ func TestInvitation(t *testing.T) {
 	}
 	cookie := env.login(t, "new.colleague@example.org", "a good long password")
 	me := decode[Me](t, env.get("/api/v1/me", cookie))
-	tno, _ := env.db.GetOrganisation(access.WithScope(context.Background(), access.System), "tno")
+	tno, _ := env.db.GetOrganisation(access.AsSystem(context.Background()), "tno")
 	if me.OrganisationID != tno.ID || me.Role != "member" {
 		t.Errorf("new account = %+v", me)
 	}
@@ -321,7 +321,7 @@ func TestAPITokens(t *testing.T) {
 
 func TestGuessedIDAnswers404(t *testing.T) {
 	env, _, _ := accountEnv(t)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	// An organisation-level person of another organisation.
 	p, err := env.db.ListPeople(ctx, directoryFilterCluster("kit"))
 	if err != nil || len(p.Items) == 0 {
@@ -350,7 +350,7 @@ func TestGuessedIDAnswers404(t *testing.T) {
 
 func TestWideningNeedsOwner(t *testing.T) {
 	env, _, _ := accountEnv(t)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	tno, _ := env.db.GetOrganisation(ctx, "tno")
 	body := func(vis, tlp string) map[string]any {
 		return map[string]any{"slug": "tno", "name": tno.Name, "kind": tno.Kind, "country": tno.Country, "visibility": vis, "tlp": tlp,
@@ -380,7 +380,7 @@ func TestWideningNeedsOwner(t *testing.T) {
 
 func TestRedNeverExported(t *testing.T) {
 	env, _, _ := accountEnv(t)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	tno, _ := env.db.GetOrganisation(ctx, "tno")
 	tno.TLP = access.TLPRed
 	if err := env.server.dir.UpdateOrganisation(ctx, &tno); err != nil {
@@ -401,7 +401,7 @@ func TestRedNeverExported(t *testing.T) {
 
 func TestPersonalDataAndDeletion(t *testing.T) {
 	env, _, _ := accountEnv(t)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	// Link the member's account to a person record.
 	u, _ := env.db.GetUserByEmail(ctx, "member.tno@example.org")
 	people, _ := env.db.ListPeople(ctx, directoryFilterOrg("tno"))

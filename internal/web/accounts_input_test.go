@@ -81,7 +81,7 @@ func TestOpenRedirectRefused(t *testing.T) {
 // naming the field, on both engines, and nothing is stored.
 func TestNULRefused(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, env *testEnv) {
-		ctx := access.WithScope(context.Background(), access.System)
+		ctx := access.AsSystem(context.Background())
 		tno, _ := env.db.GetOrganisation(ctx, "tno")
 		before, _ := env.db.LatestChange(ctx)
 		orgBody := func(name, role string) map[string]any {
@@ -136,7 +136,7 @@ func TestNULRefused(t *testing.T) {
 // with a leading apostrophe, in every formula start.
 func TestExportNeutralisesFormulas(t *testing.T) {
 	env := newEnv(t, storetest.NewSQLite(t))
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	hsd, _ := env.db.GetCluster(ctx, "hsd")
 	names := []string{`=HYPERLINK("https://evil.example","Click")`, "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
 		"\t=1+1", "\r=1+1"}

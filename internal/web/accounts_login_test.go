@@ -337,7 +337,7 @@ func TestPersonalDataHasBookings(t *testing.T) {
 	if r := env.get(strings.TrimPrefix(feed.URL, "http://escnet.test"), ""); r.status != http.StatusNotFound {
 		t.Errorf("calendar feed after erasure: %d, want 404", r.status)
 	}
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	if b, err := env.db.GetBooking(ctx, booking.ID); err != nil || b.OrganisationID == "" {
 		t.Errorf("booking after erasure: %+v, %v (it stays with the organisation)", b, err)
 	}

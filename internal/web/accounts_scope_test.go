@@ -33,7 +33,7 @@ func routePath(pattern, tokenID string) (method, path string) {
 // token, the account still there.
 func TestReadTokenChangesNothing(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, env *testEnv) {
-		ctx := access.WithScope(context.Background(), access.System)
+		ctx := access.AsSystem(context.Background())
 		u, err := env.db.GetUserByEmail(ctx, "admin@example.org")
 		if err != nil {
 			t.Fatal(err)
@@ -102,7 +102,7 @@ func TestReadTokenChangesNothing(t *testing.T) {
 // accepted a read token and minted a read-write token with it.
 func TestReadTokenPagesHole(t *testing.T) {
 	env := newEnv(t, storetest.NewSQLite(t))
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	u, _ := env.db.GetUserByEmail(ctx, "admin.tno@example.org")
 	_, secret, err := env.server.Accounts().CreateToken(ctx, u, "read only", accounts.ScopeRead)
 	if err != nil {

@@ -19,7 +19,7 @@ const demoCall = "DEMO-CL3-2027-01-BM-01"
 // is the row "add, change or delete calls" of docs/access.md.
 func callExpectations(t *testing.T, pol policy) map[string]expectation {
 	mayCalls := func(who persona) bool { return pol.may(t, "add, change or delete calls", who) }
-	sys := access.WithScope(context.Background(), access.System)
+	sys := access.AsSystem(context.Background())
 
 	// throwaway makes a call of the case's own to change or delete.
 	throwaway := func(fx *authzFixture) string {

@@ -150,7 +150,7 @@ func exchangeExpectations(t *testing.T, pol policy) map[string]expectation {
 			}
 			return c
 		},
-		"POST /api/v1/exchange-applications/{id}/approve":  step("/approve", 0, DecisionInput{Side: "host"}, hostSide, 200),
+		"POST /api/v1/exchange-applications/{id}/approve":  step("/approve", 0, ExchangeDecisionInput{Side: "host"}, hostSide, 200),
 		"POST /api/v1/exchange-applications/{id}/sign":     step("/sign", 1, nil, guestOrHost, 200),
 		"POST /api/v1/exchange-applications/{id}/report":   step("/report", 2, ReportInput{Report: "Authz report"}, guestOrHost, 200),
 		"POST /api/v1/exchange-applications/{id}/practice": step("/practice", 3, nil, hostSide, 201),

@@ -17,7 +17,7 @@ import (
 func projectExpectations(t *testing.T, pol policy) map[string]expectation {
 	sees := func(who persona, level string) bool { return pol.sees[who][level] }
 	mayMerge := func(who persona) bool { return pol.may(t, "list duplicate organisations", who) }
-	sys := access.WithScope(context.Background(), access.System)
+	sys := access.AsSystem(context.Background())
 
 	// project imports one project; the import is idempotent, so every
 	// case may call it.

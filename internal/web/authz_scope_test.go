@@ -94,7 +94,7 @@ func TestAuthorizationMatrixTokenScope(t *testing.T) {
 		maps.Copy(exps, projectExpectations(t, pol))
 		maps.Copy(exps, callExpectations(t, pol))
 		maps.Copy(exps, matchExpectations(t, pol))
-		ctx := access.WithScope(context.Background(), access.System)
+		ctx := access.AsSystem(context.Background())
 		readTokens := map[persona]map[string]string{}
 		for who, byLevel := range fx.users {
 			readTokens[who] = map[string]string{}

@@ -141,7 +141,7 @@ func (fx *authzFixture) unique(prefix string) string {
 }
 
 func newAuthzFixture(t *testing.T, env *testEnv) *authzFixture {
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	svc := directory.NewService(env.db)
 	fx := &authzFixture{env: env, orgs: map[string]directory.Organisation{}, people: map[string]directory.Person{},
 		facs: map[string]directory.Facility{}, tokens: map[persona]map[string]string{}, users: map[persona]map[string]accounts.User{}}
@@ -201,6 +201,26 @@ func newAuthzFixture(t *testing.T, env *testEnv) *authzFixture {
 	return fx
 }
 
+// throwawayCluster makes a new cluster, for requests to join that are no
+// repeat of another.
+func (fx *authzFixture) throwawayCluster(t *testing.T) directory.Cluster {
+	c := &directory.Cluster{Slug: fx.unique("authz-join"), Name: "Authz Join", Country: "NL"}
+	if err := fx.env.server.dir.CreateCluster(access.AsSystem(context.Background()), c); err != nil {
+		t.Fatal(err)
+	}
+	return *c
+}
+
+// throwawayRequest makes an open request of the level's organisation to
+// join a new cluster.
+func (fx *authzFixture) throwawayRequest(t *testing.T, level string) directory.MembershipRequest {
+	r := &directory.MembershipRequest{ClusterID: fx.throwawayCluster(t).ID, Role: "member"}
+	if err := fx.env.server.dir.RequestMembership(access.AsSystem(context.Background()), fx.orgs[level].ID, r); err != nil {
+		t.Fatal(err)
+	}
+	return *r
+}
+
 // token returns the persona's token for a level ("" for anonymous).
 func (fx *authzFixture) token(who persona, level string) string {
 	if who == anonymous {
@@ -239,7 +259,7 @@ func withForm(e expectation, form url.Values) expectation {
 // throwawayAccount copies the persona's roles into a new account and
 // returns its token.
 func (fx *authzFixture) throwawayAccount(t *testing.T, who persona, level string) string {
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	u := fx.user(who, level)
 	u.ID, u.Email = "", fx.unique("throwaway")+"@example.org"
 	if err := fx.env.server.Accounts().NewUser(ctx, &u, "authz-password-123"); err != nil {
@@ -269,14 +289,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		fx := newAuthzFixture(t, env)
 		exps := authzExpectations(t, pol)
 		maps.Copy(exps, bookingExpectations(t, pol))
-		maps.Copy(exps, projectExpectations(t, pol))    // authz_projects_test.go
-		maps.Copy(exps, callExpectations(t, pol))       // authz_calls_test.go
-		maps.Copy(exps, matchExpectations(t, pol))      // authz_match_test.go
-		maps.Copy(exps, inquiryExpectations(t, pol))    // authz_inquiries_test.go
-		maps.Copy(exps, eventExpectations(t, pol))      // authz_events_test.go
-		maps.Copy(exps, practiceExpectations(t, pol))   // authz_practices_test.go
-		maps.Copy(exps, exchangeExpectations(t, pol))   // authz_exchanges_test.go
-		maps.Copy(exps, governanceExpectations(t, pol)) // authz_governance_test.go
+		maps.Copy(exps, projectExpectations(t, pol))      // authz_projects_test.go
+		maps.Copy(exps, callExpectations(t, pol))         // authz_calls_test.go
+		maps.Copy(exps, matchExpectations(t, pol))        // authz_match_test.go
+		maps.Copy(exps, inquiryExpectations(t, pol))      // authz_inquiries_test.go
+		maps.Copy(exps, eventExpectations(t, pol))        // authz_events_test.go
+		maps.Copy(exps, practiceExpectations(t, pol))     // authz_practices_test.go
+		maps.Copy(exps, exchangeExpectations(t, pol))     // authz_exchanges_test.go
+		maps.Copy(exps, facilityFormExpectations(t, pol)) // facilities_forms_authz_test.go
+		maps.Copy(exps, clusterFormExpectations(t, pol))  // facilities_forms_authz_test.go
+		maps.Copy(exps, governanceExpectations(t, pol))   // authz_governance_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {
@@ -325,6 +347,9 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 	mayAdmin := func(who persona) bool { return pol.may(t, "set roles", who) }
 	mayMerge := func(who persona) bool { return pol.may(t, "list duplicate organisations", who) }
 	mayOwn := func(who persona) bool { return pol.may(t, "create and revoke their own", who) }
+	mayDeleteOrg := func(who persona) bool { return pol.may(t, "delete an organisation", who) }
+	mayAsk := func(who persona) bool { return pol.may(t, "ask for an organisation to join", who) }
+	mayDecide := func(who persona) bool { return pol.may(t, "accept or refuse a request to join", who) }
 
 	always := func(method, path string, want int) expectation {
 		return func(*authzFixture, persona, string) authzCase {
@@ -419,7 +444,7 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 	}
 	// throwaway makes a person to delete, so each delete has its target.
 	throwawayPerson := func(fx *authzFixture, level string) string {
-		ctx := access.WithScope(context.Background(), access.System)
+		ctx := access.AsSystem(context.Background())
 		p := &directory.Person{Name: fx.unique("Throwaway"), OrganisationID: fx.orgs[level].ID, Listed: true, Visibility: level}
 		if err := directory.NewService(fx.env.db).CreatePerson(ctx, p); err != nil {
 			t.Fatal(err)
@@ -427,7 +452,7 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 		return p.ID
 	}
 	throwawayFacility := func(fx *authzFixture, level string) string {
-		ctx := access.WithScope(context.Background(), access.System)
+		ctx := access.AsSystem(context.Background())
 		f := &directory.Facility{Slug: fx.unique("throwaway"), Name: "Throwaway", Kind: "other", OrganisationID: fx.orgs[level].ID, Country: "NL", Visibility: level}
 		if err := directory.NewService(fx.env.db).CreateFacility(ctx, f); err != nil {
 			t.Fatal(err)
@@ -487,7 +512,57 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 		},
 		"PUT /api/v1/organisations/{id}": change("PUT", func(fx *authzFixture, l string) string { return "/api/v1/organisations/" + fx.orgs[l].ID }, orgBody, 200),
 		// The organisation has people: an allowed delete ends in 409.
-		"DELETE /api/v1/organisations/{id}": change("DELETE", func(fx *authzFixture, l string) string { return "/api/v1/organisations/" + fx.orgs[l].ID }, nil, 409),
+		"DELETE /api/v1/organisations/{id}": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "DELETE", path: "/api/v1/organisations/" + fx.orgs[level].ID, want: denied(who)}
+			switch {
+			case !sees(who, level):
+				c.want = 404
+			case mayDeleteOrg(who):
+				c.want = 409
+			}
+			return c
+		},
+		// Each case asks to join a new cluster, so none is a repeat (409).
+		"POST /api/v1/organisations/{id}/membership-requests": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "POST", path: "/api/v1/organisations/" + fx.orgs[level].ID + "/membership-requests", want: denied(who),
+				body: map[string]any{"cluster_id": fx.throwawayCluster(t).Slug, "role": "member"}}
+			switch {
+			case !sees(who, level):
+				c.want = 404
+			case mayAsk(who):
+				c.want = 201
+			}
+			return c
+		},
+		"GET /api/v1/membership-requests": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "GET", path: "/api/v1/membership-requests?state=open", want: 200}
+			if who == anonymous {
+				c.want = 401
+			}
+			return c
+		},
+		// A request of the level's organisation to join a new cluster: its
+		// administrators see it (but do not decide), the alliance
+		// administrator decides, the manager of another cluster and
+		// everyone else do not see it (404).
+		"GET /api/v1/membership-requests/{id}": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "GET", path: "/api/v1/membership-requests/" + fx.throwawayRequest(t, level).ID, want: 404}
+			if who == allianceAdmin || who == orgAdmin {
+				c.want = 200
+			}
+			return c
+		},
+		"POST /api/v1/membership-requests/{id}/decision": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "POST", path: "/api/v1/membership-requests/" + fx.throwawayRequest(t, level).ID + "/decision",
+				body: map[string]string{"decision": "accept"}, want: 404}
+			switch {
+			case who == allianceAdmin && mayDecide(who):
+				c.want = 200
+			case who == orgAdmin:
+				c.want = 403
+			}
+			return c
+		},
 
 		"GET /api/v1/people":      list("/api/v1/people"),
 		"GET /api/v1/people/{id}": read(func(fx *authzFixture, l string) string { return "/api/v1/people/" + fx.people[l].ID }),
@@ -585,6 +660,35 @@ func authzExpectations(t *testing.T, pol policy) map[string]expectation {
 			o := fx.orgs[level]
 			c := change("POST", func(*authzFixture, string) string { return "/organisations/" + o.Slug + "/edit" }, nil, 303)(fx, who, level)
 			c.form = url.Values{"slug": {o.Slug}, "name": {o.Name}, "kind": {o.Kind}, "country": {o.Country}, "membership_" + fx.hsd.ID: {"member"}}
+			return c
+		},
+		"POST /organisations/{slug}/membership-requests": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "POST", path: "/organisations/" + fx.orgs[level].Slug + "/membership-requests", want: denied(who),
+				form: url.Values{"cluster_id": {fx.throwawayCluster(t).ID}, "role": {"member"}}}
+			switch {
+			case !sees(who, level):
+				c.want = 404
+			case mayAsk(who):
+				c.want = 303
+			}
+			return c
+		},
+		"GET /membership-requests": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "GET", path: "/membership-requests", want: 200}
+			if who == anonymous {
+				c.want = 401
+			}
+			return c
+		},
+		"POST /membership-requests/{id}/decide": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "POST", path: "/membership-requests/" + fx.throwawayRequest(t, level).ID + "/decide",
+				form: url.Values{"decision": {"refuse"}}, want: 404}
+			switch {
+			case who == allianceAdmin && mayDecide(who):
+				c.want = 303
+			case who == orgAdmin:
+				c.want = 403
+			}
 			return c
 		},
 		"GET /admin/merges": admin(mayMerge, "GET", func(*authzFixture) string { return "/admin/merges" }, nil, 200),

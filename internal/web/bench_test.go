@@ -29,7 +29,7 @@ import (
 //	ESCNET_BENCH_ORGS=100000 go test -run '^$' -bench BenchmarkPages -benchtime 200x ./internal/web/
 func BenchmarkPages(b *testing.B) {
 	db := storetest.NewSQLite(b)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	if _, err := demo.Load(ctx, directory.NewService(db)); err != nil {
 		b.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func BenchmarkPages(b *testing.B) {
 // time through the rules and the change feed.
 func growDirectory(b *testing.B, db *sqlstore.DB, n int) {
 	b.Helper()
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	clusters := []string{"hsd", "safe-cluster", "censec", "kit"}
 	var clusterIDs []string
 	for _, slug := range clusters {

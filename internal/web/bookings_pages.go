@@ -24,6 +24,10 @@ type bookPage struct {
 	Facility     directory.Facility
 	Resources    []facilities.Resource
 	Availability Availability
+	// OnBehalf lists the organisations an alliance administrator or a
+	// cluster manager may book for (the service decides; the form only
+	// offers the choice). Empty: the viewer books for their own.
+	OnBehalf []directory.Organisation
 }
 
 func (s *Server) bookPageData(r *http.Request, f directory.Facility) (bookPage, error) {
@@ -32,9 +36,18 @@ func (s *Server) bookPageData(r *http.Request, f directory.Facility) (bookPage, 
 	if _, d.Resources, err = s.fac.Resources(r.Context(), f.ID); err != nil {
 		return d, err
 	}
-	from, to, _ := dayRange(url.Values{}, schedule.LocationOrUTC(f.TimeZone), s.fac.Now(), 14, 14)
-	d.Availability, err = s.fac.Availability(r.Context(), f, from, to)
-	return d, err
+	from, to, _ := dayRange(url.Values{}, schedule.LocationOrUTC(f.TimeZone), s.fac.Now(), 28, 28)
+	if d.Availability, err = s.fac.Availability(r.Context(), f, from, to); err != nil {
+		return d, err
+	}
+	if v := viewerFrom(r.Context()); v.AllianceAdmin || len(v.ManagedClusters) > 0 {
+		orgs, err := s.dir.ListOrganisations(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
+		if err != nil {
+			return d, err
+		}
+		d.OnBehalf = orgs.Items
+	}
+	return d, nil
 }
 
 func (s *Server) pageBook(w http.ResponseWriter, r *http.Request) error {
@@ -68,6 +81,11 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) error {
 	in := facilities.RequestInput{Resource: r.PostForm.Get("resource_id"), Organisation: r.PostForm.Get("organisation_id"), StartsAt: r.PostForm.Get("starts_at"), EndsAt: r.PostForm.Get("ends_at"),
 		TimeZone: r.PostForm.Get("time_zone"), Purpose: r.PostForm.Get("purpose"), Participants: participants, Waitlist: r.PostForm.Get("waitlist") != "",
 		Facility: f.ID}
+	if wk := r.PostForm.Get("weeks"); wk != "" {
+		if in.Weeks, err = strconv.Atoi(wk); err != nil {
+			in.Weeks = -1 // refused by the service, naming the field
+		}
+	}
 	b, err := s.fac.Request(withLang(r.Context(), requestLanguage(r)), in)
 	if err == nil {
 		http.Redirect(w, r, "/bookings/"+b.ID, http.StatusSeeOther)

@@ -179,7 +179,7 @@ func (b *browserEnv) signIn(t *testing.T, email string) {
 // pageTypes lists one address per page type, for the accessibility and
 // screenshot sweep.
 func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	person, err := b.db.ListPeople(ctx, directory.Filter{Limit: 1})
 	if err != nil || len(person.Items) == 0 {
 		t.Fatal("no person in the demo")

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/directory"
 )
@@ -21,30 +20,19 @@ func (s *Server) exportOrganisations(w http.ResponseWriter, r *http.Request) err
 	if err := checkKind(f, directory.Kinds); err != nil {
 		return err
 	}
-	ctx := access.WithScope(r.Context(), access.ScopeFrom(r.Context()).ForBulk())
-	if err := s.db.Audit(ctx, "export.organisations", "organisation", "", r.URL.RawQuery); err != nil {
-		return err
-	}
 	cw := csvexport.ForDownload(w, "escnet-organisations.csv")
 	cw.Write("id", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "city", "website", "pic", "vat", "clusters", "capabilities", "visibility", "tlp")
-	f.Limit = directory.MaxListLimit
-	for {
-		p, err := s.db.ListOrganisations(ctx, f)
-		if err != nil {
-			return err
+	err = s.dir.ExportOrganisations(r.Context(), f, r.URL.RawQuery, func(o directory.Organisation) error {
+		var clusters []string
+		for _, m := range o.Memberships {
+			clusters = append(clusters, m.ClusterSlug)
 		}
-		for _, o := range p.Items {
-			var clusters []string
-			for _, m := range o.Memberships {
-				clusters = append(clusters, m.ClusterSlug)
-			}
-			cw.Write(o.ID, o.Slug, o.Name, o.ShortName, o.Kind, strconv.FormatBool(o.SME), strings.Join(o.PractitionerRoles, " "),
-				o.Country, o.City, o.Website, o.PIC, o.VAT, strings.Join(clusters, " "), strings.Join(o.Capabilities, " "), o.Visibility, o.TLP)
-		}
-		if p.Next == "" {
-			break
-		}
-		f.Cursor = p.Next
+		cw.Write(o.ID, o.Slug, o.Name, o.ShortName, o.Kind, strconv.FormatBool(o.SME), strings.Join(o.PractitionerRoles, " "),
+			o.Country, o.City, o.Website, o.PIC, o.VAT, strings.Join(clusters, " "), strings.Join(o.Capabilities, " "), o.Visibility, o.TLP)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return cw.Flush()
 }

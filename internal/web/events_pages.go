@@ -60,7 +60,7 @@ func localSpan(l *Localizer, start, end time.Time, zone string) string {
 func (s *Server) clusterNames(r *http.Request, ids []string) string {
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if c, err := s.db.GetCluster(system(r.Context()), id); err == nil {
+		if c, err := s.dir.GetCluster(system(r.Context()), id); err == nil {
 			names = append(names, c.Name)
 		}
 	}

@@ -23,9 +23,9 @@ type MatchList struct {
 	Items []exchanges.Match `json:"items"`
 }
 
-// DecisionInput names the side an approval is for: "home" (the guest's
+// ExchangeDecisionInput names the side an approval is for: "home" (the guest's
 // own organisation) or "host".
-type DecisionInput struct {
+type ExchangeDecisionInput struct {
 	Side string `json:"side"`
 }
 
@@ -122,7 +122,7 @@ func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request, step fu
 }
 
 func (s *Server) apiApprove(w http.ResponseWriter, r *http.Request) error {
-	var in DecisionInput
+	var in ExchangeDecisionInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}

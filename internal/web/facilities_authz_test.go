@@ -72,7 +72,7 @@ func (fx *authzFixture) slot() (time.Time, time.Time) {
 // book makes a booking of the level's resource requested by who (for
 // their organisation), then takes it to status.
 func (fx *authzFixture) book(t *testing.T, who persona, level, status string) facilities.Booking {
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	bf := fx.bookings(t)
 	f := fx.facs[level]
 	u := fx.user(who, level)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ type bookingEnv struct {
 func newBookingEnv(t *testing.T, db *sqlstore.DB) *bookingEnv {
 	smtp := mailtest.Start(t)
 	env := newEnvWith(t, db, envConfig{Mail: mail.SMTP{Addr: smtp.Addr, From: "escnet@example.org"}, Accounts: accounts.Config{BaseURL: "http://escnet.test"}})
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	kit, err := db.GetOrganisation(ctx, "karlsruhe-institute-of-technology")
 	if err != nil {
 		t.Fatal(err)
@@ -393,6 +394,20 @@ func TestUsageAndSlots(t *testing.T) {
 		}
 		if s.EndsAt.Sub(s.StartsAt) != 36*time.Hour {
 			t.Errorf("two whole days %s–%s last %v, want 36h (08:00 to 20:00 the next day)", s.StartsLocal, s.EndsLocal, s.EndsAt.Sub(s.StartsAt))
+		}
+	}
+	// The page shows the same distance as the API, as a localised number.
+	pageQ := strings.Replace(q, "/api/v1/slots", "/slots", 1) + "&within_km=500"
+	for _, lang := range []struct{ lang, sep string }{{"en", "."}, {"de", ","}, {"fr", ","}} {
+		html := string(env.do("GET", pageQ, nil, "Accept-Language", lang.lang).body)
+		for _, bad := range []string{"0x", "%!", "<nil>", "map["} {
+			if strings.Contains(html, bad) {
+				t.Errorf("/slots (%s) shows %q", lang.lang, bad)
+			}
+		}
+		want := strings.Replace(strconv.FormatFloat(*slots.Items[0].DistanceKm, 'f', 1, 64), ".", lang.sep, 1) + " km"
+		if !strings.Contains(html, want) {
+			t.Errorf("/slots (%s) lacks the distance %q", lang.lang, want)
 		}
 	}
 	if far := decode[SlotList](t, env.do("GET", q+"&within_km=50", nil)); far.Total != 0 {

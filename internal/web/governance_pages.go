@@ -29,7 +29,7 @@ func governanceKeyFamilies() map[string][]string {
 		"field.": {"members.companies", "members.smes", "members.knowledge_institutions", "members.government", "members.practitioners",
 			"members.total", "contact.name", "contact.email", "contact.phone", "letter_of_intent", "organisation", "managers", "staff_fte",
 			"text", "state", "decision", "members.min", "members.max", "helices.min", "helices.max", "staff_fte_hundredths.min",
-			"staff_fte_hundredths.max", "smes.min", "smes.max", "signer_name", "place", "signed_on", "scan_reference", "published_on", "starts", "ends", "due", "parent_id", "owners", "note"},
+			"staff_fte_hundredths.max", "smes.min", "smes.max", "signer_name", "place", "signed_on", "scan_reference", "published_on", "starts", "ends", "due", "parent_id", "owners"},
 	}
 }
 
@@ -382,7 +382,7 @@ func (s *Server) letterData(r *http.Request) (letterPage, error) {
 	if !v.WriteAllowed || (len(v.ManagedClusters) == 0 && !v.AllianceAdmin) {
 		return data, nil
 	}
-	cs, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	cs, err := s.dir.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
 	if err != nil {
 		return data, err
 	}
@@ -461,7 +461,7 @@ func (s *Server) pageRoadmap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
+	cs, err := s.dir.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 
 	"github.com/escnet/escnet/internal/country"
 	"github.com/escnet/escnet/internal/projects"
@@ -165,6 +166,27 @@ func (l *Localizer) fill(s string, args []any) string {
 // Num formats a number with the language's digit grouping.
 func (l *Localizer) Num(n any) string { return l.printer.Sprint(n) }
 
+// Decimal formats a number (or a pointer to one) with one decimal and the
+// language's separators: 134.6 in English, 134,6 in Dutch, French and
+// German. A nil pointer is empty.
+func (l *Localizer) Decimal(v any) string {
+	var f float64
+	switch d := v.(type) {
+	case float64:
+		f = d
+	case *float64:
+		if d == nil {
+			return ""
+		}
+		f = *d
+	case int:
+		f = float64(d)
+	default:
+		return ""
+	}
+	return l.printer.Sprint(number.Decimal(f, number.MinFractionDigits(1), number.MaxFractionDigits(1)))
+}
+
 // Date formats a YYYY-MM-DD date or a time in the language's long form.
 func (l *Localizer) Date(v any) string {
 	var t time.Time
@@ -213,6 +235,47 @@ func (l *Localizer) DateTime(v any) string {
 		return fmt.Sprint(v)
 	}
 	return l.Date(t) + " " + t.UTC().Format("15:04") + " UTC"
+}
+
+// LocalTime formats a time in zone (IANA) with hours and minutes, the
+// zone being said once on the page; an unknown zone shows UTC.
+func (l *Localizer) LocalTime(v any, zone string) string {
+	t, ok := v.(time.Time)
+	if !ok {
+		return ""
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return l.DateTime(t)
+	}
+	t = t.In(loc)
+	return l.Date(t) + " " + t.Format("15:04")
+}
+
+// LocalRange formats [s, e) in zone, naming the day once when both fall
+// on the same local day: "8 December 2026 10:00–12:00".
+func (l *Localizer) LocalRange(s, e time.Time, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return l.DateTime(s) + " – " + l.DateTime(e)
+	}
+	ls, le := s.In(loc), e.In(loc)
+	if ls.Format(time.DateOnly) == le.Format(time.DateOnly) {
+		return l.Date(ls) + " " + ls.Format("15:04") + "–" + le.Format("15:04")
+	}
+	return l.LocalTime(s, zone) + " – " + l.LocalTime(e, zone)
+}
+
+// Hours writes a duration given in minutes in days or hours, never in
+// minutes: "2 days", "36 hours", "1.5 hours".
+func (l *Localizer) Hours(minutes int) string {
+	if minutes >= 24*60 && minutes%(24*60) == 0 {
+		return l.N("facui.n_days", minutes/(24*60))
+	}
+	if minutes%60 == 0 {
+		return l.N("facui.n_hours", minutes/60)
+	}
+	return l.T("facui.hours_decimal", "n", l.Decimal(float64(minutes)/60))
 }
 
 // Country names a country in the interface language.
@@ -303,7 +366,7 @@ var statusCodes = []int{400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 5
 
 // extraErrorCodes are message keys of errors beyond validate's own.
 var extraErrorCodes = []string{"error.password_too_short", "error.account_exists", "error.confirm_email",
-	projects.AlreadyMerged, projects.AlreadyUndone}
+	projects.AlreadyMerged, projects.AlreadyUndone, "error.stale"}
 
 // translatedFields are the input fields whose names error messages show.
 var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "region", "city",
@@ -314,4 +377,6 @@ var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "s
 	"address", "latitude", "longitude", "time_zone", "capacity", "uses", "certifications",
 	"restrictions", "access_conditions", "price_model", "price_cents", "price_unit", "resource_id", "starts_at", "ends_at", "purpose",
 	"participants", "reason", "status", "action", "approval", "min_minutes", "max_minutes", "lead_minutes", "buffer_minutes",
-	"opening_hours", "quotas", "approvers", "from", "to", "duration", "days", "near", "lat", "lon", "within_km", "target_id", "month"}
+	"opening_hours", "quotas", "approvers", "from", "to", "duration", "days", "near", "lat", "lon", "within_km", "target_id", "month",
+	// Directory: edit forms and requests to join a cluster.
+	"version", "note"}

@@ -74,6 +74,7 @@ func usedKeys(t *testing.T) map[string]bool {
 	family("kind.", directory.Kinds)
 	family("role.", directory.PractitionerRoles)
 	family("membership.", directory.MembershipRoles)
+	family("membership_request.state.", directory.RequestStates)
 	family("nature.", directory.Natures)
 	family("facility_kind.", directory.FacilityKinds)
 	// Facilities and bookings (facility_pages.go, facilities.go).
@@ -121,6 +122,9 @@ func usedKeys(t *testing.T) map[string]bool {
 		family(prefix, values)
 	}
 	for prefix, values := range inquiryKeyFamilies() { // inquiries_pages.go
+		family(prefix, values)
+	}
+	for prefix, values := range facilitiesUIKeyFamilies() { // facilities_week.go
 		family(prefix, values)
 	}
 	for prefix, values := range governanceKeyFamilies() { // governance_pages.go

@@ -116,7 +116,7 @@ func TestPartnersAPI(t *testing.T) {
 
 func TestPartnersAPIVisibility(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, env *testEnv) {
-		ctx := access.WithScope(context.Background(), access.System)
+		ctx := access.AsSystem(context.Background())
 		svc := directory.NewService(env.db)
 		hidden := &directory.Organisation{Slug: "quiet-radar", Name: "Quiet Radar Systems", Kind: "company", Country: "NL",
 			Description: "Passive radar for tunnel surveillance and tunnel safety.", Visibility: access.Organisation,

@@ -34,7 +34,7 @@ func importFixtures(t *testing.T, env *testEnv, extra ...projects.Source) {
 		}
 		srcs = append(srcs, projects.Source{Name: name, Size: int64(len(b)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }})
 	}
-	ctx := audit.WithActor(access.WithScope(context.Background(), access.System), audit.Actor{Label: "cli"})
+	ctx := audit.WithActor(access.AsSystem(context.Background()), audit.Actor{Label: "cli"})
 	sum, err := projects.Import(ctx, env.db, append(srcs, extra...), projects.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestMergeAPI(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, env *testEnv) {
 		importFixtures(t, env)
 		// Two records of one organisation: same name and city.
-		ctx := access.WithScope(context.Background(), access.System)
+		ctx := access.AsSystem(context.Background())
 		dup := &directory.Organisation{Slug: "fixture-drones-nl", Name: "FIXTURE DRONES", Kind: "company", Country: "NL", City: "Enschede"}
 		if err := directory.NewService(env.db).CreateOrganisation(ctx, dup); err != nil {
 			t.Fatal(err)

@@ -67,6 +67,10 @@ func (s *Server) directoryRoutes() []route {
 		{"GET /api/v1/capabilities/{code}", api(s.apiGetCapability)},
 		{"PUT /api/v1/capabilities/{code}", api(s.apiUpdateCapability)},
 		{"DELETE /api/v1/capabilities/{code}", api(s.apiDeleteCapability)},
+		{"POST /api/v1/organisations/{id}/membership-requests", api(s.apiRequestMembership)},
+		{"GET /api/v1/membership-requests", api(s.apiListMembershipRequests)},
+		{"GET /api/v1/membership-requests/{id}", api(s.apiGetMembershipRequest)},
+		{"POST /api/v1/membership-requests/{id}/decision", api(s.apiDecideMembershipRequest)},
 		{"GET /api/v1/export/organisations.csv", api(s.exportOrganisations)},
 		{"GET /api/v1/search", api(s.apiSearch)},
 		{"GET /api/v1/suggest", api(s.apiSuggest)},
@@ -84,10 +88,15 @@ func (s *Server) directoryRoutes() []route {
 		{"POST /organisations/new", s.page(s.postNewOrganisation)},
 		{"GET /organisations/{slug}/edit", s.page(s.pageEditOrganisation)},
 		{"POST /organisations/{slug}/edit", s.page(s.postEditOrganisation)},
+		{"GET /clusters/new", s.page(s.pageNewCluster)},  // clusters_pages.go
+		{"POST /clusters/new", s.page(s.postNewCluster)}, // clusters_pages.go
 		{"GET /clusters/{slug}/edit", s.page(s.pageEditCluster)},
 		{"POST /clusters/{slug}/edit", s.page(s.postEditCluster)},
 		{"GET /people/{id}/edit", s.page(s.pageEditPerson)},
 		{"POST /people/{id}/edit", s.page(s.postEditPerson)},
+		{"POST /organisations/{slug}/membership-requests", s.page(s.postRequestMembership)},
+		{"GET /membership-requests", s.page(s.pageMembershipRequests)},
+		{"POST /membership-requests/{id}/decide", s.page(s.postDecideMembershipRequest)},
 	}
 }
 
@@ -165,6 +174,15 @@ func (s *Server) facilitiesRoutes() []route {
 		{"GET /facilities/{slug}/book", s.page(s.pageBook)},
 		{"POST /facilities/{slug}/book", s.page(s.postBook)},
 		{"GET /facilities/{slug}/usage", s.page(s.pageFacilityUsage)},
+		{"GET /facilities/new", s.page(s.pageNewFacility)},
+		{"POST /facilities/new", s.page(s.postNewFacility)},
+		{"GET /facilities/{slug}/edit", s.page(s.pageEditFacility)},
+		{"POST /facilities/{slug}/edit", s.page(s.postEditFacility)},
+		{"GET /facilities/{slug}/resource", s.page(s.pageResourceForm)},
+		{"POST /facilities/{slug}/resource", s.page(s.postResourceForm)},
+		{"POST /facilities/{slug}/closures", s.page(s.postFacilityClosures)},
+		{"POST /facilities/{slug}/approvers", s.page(s.postFacilityApprovers)},
+		{"GET /facilities/{slug}/week", s.page(s.pageFacilityWeek)},
 		{"GET /clusters/{slug}/usage", s.page(s.pageClusterUsage)},
 		{"GET /slots", s.page(s.pageSlots)},
 		{"GET /bookings", s.page(s.pageBookings)},

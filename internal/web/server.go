@@ -35,10 +35,10 @@ type Config struct {
 
 // Server holds the services the handlers call; it never holds the store.
 type Server struct {
-	db       legacyDB // being removed: see legacy.go
 	dir      *directory.Service
 	accounts *accounts.Service
 	health   *app.Health
+	network  *app.Network
 	cfg      Config
 	log      *slog.Logger
 	metrics  *metrics
@@ -72,7 +72,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{db: a.DB, dir: a.Directory, accounts: a.Accounts, health: a.Health, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
+	return &Server{dir: a.Directory, accounts: a.Accounts, health: a.Health, network: a.Network, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
 		match: a.Match, proj: a.Projects, calls: a.Calls, practices: a.Practices, exchanges: a.Exchanges, gov: a.Governance,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }

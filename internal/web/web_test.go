@@ -361,7 +361,7 @@ func TestBadInput(t *testing.T) {
 
 func TestUnlistedPeopleAreHidden(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, env *testEnv) {
-		all, err := env.db.ListPeople(access.WithScope(context.Background(), access.System), directory.Filter{Limit: 200})
+		all, err := env.db.ListPeople(access.AsSystem(context.Background()), directory.Filter{Limit: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -543,7 +543,7 @@ func TestQueriesPerPageDoNotGrow(t *testing.T) {
 	for _, p := range paths {
 		small[p] = count(p)
 	}
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	svc := directory.NewService(env.db)
 	for i := range 120 {
 		o := &directory.Organisation{Slug: fmt.Sprintf("extra-%d", i), Name: fmt.Sprintf("Extra %d", i), Kind: "company", Country: "NL",

@@ -25,7 +25,7 @@ import (
 // fixtures of ../../cordis/testdata, on SQLite and (with
 // ESCNET_TEST_POSTGRES) PostgreSQL.
 
-var sys = audit.WithActor(access.WithScope(context.Background(), access.System), audit.Actor{Label: "test"})
+var sys = audit.WithActor(access.AsSystem(context.Background()), audit.Actor{Label: "test"})
 
 func loaded(t *testing.T, db *sqlstore.DB) *sqlstore.DB {
 	t.Helper()

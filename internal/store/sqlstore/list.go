@@ -3,15 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
-	"github.com/escnet/escnet/internal/validate"
+	"github.com/escnet/escnet/internal/listing"
 )
 
 // where accumulates conditions and their numbered parameters.
@@ -54,29 +52,11 @@ func (w *where) capability(table, owner, ownerCol, code string) {
 		table, ownerCol, owner, a, b))
 }
 
-type cursor struct {
-	Key string `json:"k"`
-	ID  string `json:"i"`
-}
+// encodeCursor and decodeCursor are the shared listing cursor (for the
+// lists that page by (sort_key, id)).
+func encodeCursor(key, id string) string { return listing.Cursor{Key: key, ID: id}.Encode() }
 
-func encodeCursor(key, id string) string {
-	b, _ := json.Marshal(cursor{key, id})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.ID == "" {
-		var errs validate.Errors
-		errs.Add("cursor", validate.InvalidFormat)
-		return c, errs
-	}
-	return c, nil
-}
+func decodeCursor(s string) (listing.Cursor, error) { return listing.DecodeCursor(s) }
 
 // keyed is a row with its sort key, for cursors.
 type keyed[T any] struct {

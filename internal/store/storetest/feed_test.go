@@ -20,7 +20,7 @@ import (
 // member although the newest id of the feed did not move.
 func TestMemberCountsAfterLateCommit(t *testing.T) {
 	db := NewPostgres(t)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	s := svc(db)
 	c := cluster("hsd", "HSD", "NL")
 	must(t, s.CreateCluster(ctx, c))
@@ -75,7 +75,7 @@ func TestFeedOnEngines(t *testing.T) {
 	for name, open := range map[string]func(testing.TB) *sqlstore.DB{"sqlite": NewSQLite, "postgres": NewPostgres} {
 		t.Run(name, func(t *testing.T) {
 			db := open(t)
-			ctx := access.WithScope(context.Background(), access.System)
+			ctx := access.AsSystem(context.Background())
 			s := svc(db)
 			f := db.Feed()
 			pos, err := f.Position(ctx)
@@ -122,7 +122,7 @@ func TestFeedOnEngines(t *testing.T) {
 // well before the polling interval.
 func TestNotifyWakesAnotherNode(t *testing.T) {
 	node1 := NewPostgres(t)
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	var schema string
 	must(t, node1.SQL().QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema))
 	base := PostgresDSN(t)

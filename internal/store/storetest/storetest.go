@@ -123,7 +123,7 @@ func Run(t *testing.T, newDB func(t *testing.T) *sqlstore.DB) {
 
 // ctx sees everything, as the application itself does; the access tests
 // use narrower scopes on purpose.
-var ctx = access.WithScope(context.Background(), access.System)
+var ctx = access.AsSystem(context.Background())
 
 // memberCtx is a signed-in member of no particular organisation.
 var memberCtx = access.WithScope(context.Background(), access.Scope{MinReach: 2})
@@ -528,7 +528,7 @@ func testCapabilityRules(t *testing.T, db *sqlstore.DB) {
 		t.Errorf("delete parent: err = %v, want conflict on children", err)
 	}
 	node.Labels["en"] = "Drone swarms"
-	must(t, s.UpdateCapability(ctx, node))
+	must(t, s.UpdateCapability(ctx, node.Code, node))
 	got, _ := db.GetCapability(ctx, "drones.swarms")
 	if got.Labels["en"] != "Drone swarms" || got.Parent != "drones" {
 		t.Errorf("after update: %+v", got)
@@ -564,6 +564,15 @@ func testAuditLog(t *testing.T, db *sqlstore.DB) {
 	if got, _ := db.AuditLog(ctx, audit.Filter{UserID: "u1"}); len(got) != 2 {
 		t.Errorf("after refused changes: %d entries, want 2", len(got))
 	}
+}
+
+// idsOf returns the id of every item.
+func idsOf[T any](items []T, id func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, id(it))
+	}
+	return out
 }
 
 // testScopeMatchesPolicy checks that the SQL the store runs for a scope
@@ -622,16 +631,9 @@ func testScopeMatchesPolicy(t *testing.T, db *sqlstore.DB) {
 		facs, err := db.ListFacilities(sctx, directory.Filter{Limit: 200})
 		must(t, err)
 		listed := func(ids []string, id string) bool { return slices.Contains(ids, id) }
-		var orgIDs, personIDs, facIDs []string
-		for _, o := range orgs.Items {
-			orgIDs = append(orgIDs, o.ID)
-		}
-		for _, p := range people.Items {
-			personIDs = append(personIDs, p.ID)
-		}
-		for _, f := range facs.Items {
-			facIDs = append(facIDs, f.ID)
-		}
+		orgIDs := idsOf(orgs.Items, func(o directory.Organisation) string { return o.ID })
+		personIDs := idsOf(people.Items, func(p directory.Person) string { return p.ID })
+		facIDs := idsOf(facs.Items, func(f directory.Facility) string { return f.ID })
 		for _, r := range recs {
 			orec := access.Record{OwnerOrg: r.org.ID, OwnerClusters: clustersOf[r.org.ID], Visibility: r.org.Visibility, TLP: r.org.TLP}
 			orgSeen := sc.CanSee(orec)

@@ -19,17 +19,9 @@ type networkView struct {
 // collaborationNetwork draws who worked with whom in imported projects
 // around the focus organisations, limited to what the viewer may see.
 func (s *Server) collaborationNetwork(r *http.Request, l *Localizer, id, title string, focus []string) (*networkView, error) {
-	nodes, edges, err := s.db.CollaborationNetwork(r.Context(), focus, 25)
+	nn, ee, err := s.network.Collaboration(r.Context(), focus, 25)
 	if err != nil {
 		return nil, err
-	}
-	var nn []network.Node
-	for _, n := range nodes {
-		nn = append(nn, network.Node{ID: n.ID, Label: n.Name, Kind: n.Kind, Country: n.Country, URL: "/organisations/" + n.Slug, Focus: n.Focus})
-	}
-	var ee []network.Edge
-	for _, e := range edges {
-		ee = append(ee, network.Edge{From: e.From, To: e.To, Weight: e.Projects})
 	}
 	d := network.Draw(nn, ee, network.Options{
 		ID:        id,

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -30,6 +29,14 @@ type organisationForm struct {
 	Levels       []string
 	TLPs         []string
 	MemberRoles  []string
+	viewer       access.Viewer
+}
+
+// MayChange reports whether the viewer changes memberships of cluster c
+// directly (its managers, the alliance administrator); for everyone else
+// the form shows them without letting them change, and they ask to join.
+func (f organisationForm) MayChange(c directory.Cluster) bool {
+	return directory.MayChangeMembership(f.viewer, c.ID)
 }
 
 // Has reports whether list holds v (for checkboxes and selections).
@@ -62,7 +69,18 @@ func organisationInputFromForm(f url.Values, clusters []directory.Cluster, cur d
 		Website: f.Get("website"), PIC: f.Get("pic"), VAT: f.Get("vat"), Description: f.Get("description"),
 		Capabilities: f["capabilities"], Visibility: f.Get("visibility"), TLP: f.Get("tlp")}
 	for _, c := range clusters {
-		role := f.Get("membership_" + c.ID)
+		values, posted := f["membership_"+c.ID]
+		if !posted {
+			// Not in the form (shown but not the viewer's to change):
+			// the membership stays as it is.
+			for _, old := range cur.Memberships {
+				if old.ClusterID == c.ID {
+					in.Memberships = append(in.Memberships, MembershipInput{Cluster: c.ID, Role: old.Role, Since: old.Since})
+				}
+			}
+			continue
+		}
+		role := values[0]
 		if role == "" {
 			continue
 		}
@@ -79,8 +97,9 @@ func organisationInputFromForm(f url.Values, clusters []directory.Cluster, cur d
 
 func (s *Server) organisationFormData(r *http.Request, title string) (organisationForm, error) {
 	data := organisationForm{layout: s.layout(r, title, "organisations"), Kinds: directory.Kinds, Roles: directory.PractitionerRoles,
-		Levels: access.Levels, TLPs: access.TLPs, MemberRoles: directory.MembershipRoles, Countries: countryChoices}
-	cl, err := s.db.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
+		Levels: access.Levels, TLPs: access.TLPs, MemberRoles: directory.MembershipRoles, Countries: countryChoices,
+		viewer: viewerFrom(r.Context())}
+	cl, err := s.dir.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
 	if err != nil {
 		return data, err
 	}
@@ -95,7 +114,7 @@ var countryChoices = []string{"AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "E
 	"IL", "IS", "IT", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "RS", "SE", "SI", "SK", "TR", "UA"}
 
 func (s *Server) pageEditOrganisation(w http.ResponseWriter, r *http.Request) error {
-	cur, _, err := s.editableOrganisation(r.Context(), r.PathValue("slug"))
+	cur, err := s.dir.EditableOrganisation(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -108,7 +127,7 @@ func (s *Server) pageEditOrganisation(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) postEditOrganisation(w http.ResponseWriter, r *http.Request) error {
-	cur, rec, err := s.editableOrganisation(r.Context(), r.PathValue("slug"))
+	cur, err := s.dir.EditableOrganisation(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -120,7 +139,9 @@ func (s *Server) postEditOrganisation(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	in := organisationInputFromForm(r.PostForm, data.Clusters, cur)
-	if err := s.updateOrganisation(r.Context(), cur, rec, in); err != nil {
+	o := in.organisation(cur.ID)
+	o.Version = formVersion(r)
+	if err := s.dir.UpdateOrganisation(r.Context(), o); err != nil {
 		return s.formError(w, err, "organisation_edit", func(fe []ProblemField) any {
 			data.Organisation, data.In, data.Errors, data.Action = cur, in, fe, "/organisations/"+cur.Slug+"/edit"
 			return data
@@ -132,7 +153,7 @@ func (s *Server) postEditOrganisation(w http.ResponseWriter, r *http.Request) er
 
 func (s *Server) pageNewOrganisation(w http.ResponseWriter, r *http.Request) error {
 	v := viewerFrom(r.Context())
-	if !v.AllianceAdmin && len(v.ManagedClusters) == 0 || !v.WriteAllowed {
+	if !directory.MayCreateOrganisation(v) {
 		return errForbidden(v)
 	}
 	data, err := s.organisationFormData(r, "title.new_organisation")
@@ -156,8 +177,8 @@ func (s *Server) postNewOrganisation(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	in := organisationInputFromForm(r.PostForm, data.Clusters, directory.Organisation{})
-	o, err := s.createOrganisation(r.Context(), in)
-	if err != nil {
+	o := in.organisation("")
+	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
 		return s.formError(w, err, "organisation_edit", func(fe []ProblemField) any {
 			data.New, data.In, data.Errors, data.Action = true, in, fe, "/organisations/new"
 			return data
@@ -172,6 +193,12 @@ func (s *Server) postNewOrganisation(w http.ResponseWriter, r *http.Request) err
 // the error page.
 func (s *Server) formError(w http.ResponseWriter, err error, template string, data func([]ProblemField) any) error {
 	p := toProblem(&http.Request{URL: &url.URL{}}, err)
+	if p.Status == http.StatusPreconditionFailed {
+		// Someone else saved the record since the form was shown: say so,
+		// keep what was typed, and let the next save go through on purpose.
+		p.Errors = []ProblemField{{Field: "version", Code: "error.stale"}}
+		return s.render(w, p.Status, template, data(p.Errors))
+	}
 	switch p.Status {
 	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusBadRequest:
 		if len(p.Errors) == 0 {
@@ -199,23 +226,6 @@ func (personForm) Has(list []string, v string) bool { return slices.Contains(lis
 // LanguagesText is the person's languages as typed in the form.
 func (f personForm) LanguagesText() string { return strings.Join(f.In.Languages, ", ") }
 
-// editablePerson returns a person the viewer may change.
-func (s *Server) editablePerson(ctx context.Context, id string) (directory.Person, access.Record, error) {
-	cur, err := s.db.GetPerson(ctx, id)
-	if err != nil {
-		return cur, access.Record{}, err
-	}
-	rec, err := s.orgRecord(ctx, cur.OrganisationID, cur.Visibility, cur.TLP)
-	if err != nil {
-		return cur, rec, err
-	}
-	rec.PersonID = cur.ID
-	if v := viewerFrom(ctx); !access.CanEditPerson(v, rec) {
-		return cur, rec, errForbidden(v)
-	}
-	return cur, rec, nil
-}
-
 func (s *Server) personFormData(r *http.Request, p directory.Person) (personForm, error) {
 	data := personForm{layout: s.layout(r, p.Name, "people"), Person: p, Levels: access.Levels, TLPs: access.TLPs}
 	var err error
@@ -224,7 +234,7 @@ func (s *Server) personFormData(r *http.Request, p directory.Person) (personForm
 }
 
 func (s *Server) pageEditPerson(w http.ResponseWriter, r *http.Request) error {
-	cur, _, err := s.editablePerson(r.Context(), r.PathValue("id"))
+	cur, err := s.dir.EditablePerson(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -238,7 +248,7 @@ func (s *Server) pageEditPerson(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postEditPerson(w http.ResponseWriter, r *http.Request) error {
-	cur, rec, err := s.editablePerson(r.Context(), r.PathValue("id"))
+	cur, err := s.dir.EditablePerson(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -251,12 +261,9 @@ func (s *Server) postEditPerson(w http.ResponseWriter, r *http.Request) error {
 	for _, l := range strings.FieldsFunc(f.Get("languages"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		in.Languages = append(in.Languages, l)
 	}
-	keepSharing(&in.Visibility, &in.TLP, cur.Visibility, cur.TLP)
-	err = checkWiden(viewerFrom(r.Context()), rec, cur.Visibility, cur.TLP, in.Visibility, in.TLP)
-	if err == nil {
-		err = s.dir.UpdatePerson(r.Context(), in.person(cur.ID))
-	}
-	if err != nil {
+	p := in.person(cur.ID)
+	p.Version = formVersion(r)
+	if err := s.dir.UpdatePerson(r.Context(), p); err != nil {
 		data, derr := s.personFormData(r, cur)
 		if derr != nil {
 			return derr
@@ -283,17 +290,6 @@ type clusterForm struct {
 // Has reports whether list holds v.
 func (clusterForm) Has(list []string, v string) bool { return slices.Contains(list, v) }
 
-func (s *Server) editableCluster(ctx context.Context, key string) (directory.Cluster, error) {
-	c, err := s.db.GetCluster(ctx, key)
-	if err != nil {
-		return c, err
-	}
-	if v := viewerFrom(ctx); !access.CanEditCluster(v, c.ID) {
-		return c, errForbidden(v)
-	}
-	return c, nil
-}
-
 func (s *Server) clusterFormData(r *http.Request, c directory.Cluster, in ClusterInput) (clusterForm, error) {
 	data := clusterForm{layout: s.layout(r, c.Name, "clusters"), Cluster: c, In: in, Countries: countryChoices}
 	var err error
@@ -302,7 +298,7 @@ func (s *Server) clusterFormData(r *http.Request, c directory.Cluster, in Cluste
 }
 
 func (s *Server) pageEditCluster(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.editableCluster(r.Context(), r.PathValue("slug"))
+	c, err := s.dir.EditableCluster(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -316,7 +312,7 @@ func (s *Server) pageEditCluster(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postEditCluster(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.editableCluster(r.Context(), r.PathValue("slug"))
+	c, err := s.dir.EditableCluster(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -327,7 +323,9 @@ func (s *Server) postEditCluster(w http.ResponseWriter, r *http.Request) error {
 	in := ClusterInput{Slug: f.Get("slug"), Name: f.Get("name"), Country: f.Get("country"), Region: f.Get("region"), City: f.Get("city"),
 		Website: f.Get("website"), Description: f.Get("description"), Themes: f["themes"], Joined: f.Get("joined"),
 		Commitment: directory.Commitment{Signed: f.Get("signed") == "on", SignedOn: f.Get("signed_on")}}
-	if err := s.dir.UpdateCluster(r.Context(), in.cluster(c.ID)); err != nil {
+	next := in.cluster(c.ID)
+	next.Version = formVersion(r)
+	if err := s.dir.UpdateCluster(r.Context(), next); err != nil {
 		data, derr := s.clusterFormData(r, c, in)
 		if derr != nil {
 			return derr
