@@ -74,6 +74,9 @@ type Invitation struct {
 	CreatedAt      time.Time  `json:"created_at"`
 	ExpiresAt      time.Time  `json:"expires_at"`
 	AcceptedAt     *time.Time `json:"accepted_at,omitempty"`
+	// ManagedClusters are the clusters the invited account will manage
+	// (set when a cluster is accepted into the alliance).
+	ManagedClusters []string `json:"-"`
 }
 
 // Reset is a one-time password reset link.

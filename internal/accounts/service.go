@@ -436,6 +436,17 @@ func (s *Service) storePassword(ctx context.Context, userID, hash, action string
 // sendInvitation mails an invitation to join o; the use case (Invite) has
 // decided that the inviter may.
 func (s *Service) sendInvitation(ctx context.Context, inviter User, email string, o directory.Organisation, orgAdmin bool) (Invitation, error) {
+	return s.invite(ctx, inviter, email, o, orgAdmin, nil)
+}
+
+// InviteManager invites a person to administer organisation o and manage
+// cluster clusterID (a cluster that was just accepted into the alliance);
+// the caller (the governance service) has decided that the inviter may.
+func (s *Service) InviteManager(ctx context.Context, inviter User, email string, o directory.Organisation, clusterID string) (Invitation, error) {
+	return s.invite(ctx, inviter, email, o, true, []string{clusterID})
+}
+
+func (s *Service) invite(ctx context.Context, inviter User, email string, o directory.Organisation, orgAdmin bool, clusters []string) (Invitation, error) {
 	email = NormalizeEmail(email)
 	var errs validate.Errors
 	errs.Email("email", email, true)
@@ -450,7 +461,7 @@ func (s *Service) sendInvitation(ctx context.Context, inviter User, email string
 	secret, hash := NewSecret()
 	now := s.cfg.Now()
 	inv := Invitation{ID: uuid.Must(uuid.NewV7()).String(), Hash: hash, Email: email, OrganisationID: o.ID, OrgAdmin: orgAdmin,
-		InvitedBy: inviter.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.InviteTTL)}
+		InvitedBy: inviter.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.InviteTTL), ManagedClusters: clusters}
 	if err := s.store.CreateInvitation(ctx, &inv); err != nil {
 		return Invitation{}, err
 	}
@@ -489,7 +500,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, secret, name, password s
 		return User{}, err
 	}
 	u := User{ID: uuid.Must(uuid.NewV7()).String(), Email: inv.Email, Name: name, OrganisationID: inv.OrganisationID,
-		OrgAdmin: inv.OrgAdmin, PasswordHash: hash, ManagedClusters: []string{}}
+		OrgAdmin: inv.OrgAdmin, PasswordHash: hash, ManagedClusters: append([]string{}, inv.ManagedClusters...)}
 	if err := s.store.AcceptInvitation(ctx, HashSecret(secret), &u, s.cfg.Now()); err != nil {
 		return User{}, err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
@@ -72,8 +73,9 @@ type App struct {
 	Projects   *projects.Service
 	// Practices is the practices library; Exchanges the exchange of
 	// people, whose reports become practices entries.
-	Practices *practices.Service
-	Exchanges *exchanges.Service
+	Practices  *practices.Service
+	Exchanges  *exchanges.Service
+	Governance *governance.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	Match   *live.Service
@@ -131,6 +133,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Exchanges = exchanges.NewService(db, a.Practices, exchanges.Config{Viewer: access.ViewerFrom})
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db)
+	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version, app: a}

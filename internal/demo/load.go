@@ -20,7 +20,7 @@ import (
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications int
 }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
@@ -50,7 +50,8 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	if n.Events, err = LoadEvents(ctx, a.DB, now); err != nil { // events.go
 		return n, err
 	}
-	n.Inquiries, err = LoadInquiries(ctx, a.Inquiries.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store()) // inquiries.go
+	n.Inquiries, err = LoadInquiries(ctx, a.Inquiries.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store())      // inquiries.go
+	n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store()) // governance.go
 	return n, err
 }
 

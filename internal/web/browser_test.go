@@ -80,7 +80,11 @@ type browserEnv struct {
 
 func newBrowser(t *testing.T) *browserEnv {
 	path := browserPath(t)
-	env := newEnv(t, storetest.NewSQLite(t))
+	return browserOver(t, path, newEnv(t, storetest.NewSQLite(t)))
+}
+
+// browserOver starts the browser against a server the test built.
+func browserOver(t *testing.T, path string, env *testEnv) *browserEnv {
 	// Browsers treat localhost as a secure context, so the Secure session
 	// cookie works over plain http in the test.
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(env.srv.URL, "http://"))

@@ -85,6 +85,7 @@ type clusterPage struct {
 	Members    directory.Page[directory.Organisation]
 	Facilities []directory.Facility
 	Caps       map[string]directory.Capability
+	Letter     *letterStatus // governance_pages.go
 }
 
 func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
@@ -107,6 +108,9 @@ func (s *Server) pageCluster(w http.ResponseWriter, r *http.Request) error {
 	data := clusterPage{layout: s.layout(r, c.Name, "clusters"), Cluster: c, Members: members, Facilities: fac.Items, Caps: caps}
 	acts := s.dir.ClusterActions(r.Context(), c)
 	data.CanEdit, data.CanDecide = acts.Edit, acts.Decide
+	if data.Letter, err = s.clusterLetter(r, c.ID); err != nil {
+		return err
+	}
 	var focus []string
 	for _, m := range members.Items {
 		focus = append(focus, m.ID)

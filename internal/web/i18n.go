@@ -287,7 +287,9 @@ func (l *Localizer) Field(f ProblemField) string {
 	fe := validate.FieldError{Field: f.Field, Code: f.Code, Args: f.Args}
 	msg := validate.Render(l.T(f.Code), fe)
 	name := f.Field
-	if _, ok := l.lookup("field." + fieldBase(f.Field)); ok {
+	if _, ok := l.lookup("field." + f.Field); ok {
+		name = l.T("field." + f.Field)
+	} else if _, ok := l.lookup("field." + fieldBase(f.Field)); ok {
 		name = l.T("field." + fieldBase(f.Field))
 	}
 	return name + ": " + msg

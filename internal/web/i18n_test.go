@@ -127,6 +127,9 @@ func usedKeys(t *testing.T) map[string]bool {
 	for prefix, values := range facilitiesUIKeyFamilies() { // facilities_week.go
 		family(prefix, values)
 	}
+	for prefix, values := range governanceKeyFamilies() { // governance_pages.go
+		family(prefix, values)
+	}
 	// Prefix-only matches from Go ("title.status." + code) are not keys.
 	for k := range used {
 		if strings.HasSuffix(k, ".") {

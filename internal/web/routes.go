@@ -25,6 +25,7 @@ func (s *Server) routes() []route {
 		s.practicesRoutes(),
 		s.exchangesRoutes(),
 		s.eventsRoutes(),
+		s.governanceRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -269,6 +270,40 @@ func (s *Server) inquiriesRoutes() []route {
 		{"GET /inquiries/{id}", s.page(s.pageInquiry)},
 		{"POST /inquiries/{id}", s.page(s.postInquiry)},
 		{"GET /inquiries/files/{id}", s.page(s.inquiryAttachment)},
+	}
+}
+
+// governanceRoutes: clusters applying to join the alliance and the
+// criteria they are judged by; the Letter of Commitment and its signatures.
+func (s *Server) governanceRoutes() []route {
+	return []route{
+		{"GET /api/v1/join/criteria", api(s.apiGetCriteria)},
+		{"PUT /api/v1/join/criteria", api(s.apiSetCriteria)},
+		{"POST /api/v1/applications", api(s.apiSubmitApplication)},
+		{"GET /api/v1/applications", api(s.apiListApplications)},
+		{"GET /api/v1/applications/{id}", api(s.apiGetJoinApplication)},
+		{"POST /api/v1/applications/{id}/notes", api(s.apiApplicationNote)},
+		{"POST /api/v1/applications/{id}/decision", api(s.apiDecideApplication)},
+		{"GET /api/v1/join/{token}", api(s.apiApplicantView)},
+		{"POST /api/v1/join/{token}/reply", api(s.apiApplicantReply)},
+		{"GET /api/v1/letter", api(s.apiListLetters)},
+		{"POST /api/v1/letter", api(s.apiPublishLetter)},
+		{"GET /api/v1/letter/{id}", api(s.apiGetLetter)},
+		{"POST /api/v1/letter/{id}/signatures", api(s.apiSignLetter)},
+		{"GET /api/v1/roadmap", api(s.apiRoadmap)},
+		{"POST /api/v1/roadmap", api(s.apiAddRoadmapItem)},
+		{"POST /api/v1/roadmap/{id}/status", api(s.apiRoadmapStatus)},
+		{"GET /join", s.page(s.pageJoin)},
+		{"POST /join", s.page(s.postJoin)},
+		{"GET /join/{token}", s.page(s.pageApplicant)},
+		{"POST /join/{token}", s.page(s.postApplicant)},
+		{"GET /admin/applications", s.page(s.pageApplications)},
+		{"POST /admin/applications/criteria", s.page(s.postCriteria)},
+		{"GET /admin/applications/{id}", s.page(s.pageApplication)},
+		{"POST /admin/applications/{id}", s.page(s.postApplication)},
+		{"GET /letter", s.page(s.pageLetter)},
+		{"POST /letter/{id}/sign", s.page(s.postSignLetter)},
+		{"GET /roadmap", s.page(s.pageRoadmap)},
 	}
 }
 

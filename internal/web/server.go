@@ -19,6 +19,7 @@ import (
 	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/facilities"
+	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/match/live"
 	"github.com/escnet/escnet/internal/practices"
@@ -46,6 +47,7 @@ type Server struct {
 	fac      *facilities.Service
 	inq      *inquiries.Service
 	ev       *events.Service
+	gov      *governance.Service
 	// match is the partner finder's snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	match *live.Service
@@ -71,7 +73,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{dir: a.Directory, accounts: a.Accounts, health: a.Health, network: a.Network, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
-		match: a.Match, proj: a.Projects, calls: a.Calls, practices: a.Practices, exchanges: a.Exchanges,
+		match: a.Match, proj: a.Projects, calls: a.Calls, practices: a.Practices, exchanges: a.Exchanges, gov: a.Governance,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 

@@ -292,8 +292,8 @@ func (db *DB) UseReset(ctx context.Context, hash string, at time.Time) (string, 
 // CreateInvitation stores an invitation.
 func (db *DB) CreateInvitation(ctx context.Context, inv *accounts.Invitation) error {
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO invitations (id, hash, email, organisation_id, org_admin, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			inv.ID, inv.Hash, inv.Email, inv.OrganisationID, inv.OrgAdmin, inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt)
+		_, err := tx.ExecContext(ctx, `INSERT INTO invitations (id, hash, email, organisation_id, org_admin, invited_by, created_at, expires_at, managed_clusters) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			inv.ID, inv.Hash, inv.Email, inv.OrganisationID, inv.OrgAdmin, inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt, strings.Join(inv.ManagedClusters, ","))
 		if err != nil {
 			return err
 		}
@@ -305,8 +305,12 @@ func (db *DB) CreateInvitation(ctx context.Context, inv *accounts.Invitation) er
 func (db *DB) GetInvitation(ctx context.Context, hash string) (accounts.Invitation, error) {
 	var inv accounts.Invitation
 	var accepted sql.NullTime
-	err := db.queryRow(ctx, `SELECT id, hash, email, organisation_id, org_admin, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE hash = $1`, hash).
-		Scan(&inv.ID, &inv.Hash, &inv.Email, &inv.OrganisationID, &inv.OrgAdmin, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &accepted)
+	var managed string
+	err := db.queryRow(ctx, `SELECT id, hash, email, organisation_id, org_admin, invited_by, created_at, expires_at, accepted_at, managed_clusters FROM invitations WHERE hash = $1`, hash).
+		Scan(&inv.ID, &inv.Hash, &inv.Email, &inv.OrganisationID, &inv.OrgAdmin, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &accepted, &managed)
+	if managed != "" {
+		inv.ManagedClusters = strings.Split(managed, ",")
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return inv, fmt.Errorf("invitation: %w", store.ErrNotFound)
 	}
