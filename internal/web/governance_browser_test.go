@@ -37,13 +37,33 @@ func TestBrowserJoinAcceptSign(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
+	// text reads sel, retrying while a page that a click started loading
+	// replaces the one the element was found on.
 	text := func(sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
+		var err error
+		for try := 0; try < 30; try++ {
+			var s string
+			if s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel))); err == nil {
+				return s
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		return s
+		t.Fatalf("read %s: %v", sel, err)
+		return ""
+	}
+	// textBecomes waits until sel reads want (the page after a click may
+	// still be loading) and returns what it read last.
+	textBecomes := func(sel, want string) string {
+		t.Helper()
+		got := ""
+		for try := 0; try < 50 && got != want; try++ {
+			if try > 0 {
+				time.Sleep(100 * time.Millisecond)
+			}
+			got = text(sel)
+		}
+		return got
 	}
 	fields := [][2]string{{"#name", "Baltic Safety Cluster"}, {"#country", "LT"}, {"#description", "Safety innovation in the Baltic states."},
 		{"#organisation", "Baltic Safety Cluster Association"}, {`[id="members.companies"]`, "12"}, {`[id="members.smes"]`, "9"},
@@ -57,7 +77,7 @@ func TestBrowserJoinAcceptSign(t *testing.T) {
 	actions = append(actions, chromedp.Click(chromedp.CSS(`form[action="/join"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("main strong")))
 	step("apply", actions...)
-	state := text("main strong")
+	state := textBecomes("main strong", "Waiting for review")
 	private, _ := chromedp.Run(ctx, chromedp.Location())
 	if !strings.Contains(private, "/join/") || state != "Waiting for review" {
 		t.Fatalf("after applying: at %s, state %q", private, state)
@@ -71,7 +91,7 @@ func TestBrowserJoinAcceptSign(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[value="accept"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/applications"][aria-current]`+`, main strong`)),
 	)
-	state = text("main strong")
+	state = textBecomes("main strong", "Accepted")
 	step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
 	if state != "Accepted" {
 		t.Fatalf("after accepting: state %q", state)
