@@ -3,10 +3,7 @@ package events
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
@@ -21,15 +18,9 @@ type Users interface {
 	GetUser(ctx context.Context, id string) (accounts.User, error)
 }
 
-// Config holds the service's settings.
-type Config struct {
-	// Text renders the e-mails' message keys (mail.event.*) in the
-	// request's language; without it the keys are sent as they are.
-	Text    func(ctx context.Context, key string, args ...any) string
-	BaseURL string
-	Now     func() time.Time
-	Logger  *slog.Logger
-}
+// Config holds the service's settings; its Text renders the
+// e-mails' message keys (mail.event.*).
+type Config = mail.NoticeConfig
 
 // Service holds the rules of events, registration and brokerage.
 type Service struct {
@@ -42,16 +33,7 @@ type Service struct {
 
 // NewService returns a Service.
 func NewService(s Store, dir directory.Store, users Users, m mail.Sender, cfg Config) *Service {
-	if cfg.Now == nil {
-		cfg.Now = func() time.Time { return time.Now().UTC() }
-	}
-	if cfg.Text == nil {
-		cfg.Text = func(_ context.Context, key string, _ ...any) string { return key }
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	cfg = cfg.WithDefaults()
 	return &Service{store: s, dir: dir, users: users, mail: m, cfg: cfg}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -29,15 +28,9 @@ type Users interface {
 	ApproverEmails(ctx context.Context, facilityID string) ([]string, error)
 }
 
-// Config holds the booking service's settings.
-type Config struct {
-	// Text renders the e-mails' message keys (mail.booking.*) in the
-	// request's language; without it the keys are sent as they are.
-	Text    func(ctx context.Context, key string, args ...any) string
-	BaseURL string
-	Now     func() time.Time
-	Logger  *slog.Logger
-}
+// Config holds the service's settings; its Text renders the
+// e-mails' message keys (mail.booking.*).
+type Config = mail.NoticeConfig
 
 // Service applies the booking rules around a Store and sends the
 // notices.
@@ -51,16 +44,7 @@ type Service struct {
 
 // NewService returns a Service.
 func NewService(s Store, dir directory.Store, users Users, m mail.Sender, cfg Config) *Service {
-	if cfg.Now == nil {
-		cfg.Now = func() time.Time { return time.Now().UTC() }
-	}
-	if cfg.Text == nil {
-		cfg.Text = func(_ context.Context, key string, _ ...any) string { return key }
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	cfg = cfg.WithDefaults()
 	return &Service{store: s, dir: dir, users: users, mail: m, cfg: cfg}
 }
 
