@@ -50,8 +50,11 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	if n.Events, err = LoadEvents(ctx, a.DB, now); err != nil { // events.go
 		return n, err
 	}
-	n.Inquiries, err = LoadInquiries(ctx, a.Inquiries.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store())      // inquiries.go
-	n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(mail.Log{Logger: slog.New(slog.DiscardHandler)}), a.Directory.Store()) // governance.go
+	silent := mail.Log{Logger: slog.New(slog.DiscardHandler)}
+	if n.Inquiries, err = LoadInquiries(ctx, a.Inquiries.WithMail(silent), a.Directory.Store()); err != nil { // inquiries.go
+		return n, err
+	}
+	n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(silent), a.Directory.Store()) // governance.go
 	return n, err
 }
 
