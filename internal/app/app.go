@@ -146,6 +146,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 func (a *App) Close() error {
 	a.closeOnce.Do(func() {
 		a.Match.Close()
+		a.Inquiries.Stop()
 		a.closeErr = a.DB.Close()
 	})
 	return a.closeErr

@@ -16,6 +16,8 @@ package inquiries
 import (
 	"context"
 	"time"
+
+	"github.com/escnet/escnet/internal/store/feed"
 )
 
 // States of a case.
@@ -201,6 +203,9 @@ type Store interface {
 
 	SetExpert(ctx context.Context, personID string, on bool, summary string) error
 	RoutingData(ctx context.Context) (Snapshot, error)
+	// Feed is the change feed the routing snapshot follows (nil: none;
+	// the snapshot is then reread every Config.RouterTTL).
+	Feed() *feed.Feed
 	ClusterExists(ctx context.Context, idOrSlug string) (string, error)
 
 	// AnonymiseClosed strips the requester's data from cases closed

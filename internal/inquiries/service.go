@@ -43,9 +43,11 @@ type Config struct {
 	// MaxAttachment is the largest file accepted (5 MiB).
 	AttachmentDir string
 	MaxAttachment int64
-	// RouterTTL is how long a routing snapshot is reused (30 s).
-	RouterTTL time.Duration
-	Logger    *slog.Logger
+	// RouterTTL is how long a routing snapshot is reused when the change
+	// feed cannot be followed (30 s); with the feed, a snapshot is rebuilt
+	// when the routing's entities change, at most every RouterInterval (1 s).
+	RouterTTL, RouterInterval time.Duration
+	Logger                    *slog.Logger
 
 	ephemeral bool // the secret was made up at start
 }
@@ -81,6 +83,9 @@ func (c *Config) defaults() {
 	if c.RouterTTL == 0 {
 		c.RouterTTL = 30 * time.Second
 	}
+	if c.RouterInterval == 0 {
+		c.RouterInterval = DefaultRouterInterval
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -103,16 +108,14 @@ type Service struct {
 	mail  mail.Sender
 	cfg   Config
 
-	mu       sync.Mutex
-	router   *Router
-	routerAt time.Time
-	warned   sync.Once
+	routing *routing // shared by the copies WithMail makes
+	warned  *sync.Once
 }
 
 // NewService returns a Service.
 func NewService(s Store, m mail.Sender, cfg Config) *Service {
 	cfg.defaults()
-	return &Service{store: s, mail: m, cfg: cfg}
+	return &Service{store: s, mail: m, cfg: cfg, routing: newRouting(), warned: &sync.Once{}}
 }
 
 // Config returns the settings in force.
@@ -120,30 +123,6 @@ func (s *Service) Config() Config { return s.cfg }
 
 // Stamp signs the time a form is served.
 func (s *Service) Stamp() string { return Stamp(s.cfg.Secret, s.cfg.Now()) }
-
-// Router returns the routing snapshot, rebuilt when older than RouterTTL
-// or invalidated.
-func (s *Service) Router(ctx context.Context) (*Router, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.router != nil && s.cfg.Now().Sub(s.routerAt) < s.cfg.RouterTTL {
-		return s.router, nil
-	}
-	snap, err := s.store.RoutingData(access.WithScope(ctx, access.System))
-	if err != nil {
-		return nil, err
-	}
-	s.router, s.routerAt = Build(snap), s.cfg.Now()
-	return s.router, nil
-}
-
-// Invalidate makes the next routing read the directory again (after a
-// change of the directory or of the experts).
-func (s *Service) Invalidate() {
-	s.mu.Lock()
-	s.router = nil
-	s.mu.Unlock()
-}
 
 // followToken is the secret of a case's follow link: derived from the
 // case id with the secret, so that later e-mails can carry it while the
@@ -278,5 +257,5 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 // WithMail returns a copy of the service that sends e-mail through m (the
 // demonstration loader's questions write to nobody).
 func (s *Service) WithMail(m mail.Sender) *Service {
-	return &Service{store: s.store, mail: m, cfg: s.cfg}
+	return &Service{store: s.store, mail: m, cfg: s.cfg, routing: s.routing, warned: s.warned}
 }

@@ -1,0 +1,101 @@
+package inquiries_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/inquiries"
+	"github.com/escnet/escnet/internal/store/feed"
+	"github.com/escnet/escnet/internal/store/sqlstore"
+)
+
+// newExpert writes a listed person with a word no one else uses straight
+// to the store (not through the contact point, which would invalidate its
+// snapshot itself), as another process or node would.
+func newExpert(t *testing.T, w *world, orgSlug, name string) string {
+	t.Helper()
+	ctx := access.WithScope(context.Background(), access.System)
+	org, err := w.db.GetOrganisation(ctx, orgSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := directory.Person{Name: name, OrganisationID: org.ID, Title: "Zwavelhexafluoride specialist",
+		Expertise: []string{}, Languages: []string{"nl"}, Listed: true, Visibility: access.Public, TLP: access.TLPClear}
+	if err := w.db.CreatePerson(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.SetExpert(ctx, p.ID, true, "Lekdetectie van zwavelhexafluoride in hoogspanningsinstallaties"); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
+}
+
+func suggestsExpert(t *testing.T, svc *inquiries.Service, id string) bool {
+	t.Helper()
+	r, err := svc.Router(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sug := r.Suggest(inquiries.Query{Text: "Wie meet zwavelhexafluoride lekken?", Lang: "nl", Scope: access.System})
+	return slices.ContainsFunc(sug.Experts, func(s inquiries.Suggestion) bool { return s.ID == id })
+}
+
+// TestRoutingFollowsTheFeed: a person listed as an expert by a write the
+// contact point did not make becomes suggestible within seconds, because
+// the snapshot follows the change feed (not a 30 s timer).
+func TestRoutingFollowsTheFeed(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, w *world) {
+		if suggestsExpert(t, w.svc, "") {
+			t.Fatal("no id matched")
+		}
+		start := time.Now()
+		id := newExpert(t, w, "uhasselt", "Saar Zwavel")
+		for !suggestsExpert(t, w.svc, id) {
+			if time.Since(start) > 10*time.Second {
+				t.Fatal("the new expert is not suggested 10 s after the write")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Logf("suggestible %v after the write", time.Since(start).Round(time.Millisecond))
+		// Unlisting them takes them out again.
+		ctx := access.WithScope(context.Background(), access.System)
+		if err := w.db.SetExpert(ctx, id, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		for suggestsExpert(t, w.svc, id) {
+			if time.Since(start) > 20*time.Second {
+				t.Fatal("the unlisted expert is still suggested")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}
+
+// noFeed is a store without a change feed.
+type noFeed struct{ *sqlstore.DB }
+
+func (noFeed) Feed() *feed.Feed { return nil }
+
+// TestRoutingFallbackWithoutFeed: without a feed the snapshot is reread
+// once it is RouterTTL old, and not before.
+func TestRoutingFallbackWithoutFeed(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, w *world) {
+		svc := inquiries.NewService(noFeed{w.db}, nil, inquiries.Config{Secret: []byte("s"), Now: w.clk.now, RouterTTL: time.Minute})
+		if suggestsExpert(t, svc, "") {
+			t.Fatal("no id matched")
+		}
+		id := newExpert(t, w, "uhasselt", "Saar Zwavel")
+		time.Sleep(50 * time.Millisecond)
+		if suggestsExpert(t, svc, id) {
+			t.Fatal("the snapshot was reread before its time")
+		}
+		w.clk.advance(time.Minute)
+		if !suggestsExpert(t, svc, id) {
+			t.Fatal("the snapshot was not reread after RouterTTL")
+		}
+	})
+}
