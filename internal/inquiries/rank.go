@@ -107,6 +107,45 @@ func (r *Router) rankFacilities(sc *scratch, toks []textindex.Token, tags []Tag,
 	return nonNil(out)
 }
 
+// rankPractices suggests entries of the practices library, each only
+// when the scope may see it and its organisation.
+func (r *Router) rankPractices(sc *scratch, toks []textindex.Token, tags []Tag, q Query, lang textindex.Lang, limit int) []Suggestion {
+	pracs := r.snap.Practices
+	sc.prac.Reset()
+	qt := r.pracIx.Query(toks, 24)
+	r.pracIx.Score(qt, sc.prac)
+	acc, touched := r.capScores(sc, len(pracs), r.pracsByCap, tags)
+	visible := func(d uint32) bool {
+		i, ok := r.orgIndex[pracs[d].OrganisationID]
+		return ok && q.Scope.CanSee(pracs[d].Record) && q.Scope.CanSee(r.snap.Organisations[i].Record)
+	}
+	var out []Suggestion
+	for _, x := range combine(acc, touched, sc.prac, visible, func(uint32) float64 { return 0 }, limit) {
+		p := pracs[x.doc]
+		t := p.text(string(lang))
+		s := Suggestion{ID: p.ID, Name: t.Title, Lang: t.Lang, Kind: p.Kind, OrgID: p.OrganisationID, Score: x.score}
+		if i, ok := r.orgIndex[p.OrganisationID]; ok {
+			s.OrgName, s.Clusters = r.snap.Organisations[i].Name, r.snap.Organisations[i].Clusters
+		}
+		s.Reasons = r.reasons(p.Capabilities, tags, qt, r.pracIx, x.doc)
+		out = append(out, s)
+	}
+	return nonNil(out)
+}
+
+// text is the practice's version in lang, else its original.
+func (p PracticeDoc) text(lang string) PracticeText {
+	for _, t := range p.Texts {
+		if t.Lang == lang {
+			return t
+		}
+	}
+	if len(p.Texts) > 0 {
+		return p.Texts[0]
+	}
+	return PracticeText{}
+}
+
 // reasons explains a suggestion: the suggested capabilities the record
 // declares, and the question's words its profile uses.
 func (r *Router) reasons(codes []string, tags []Tag, qt []textindex.QueryTerm, ix *textindex.Index, doc uint32) []Reason {

@@ -13,12 +13,14 @@ import (
 
 // Snapshot is what routing reads from the directory: organisations,
 // experts (listed people who agreed to be suggested), facilities,
-// clusters and the capability taxonomy.
+// practices (the knowledge library's entries), clusters and the
+// capability taxonomy.
 type Snapshot struct {
 	Clusters      []ClusterDoc
 	Organisations []OrgDoc
 	Experts       []ExpertDoc
 	Facilities    []FacilityDoc
+	Practices     []PracticeDoc
 	Capabilities  []directory.Capability
 }
 
@@ -50,6 +52,22 @@ type FacilityDoc struct {
 	Record                                      access.Record
 }
 
+// PracticeDoc is an entry of the practices library as routing sees it:
+// its language versions, capability tags and access label (the entry is
+// shown only to those who may see it and its organisation).
+type PracticeDoc struct {
+	ID, Kind, OrganisationID string
+	Texts                    []PracticeText // the original first
+	Capabilities             []string
+	Record                   access.Record
+}
+
+// PracticeText is one language version of a practice: its title, summary
+// and the start of its body.
+type PracticeText struct {
+	Lang, Title, Summary, Body string
+}
+
 // Reason says why something was suggested, as a message key with
 // arguments (capability codes, words, names) that the edge renders.
 type Reason struct {
@@ -64,7 +82,7 @@ type Tag struct {
 	score float32
 }
 
-// Suggestion is one suggested organisation, expert or facility.
+// Suggestion is one suggested organisation, expert, facility or practice.
 type Suggestion struct {
 	ID        string   `json:"id"`
 	Slug      string   `json:"slug,omitempty"`
@@ -75,6 +93,8 @@ type Suggestion struct {
 	Reasons   []Reason `json:"reasons"`
 	Score     float64  `json:"-"`
 	Languages []string `json:"languages,omitempty"`
+	Kind      string   `json:"kind,omitempty"` // a practice's kind
+	Lang      string   `json:"lang,omitempty"` // the language of a practice's title
 }
 
 // Suggestions is the routing of one question.
@@ -84,6 +104,7 @@ type Suggestions struct {
 	Organisations []Suggestion `json:"organisations"`
 	Experts       []Suggestion `json:"experts"`
 	Facilities    []Suggestion `json:"facilities"`
+	Practices     []Suggestion `json:"practices"`
 }
 
 // Router ranks organisations, experts and facilities for a question.
@@ -96,9 +117,11 @@ type Router struct {
 	orgIx      *textindex.Index
 	expIx      *textindex.Index
 	facIx      *textindex.Index
+	pracIx     *textindex.Index
 	orgsByCap  capLists
 	expsByCap  capLists
 	facsByCap  capLists
+	pracsByCap capLists
 	orgIndex   map[string]int
 	expOrg     []int32 // expert → index of their organisation (-1 if unknown)
 	clusterIdx map[string]int
@@ -116,7 +139,7 @@ func (r *Router) getScratch() *scratch {
 		r.free = r.free[:n-1]
 		return sc
 	}
-	return &scratch{cap: r.capIx.NewScores(), org: r.orgIx.NewScores(), exp: r.expIx.NewScores(), fac: r.facIx.NewScores()}
+	return &scratch{cap: r.capIx.NewScores(), org: r.orgIx.NewScores(), exp: r.expIx.NewScores(), fac: r.facIx.NewScores(), prac: r.pracIx.NewScores()}
 }
 
 func (r *Router) putScratch(sc *scratch) {
@@ -127,7 +150,7 @@ func (r *Router) putScratch(sc *scratch) {
 
 // scratch is one query's working memory.
 type scratch struct {
-	cap, org, exp, fac *textindex.Scores
+	cap, org, exp, fac, prac *textindex.Scores
 	capAcc             []float32
 	capTouched         []uint32
 }
@@ -162,6 +185,18 @@ func Build(s Snapshot) *Router {
 		f := s.Facilities[i]
 		return f.Name, f.Description, f.Capabilities
 	})
+	r.pracIx, r.pracsByCap = r.buildDocsWith(len(s.Practices), func(i int, add func([]textindex.Token, float32)) []string {
+		p := s.Practices[i]
+		for _, t := range p.Texts {
+			lang, ok := textindex.ParseLang(t.Lang)
+			if !ok {
+				lang = textindex.Detect(t.Title + " " + t.Summary)
+			}
+			add(textindex.AnalyzeLang(t.Title, lang), 2)
+			add(textindex.AnalyzeLang(t.Summary+" "+t.Body, lang), 1)
+		}
+		return p.Capabilities
+	})
 	return r
 }
 
@@ -191,13 +226,22 @@ type capLists struct {
 // buildDocs indexes n documents (title, body, capability codes) and their
 // capability lists.
 func (r *Router) buildDocs(n int, doc func(int) (string, string, []string)) (*textindex.Index, capLists) {
+	return r.buildDocsWith(n, func(i int, add func([]textindex.Token, float32)) []string {
+		title, body, codes := doc(i)
+		add(textindex.Analyze(title), 2)
+		add(textindex.Analyze(body), 1)
+		return codes
+	})
+}
+
+// buildDocsWith indexes n documents whose analysed texts doc adds, and
+// their capability lists (the codes doc returns).
+func (r *Router) buildDocsWith(n int, doc func(int, func([]textindex.Token, float32)) []string) (*textindex.Index, capLists) {
 	b := textindex.NewBuilder()
 	lists := capLists{under: map[string][]uint32{}, exact: map[string][]uint32{}}
 	for i := range n {
-		title, body, codes := doc(i)
 		d := b.NewDoc()
-		b.Add(d, textindex.Analyze(title), 2)
-		b.Add(d, textindex.Analyze(body), 1)
+		codes := doc(i, func(toks []textindex.Token, w float32) { b.Add(d, toks, w) })
 		seen := map[string]bool{}
 		for _, code := range codes {
 			lists.exact[code] = append(lists.exact[code], uint32(d))
@@ -250,6 +294,7 @@ func (r *Router) Suggest(q Query) Suggestions {
 	out.Organisations = orgs
 	out.Experts = r.rankExperts(sc, generic, out.Capabilities, q, limit)
 	out.Facilities = r.rankFacilities(sc, generic, out.Capabilities, q, limit)
+	out.Practices = r.rankPractices(sc, generic, out.Capabilities, q, lang, limit)
 	out.Cluster = r.bestCluster(out, q.Country)
 	return out
 }

@@ -99,3 +99,63 @@ func TestRoutingFallbackWithoutFeed(t *testing.T) {
 		}
 	})
 }
+
+func practiceTitles(s inquiries.Suggestions) []string {
+	var out []string
+	for _, p := range s.Practices {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// TestPracticesSuggested: the desk's routing suggests the practices
+// library's entries with reasons, each only to a desk member who may see
+// it (the practices store, asked with the same scope, finds every one):
+// the Hague's AMBER cluster-level flood lesson reaches the HSD desk, in
+// the question's language, and not Flanders'; an anonymous scope gets
+// public entries only.
+func TestPracticesSuggested(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, w *world) {
+		const question = "Hoe evacueren we een wijk bij hoogwater en overstromingen? Wie heeft ervaring met een oefening met de brandweer?"
+		const flood = "Evacuatie van een wijk bij hoogwater (demo)"
+		seen := func(ctx context.Context, sug inquiries.Suggestions) {
+			t.Helper()
+			for _, p := range sug.Practices {
+				if _, err := w.db.GetEntry(ctx, p.ID); err != nil {
+					t.Errorf("practice %q suggested to a scope that may not see it: %v", p.Name, err)
+				}
+				if len(p.Reasons) == 0 || p.Kind == "" || p.OrgName == "" {
+					t.Errorf("practice %+v without reasons, kind or organisation", p)
+				}
+			}
+		}
+		for _, c := range []struct {
+			desk  string
+			flood bool
+		}{{"hsd", true}, {"flanders-issn", false}} {
+			q, _ := w.ask(t, c.desk, question)
+			ctx := deskScope(w.desk(c.desk))
+			sug, err := w.svc.Suggest(ctx, q.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sug.Practices) == 0 {
+				t.Fatalf("%s desk: no practice suggested", c.desk)
+			}
+			seen(ctx, sug)
+			if got := slices.Contains(practiceTitles(sug), flood); got != c.flood {
+				t.Errorf("%s desk: practices %q; the AMBER flood lesson there: %v, want %v", c.desk, practiceTitles(sug), got, c.flood)
+			}
+		}
+		r, err := w.svc.Router(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		anonCtx := access.WithScope(context.Background(), access.ScopeOf(access.Viewer{}))
+		anon := r.Suggest(inquiries.Query{Text: "Counter-drone sensors tested in a city centre", Lang: "en", Scope: access.ScopeFrom(anonCtx)})
+		if len(anon.Practices) == 0 {
+			t.Fatal("anonymous: no public practice suggested")
+		}
+		seen(anonCtx, anon)
+	})
+}

@@ -199,7 +199,10 @@ func (db *DB) RoutingData(ctx context.Context) (s inquiries.Snapshot, err error)
 	if err := db.routingExperts(ctx, &s, org); err != nil {
 		return s, err
 	}
-	return s, db.routingFacilities(ctx, &s, org)
+	if err := db.routingFacilities(ctx, &s, org); err != nil {
+		return s, err
+	}
+	return s, db.routingPractices(ctx, &s, org)
 }
 
 func (db *DB) routingExperts(ctx context.Context, s *inquiries.Snapshot, org func(string) *inquiries.OrgDoc) error {
@@ -255,6 +258,50 @@ func (db *DB) routingFacilities(ctx context.Context, s *inquiries.Snapshot, org 
 		}
 		return err
 	}, `SELECT facility_id, capability_code FROM facility_capabilities ORDER BY facility_id, position`)
+}
+
+// routingBody is how much of a practice's body routing indexes (its
+// title and summary say most; the start of the body the rest).
+const routingBody = 1500
+
+// routingPractices reads the practices library's entries: their label,
+// language versions (the original first) and capability tags.
+func (db *DB) routingPractices(ctx context.Context, s *inquiries.Snapshot, org func(string) *inquiries.OrgDoc) error {
+	at := map[string]int{}
+	err := db.each(ctx, func(rows *sql.Rows) error {
+		var p inquiries.PracticeDoc
+		err := rows.Scan(&p.ID, &p.Kind, &p.OrganisationID, &p.Record.Visibility, &p.Record.TLP)
+		p.Record.OwnerOrg = p.OrganisationID
+		if o := org(p.OrganisationID); o != nil {
+			p.Record.OwnerClusters = o.Clusters
+		}
+		at[p.ID] = len(s.Practices)
+		s.Practices = append(s.Practices, p)
+		return err
+	}, `SELECT id, kind, organisation_id, visibility, tlp FROM practice_entries ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	err = db.each(ctx, func(rows *sql.Rows) error {
+		var id string
+		var t inquiries.PracticeText
+		err := rows.Scan(&id, &t.Lang, &t.Title, &t.Summary, &t.Body)
+		if i, ok := at[id]; ok {
+			s.Practices[i].Texts = append(s.Practices[i].Texts, t)
+		}
+		return err
+	}, `SELECT entry_id, lang, title, summary, SUBSTR(body, 1, $1) FROM practice_texts ORDER BY entry_id, original DESC, lang`, routingBody)
+	if err != nil {
+		return err
+	}
+	return db.each(ctx, func(rows *sql.Rows) error {
+		var id, code string
+		err := rows.Scan(&id, &code)
+		if i, ok := at[id]; ok {
+			s.Practices[i].Capabilities = append(s.Practices[i].Capabilities, code)
+		}
+		return err
+	}, `SELECT entry_id, capability_code FROM practice_capabilities ORDER BY entry_id, position`)
 }
 
 var _ inquiries.Store = (*DB)(nil)
