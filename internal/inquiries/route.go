@@ -151,8 +151,8 @@ func (r *Router) putScratch(sc *scratch) {
 // scratch is one query's working memory.
 type scratch struct {
 	cap, org, exp, fac, prac *textindex.Scores
-	capAcc             []float32
-	capTouched         []uint32
+	capAcc                   []float32
+	capTouched               []uint32
 }
 
 // Build indexes a snapshot.
