@@ -191,7 +191,11 @@ type Store interface {
 
 	DeskClusters(ctx context.Context, userID string) ([]string, error)
 	ListDesk(ctx context.Context, clusterID string) ([]DeskMember, error)
-	SetDesk(ctx context.Context, clusterID string, userIDs []string) error
+	// SetDesk replaces the list when it is at version expected (0: no
+	// check; else store.ErrStale) and returns the new version;
+	// DeskVersion reads it (1 until first set).
+	SetDesk(ctx context.Context, clusterID string, userIDs []string, expected int) (int, error)
+	DeskVersion(ctx context.Context, clusterID string) (int, error)
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 	// DeskEmails returns the addresses of a cluster's managers and desk
 	// staff; ManagerEmails only the managers'.

@@ -23,8 +23,9 @@ func (r *Router) rankOrgs(sc *scratch, toks []textindex.Token, tags []Tag, q Que
 	r.orgIx.Score(qt, sc.org)
 	acc, touched := r.capScores(sc, len(orgs), r.orgsByCap, tags)
 	visible := func(d uint32) bool { return q.Scope.CanSee(orgs[d].Record) }
+	country := r.countryNo[q.Country] // 0 when no organisation is there
 	bonus := func(d uint32) float64 {
-		if q.Country != "" && orgs[d].Country == q.Country {
+		if country != 0 && r.orgCountry[d] == country {
 			return countryBonus
 		}
 		return 0

@@ -123,6 +123,11 @@ type Router struct {
 	facsByCap  capLists
 	pracsByCap capLists
 	orgIndex   map[string]int
+	// orgCountry is each organisation's country as a small number (0:
+	// none), so that the country bonus reads two bytes per candidate
+	// instead of the organisation's record.
+	orgCountry []uint16
+	countryNo  map[string]uint16
 	expOrg     []int32 // expert → index of their organisation (-1 if unknown)
 	clusterIdx map[string]int
 	// free holds scratch spaces between queries (a sync.Pool would drop
@@ -174,6 +179,19 @@ func Build(s Snapshot) *Router {
 		e := s.Experts[i]
 		return e.Title, e.Summary, e.Expertise
 	})
+	r.countryNo = map[string]uint16{}
+	r.orgCountry = make([]uint16, len(s.Organisations))
+	for i, o := range s.Organisations {
+		if o.Country == "" {
+			continue
+		}
+		n, ok := r.countryNo[o.Country]
+		if !ok {
+			n = uint16(len(r.countryNo) + 1)
+			r.countryNo[o.Country] = n
+		}
+		r.orgCountry[i] = n
+	}
 	r.expOrg = make([]int32, len(s.Experts))
 	for i, e := range s.Experts {
 		r.expOrg[i] = -1

@@ -32,6 +32,7 @@ const (
 	ErrSameCluster   = "error.inquiry.same_cluster"    // a hand-off to the cluster that holds the case
 	ErrMergeSelf     = "error.inquiry.merge_self"      // a case merged into itself
 	ErrRatingTooSoon = "error.inquiry.rating_too_soon" // rating before any answer
+	ErrNoAccount     = "error.inquiry.no_account"      // a desk member must have an account
 )
 
 // Limits of the input.

@@ -2,7 +2,6 @@ package inquiries
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
@@ -62,50 +61,6 @@ func (s *Service) Tick(ctx context.Context) (TickResult, error) {
 		return res, err
 	}
 	return res, s.store.PruneSubmissions(ctx, now.Add(-24*time.Hour))
-}
-
-// Desk returns the named desk staff of a cluster (its managers and the
-// alliance administrator).
-func (s *Service) Desk(ctx context.Context, cluster string) ([]DeskMember, error) {
-	id, err := s.store.ClusterExists(ctx, cluster)
-	if err != nil {
-		return nil, err
-	}
-	v := access.ViewerFrom(ctx)
-	if !v.AllianceAdmin && !slices.Contains(v.ManagedClusters, id) {
-		if v.Anonymous() {
-			return nil, store.ErrNotFound
-		}
-		return nil, store.ErrForbidden
-	}
-	return s.store.ListDesk(ctx, id)
-}
-
-// SetDesk names a cluster's desk staff by their e-mail addresses.
-func (s *Service) SetDesk(ctx context.Context, cluster string, emails []string) error {
-	id, err := s.store.ClusterExists(ctx, cluster)
-	if err != nil {
-		return err
-	}
-	if !access.CanManageDesk(access.ViewerFrom(ctx), id) {
-		return store.ErrForbidden
-	}
-	var ids []string
-	var errs validate.Errors
-	for i, e := range emails {
-		uid, err := s.store.UserIDByEmail(ctx, e)
-		if err != nil {
-			errs.Add("desk["+itoa(i)+"]", validate.NotFound)
-			continue
-		}
-		if !slices.Contains(ids, uid) {
-			ids = append(ids, uid)
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return err
-	}
-	return s.store.SetDesk(ctx, id, ids)
 }
 
 // SetExpert lists or unlists a person as an expert for questions: the

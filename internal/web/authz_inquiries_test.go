@@ -51,6 +51,7 @@ func (fx *authzFixture) inquiry(t *testing.T) *inquiryFixture {
 // link are open to all.
 func inquiryExpectations(t *testing.T, pol policy) map[string]expectation {
 	desk := func(who persona) bool { return pol.may(t, "see and triage a question", who) }
+	namesDesk := func(who persona) bool { return pol.may(t, "name and remove a cluster's desk staff", who) }
 	asks := func(who persona) bool { return pol.may(t, "ask the alliance a question", who) }
 	// onCase: a read or step on the fixture case.
 	onCase := func(method string, path func(f *inquiryFixture) string, body any, form url.Values, ok int) expectation {
@@ -71,6 +72,17 @@ func inquiryExpectations(t *testing.T, pol policy) map[string]expectation {
 		return func(fx *authzFixture, who persona, level string) authzCase {
 			c := authzCase{method: method, path: path, body: body, want: denied(who)}
 			if desk(who) {
+				c.want = ok
+			}
+			return c
+		}
+	}
+	// deskStaff: the desk staff list of hsd, for its managers and the
+	// alliance administrator.
+	deskStaff := func(method, path string, body any, form url.Values, ok int) expectation {
+		return func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: method, path: path, body: body, form: form, want: denied(who)}
+			if namesDesk(who) {
 				c.want = ok
 			}
 			return c
@@ -112,8 +124,11 @@ func inquiryExpectations(t *testing.T, pol policy) map[string]expectation {
 		"POST /api/v1/inquiries/{id}/{step}":     onCase("POST", casePath("/triage"), map[string]any{}, nil, 200),
 		"POST /api/v1/inquiries/{id}/messages":   onCase("POST", casePath("/messages"), map[string]any{"body": "A note.", "internal": true}, nil, 201),
 		"GET /api/v1/inquiry-attachments/{id}":   onCase("GET", func(f *inquiryFixture) string { return "/api/v1/inquiry-attachments/" + f.attachment }, nil, nil, 200),
-		"GET /api/v1/clusters/{id}/desk":         deskOnly("GET", "/api/v1/clusters/hsd/desk", nil, 200),
-		"PUT /api/v1/clusters/{id}/desk":         deskOnly("PUT", "/api/v1/clusters/hsd/desk", map[string]any{"emails": []string{}}, 200),
+		"GET /api/v1/clusters/{id}/desk":         deskStaff("GET", "/api/v1/clusters/hsd/desk", nil, nil, 200),
+		"PUT /api/v1/clusters/{id}/desk":         deskStaff("PUT", "/api/v1/clusters/hsd/desk", map[string]any{"emails": []string{}}, nil, 200),
+		"GET /clusters/{slug}/desk":              deskStaff("GET", "/clusters/hsd/desk", nil, nil, 200),
+		// Removing someone who is not on the desk names the field (422).
+		"POST /clusters/{slug}/desk": deskStaff("POST", "/clusters/hsd/desk", nil, url.Values{"action": {"remove"}, "user": {"nobody"}}, 422),
 		// Only the person themself (no persona here) and the alliance
 		// administrator list a person as an expert.
 		"PUT /api/v1/people/{id}/expert": func(fx *authzFixture, who persona, level string) authzCase {

@@ -293,36 +293,6 @@ func (s *Server) apiInquiryStatsCSV(w http.ResponseWriter, r *http.Request) erro
 	return cw.Flush()
 }
 
-func (s *Server) apiGetDesk(w http.ResponseWriter, r *http.Request) error {
-	if err := inquirySignedIn(r.Context()); err != nil {
-		return err
-	}
-	d, err := s.inq.Desk(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": d})
-}
-
-// DeskInput names a cluster's desk staff.
-type DeskInput struct {
-	Emails []string `json:"emails"`
-}
-
-func (s *Server) apiSetDesk(w http.ResponseWriter, r *http.Request) error {
-	if err := inquirySignedIn(r.Context()); err != nil {
-		return err
-	}
-	var in DeskInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	if err := s.inq.SetDesk(r.Context(), r.PathValue("id"), in.Emails); err != nil {
-		return err
-	}
-	return s.apiGetDesk(w, r)
-}
-
 // ExpertInput lists or unlists a person as an expert for questions.
 type ExpertInput struct {
 	Expert  bool   `json:"expert"`

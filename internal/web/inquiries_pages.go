@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/inquiries"
 )
@@ -199,6 +200,7 @@ type inquiriesPage struct {
 	layout
 	Items []inquiries.Inquiry
 	State string
+	Desks []directory.Cluster // clusters whose desk staff the viewer names
 }
 
 func (s *Server) pageInquiries(w http.ResponseWriter, r *http.Request) error {
@@ -210,7 +212,20 @@ func (s *Server) pageInquiries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "inquiry_list", inquiriesPage{layout: s.layout(r, "title.inquiries", "inquiries"), Items: items, State: state})
+	d := inquiriesPage{layout: s.layout(r, "title.inquiries", "inquiries"), Items: items, State: state}
+	v := access.ViewerFrom(r.Context())
+	if v.AllianceAdmin || len(v.ManagedClusters) > 0 {
+		cl, err := s.dir.Store().ListClusters(r.Context(), directory.Filter{Limit: 100, NoCounts: true})
+		if err != nil {
+			return err
+		}
+		for _, c := range cl.Items {
+			if access.CanManageDesk(v, c.ID) {
+				d.Desks = append(d.Desks, c)
+			}
+		}
+	}
+	return s.render(w, http.StatusOK, "inquiry_list", d)
 }
 
 type inquiryPage struct {
@@ -350,7 +365,7 @@ func inquiryKeyFamilies() map[string][]string {
 	var errs []string
 	for _, c := range []string{inquiries.ErrConsent, inquiries.ErrTooFast, inquiries.ErrFormExpired, inquiries.ErrSpam, inquiries.ErrThrottled,
 		inquiries.ErrNotExpert, inquiries.ErrClosed, inquiries.ErrState, inquiries.ErrFileType, inquiries.ErrSameCluster,
-		inquiries.ErrMergeSelf, inquiries.ErrRatingTooSoon} {
+		inquiries.ErrMergeSelf, inquiries.ErrRatingTooSoon, inquiries.ErrNoAccount} {
 		errs = append(errs, strings.TrimPrefix(c, "error.inquiry."))
 	}
 	return map[string][]string{

@@ -210,3 +210,35 @@ func TestInquiryAttachmentsOverHTTP(t *testing.T) {
 		t.Errorf("download by a member not on the case: %d, want 404", r.status)
 	}
 }
+
+// TestCasePageSuggestsPractices: the desk's case page and the API list
+// the practices library's entries that fit the question, with reasons and
+// links, among those the desk member may see.
+func TestCasePageSuggestsPractices(t *testing.T) {
+	env, _, _ := inquiryEnv(t)
+	ctx := access.AsSystem(context.Background())
+	q, err := env.server.inq.Ask(ctx, inquiries.AskInput{Question: "Hoe evacueren we een wijk bij hoogwater en overstromingen?", Name: "A",
+		Email: "a@example.org", Kind: "government", Country: "NL", Lang: "nl", Consent: true, Cluster: "hsd", Address: "192.0.2.10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr := env.tokens["manager.hsd@example.org"]
+	r := env.do("GET", "/api/v1/inquiries/"+q.ID+"/suggestions", nil, "Authorization", "Bearer "+mgr)
+	sug := decode[inquiries.Suggestions](t, r)
+	var flood *inquiries.Suggestion
+	for i, p := range sug.Practices {
+		if p.Name == "Evacuatie van een wijk bij hoogwater (demo)" {
+			flood = &sug.Practices[i]
+		}
+	}
+	if r.status != 200 || flood == nil || len(flood.Reasons) == 0 {
+		t.Fatalf("suggestions = %d, practices %+v; want the flood lesson with reasons", r.status, sug.Practices)
+	}
+	page := env.do("GET", "/inquiries/"+q.ID, nil, "Authorization", "Bearer "+mgr, "Accept-Language", "nl")
+	body := string(page.body)
+	if page.status != 200 || !strings.Contains(body, "Voorgestelde praktijken") || !strings.Contains(body, `href="/practices/`+flood.ID+`"`) ||
+		!strings.Contains(body, "Geleerde les") {
+		t.Errorf("case page = %d; want the suggested practices with a link and their kind", page.status)
+	}
+	noGoValues(t, "case page", page.body)
+}

@@ -270,6 +270,8 @@ func (s *Server) inquiriesRoutes() []route {
 		{"GET /inquiries/{id}", s.page(s.pageInquiry)},
 		{"POST /inquiries/{id}", s.page(s.postInquiry)},
 		{"GET /inquiries/files/{id}", s.page(s.inquiryAttachment)},
+		{"GET /clusters/{slug}/desk", s.page(s.pageDesk)},  // inquiries_desk.go
+		{"POST /clusters/{slug}/desk", s.page(s.postDesk)}, // inquiries_desk.go
 	}
 }
 

@@ -45,9 +45,32 @@ func (db *DB) ListDesk(ctx context.Context, clusterID string) ([]inquiries.DeskM
 	return out, err
 }
 
-// SetDesk replaces a cluster's named desk staff.
-func (db *DB) SetDesk(ctx context.Context, clusterID string, userIDs []string) error {
-	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+// DeskVersion is the version of a cluster's desk staff list (1 until it
+// is first set).
+func (db *DB) DeskVersion(ctx context.Context, clusterID string) (int, error) {
+	var v int
+	err := db.queryRow(ctx, `SELECT COALESCE((SELECT version FROM inquiry_desk_versions WHERE cluster_id = $1), 1)`, clusterID).Scan(&v)
+	return v, err
+}
+
+// SetDesk replaces a cluster's named desk staff when the list is still
+// at version expected (0: no check), and returns the new version.
+func (db *DB) SetDesk(ctx context.Context, clusterID string, userIDs []string, expected int) (int, error) {
+	var next int
+	err := db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		cur := 1
+		err := tx.QueryRowContext(ctx, `SELECT version FROM inquiry_desk_versions WHERE cluster_id = $1`, clusterID).Scan(&cur)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if expected > 0 && expected != cur {
+			return fmt.Errorf("desk of cluster %q is at version %d, not %d: %w", clusterID, cur, expected, store.ErrStale)
+		}
+		next = cur + 1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO inquiry_desk_versions (cluster_id, version) VALUES ($1, $2)
+			ON CONFLICT (cluster_id) DO UPDATE SET version = excluded.version`, clusterID, next); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM inquiry_desk WHERE cluster_id = $1`, clusterID); err != nil {
 			return err
 		}
@@ -58,6 +81,7 @@ func (db *DB) SetDesk(ctx context.Context, clusterID string, userIDs []string) e
 		}
 		return tx.changeDetail(ctx, "inquiry_desk", clusterID, "set", strings.Join(userIDs, " "))
 	}))
+	return next, err
 }
 
 // UserIDByEmail finds an account by address.
