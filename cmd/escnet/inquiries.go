@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/escnet/escnet/internal/app"
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -64,7 +65,7 @@ func runInquiries(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			fmt.Fprintf(stderr, "escnet inquiries show: name one question by number or id\n\n%s", inquiriesUsage)
 			return errUsage
 		}
-		return showInquiry(ctx, db, stdout, positional[0])
+		return showInquiry(ctx, db, svc, stdout, positional[0])
 	case "stats":
 		rows, err := svc.Stats(ctx)
 		if err != nil {
@@ -102,7 +103,7 @@ func listInquiries(ctx context.Context, db *sqlstore.DB, stdout io.Writer, clust
 	return tw.Flush()
 }
 
-func showInquiry(ctx context.Context, db *sqlstore.DB, stdout io.Writer, key string) error {
+func showInquiry(ctx context.Context, db *sqlstore.DB, svc *inquiries.Service, stdout io.Writer, key string) error {
 	id := key
 	if n, err := strconv.Atoi(key); err == nil {
 		items, err := db.ListInquiries(ctx, inquiries.Filter{All: true})
@@ -130,6 +131,11 @@ func showInquiry(ctx context.Context, db *sqlstore.DB, stdout io.Writer, key str
 	for _, a := range q.Assignments {
 		fmt.Fprintf(stdout, "Expert: %s (%s): %s %s\n", a.PersonName, a.OrganisationName, a.State, a.Reason)
 	}
+	if q.Open() {
+		if err := printSuggestions(ctx, svc, stdout, q); err != nil {
+			return err
+		}
+	}
 	for _, m := range msgs {
 		note := ""
 		if m.Internal {
@@ -137,6 +143,30 @@ func showInquiry(ctx context.Context, db *sqlstore.DB, stdout io.Writer, key str
 		}
 		fmt.Fprintf(stdout, "\n--- %s %s%s\n%s\n", m.CreatedAt.Format("2006-01-02 15:04"), orDash(m.AuthorName), note, m.Body)
 	}
+	return nil
+}
+
+// printSuggestions lists the routing of an open case: what the desk
+// would see on its page (the command line sees everything).
+func printSuggestions(ctx context.Context, svc *inquiries.Service, stdout io.Writer, q inquiries.Inquiry) error {
+	r, err := svc.Router(ctx)
+	if err != nil {
+		return err
+	}
+	sug := r.Suggest(inquiries.Query{Text: q.Question, Lang: q.Lang, Country: q.Country, Scope: access.ScopeFrom(ctx)})
+	names := func(list []inquiries.Suggestion) string {
+		var out []string
+		for _, s := range list {
+			if s.OrgName != "" {
+				out = append(out, s.Name+" ("+s.OrgName+")")
+			} else {
+				out = append(out, s.Name)
+			}
+		}
+		return orDash(strings.Join(out, "; "))
+	}
+	fmt.Fprintf(stdout, "Suggested experts: %s\nSuggested organisations: %s\nSuggested facilities: %s\nSuggested practices: %s\n",
+		names(sug.Experts), names(sug.Organisations), names(sug.Facilities), names(sug.Practices))
 	return nil
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 // TestInquiriesCommands: the demo's questions are listed, shown with
-// their thread, and counted in the statistics; a missing one is an error.
+// their thread (and, when open, their routing), and counted in the statistics; a missing one is an error.
 func TestInquiriesCommands(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "demo.db")
 	_, out := startServe(t, "--db", dsn, "--demo")
@@ -28,6 +28,12 @@ func TestInquiriesCommands(t *testing.T) {
 	show, err := cmd("inquiries", "show", "4")
 	if err != nil || !strings.Contains(show, "Stromnetz") || !strings.Contains(show, "Erika Mustermann") {
 		t.Errorf("inquiries show 4: %v\n%s", err, show)
+	}
+	// An open case lists its routing, the practices library included.
+	flood, err := cmd("inquiries", "show", "2")
+	if err != nil || !strings.Contains(flood, "Suggested experts: ") || !strings.Contains(flood, "Suggested practices: ") ||
+		!strings.Contains(flood, "Evacuatie van een wijk bij hoogwater") {
+		t.Errorf("inquiries show 2: %v, want the suggestions with the flood lesson\n%s", err, flood)
 	}
 	stats, err := cmd("inquiries", "stats", "--csv")
 	if err != nil || !strings.HasPrefix(stats, "dimension,key,received") || !strings.Contains(stats, "kind,government,") {
