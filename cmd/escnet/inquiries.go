@@ -8,8 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/csvexport"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/store/sqlstore"
