@@ -250,3 +250,49 @@ func TestBrowserQuestionToAnswer(t *testing.T) {
 		t.Errorf("thread %+v, want the expert's answer", msgs)
 	}
 }
+
+// TestBrowserDeskStaff: the manager of hsd opens the desk page from the
+// list of cases, names a colleague by e-mail and removes them again; the
+// page passes axe-core in the four languages.
+func TestBrowserDeskStaff(t *testing.T) {
+	b := newBrowser(t)
+	axe := axeSource(t)
+	b.signIn(t, "manager.hsd@example.org")
+	err := chromedp.Do(b.ctx,
+		chromedp.Navigate(b.base+"/inquiries"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/clusters/hsd/desk"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/clusters/hsd/desk"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "nl", "fr", "de"} {
+		b.visit(t, "/language/"+lang+"?next=/clusters/hsd/desk")
+		b.checkLang(t, lang)
+		b.checkAccessible(t, axe, "inquiry-desk-"+lang)
+	}
+	b.visit(t, "/language/en?next=/clusters/hsd/desk")
+	err = chromedp.Do(b.ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "member.tno@example.org"),
+		chromedp.Click(chromedp.CSS(`button[value="add"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button[value="remove"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.checkAccessible(t, axe, "inquiry-desk-named")
+	b.screenshot(t, "inquiry-desk-named")
+	ctx := access.WithViewer(context.Background(), access.Viewer{UserID: "x", AllianceAdmin: true})
+	d, err := b.server.inq.Desk(ctx, "hsd")
+	if err != nil || len(d.Items) != 1 || d.Items[0].Email != "member.tno@example.org" {
+		t.Fatalf("desk after naming: %+v, %v", d.Items, err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`button[value="remove"]`)), chromedp.WaitNotPresent(chromedp.CSS(`button[value="remove"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := b.server.inq.Desk(ctx, "hsd"); err != nil || len(d.Items) != 0 {
+		t.Fatalf("desk after removing: %+v, %v", d.Items, err)
+	}
+}
