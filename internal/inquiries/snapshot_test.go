@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/store/feed"
@@ -112,8 +113,9 @@ func practiceTitles(s inquiries.Suggestions) []string {
 // library's entries with reasons, each only to a desk member who may see
 // it (the practices store, asked with the same scope, finds every one):
 // the Hague's AMBER cluster-level flood lesson reaches the HSD desk, in
-// the question's language, and not Flanders'; an anonymous scope gets
-// public entries only.
+// the question's language, and not Flanders' manager — but it does reach
+// a member of an hsd organisation named to Flanders' desk, who reads with
+// their own scope; an anonymous scope gets public entries only.
 func TestPracticesSuggested(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, w *world) {
 		const question = "Hoe evacueren we een wijk bij hoogwater en overstromingen? Wie heeft ervaring met een oefening met de brandweer?"
@@ -146,6 +148,31 @@ func TestPracticesSuggested(t *testing.T) {
 			if got := slices.Contains(practiceTitles(sug), flood); got != c.flood {
 				t.Errorf("%s desk: practices %q; the AMBER flood lesson there: %v, want %v", c.desk, practiceTitles(sug), got, c.flood)
 			}
+		}
+		// A member of TNO (in hsd) named to Flanders' desk reads a Flanders
+		// case with their own eyes: the hsd lesson is suggested to them.
+		sys := access.WithScope(context.Background(), access.System)
+		tno, err := w.db.GetOrganisation(sys, "tno")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := &accounts.User{Email: "desk.tno@example.org", Name: "TNO Desk", OrganisationID: tno.ID}
+		if err := w.users.NewUser(sys, u, "a-long-enough-password"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.SetDesk(sys, w.ids["flanders-issn"], []string{u.ID}, 0); err != nil {
+			t.Fatal(err)
+		}
+		named := access.Viewer{UserID: u.ID, OrganisationID: tno.ID, Clusters: []string{w.ids["hsd"]}, WriteAllowed: true}
+		namedCtx := access.WithScope(access.WithViewer(context.Background(), named), access.ScopeOf(named))
+		q, _ := w.ask(t, "flanders-issn", question)
+		sug, err := w.svc.Suggest(namedCtx, q.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen(namedCtx, sug)
+		if !slices.Contains(practiceTitles(sug), flood) {
+			t.Errorf("named desk member from hsd: practices %q, want the hsd flood lesson", practiceTitles(sug))
 		}
 		r, err := w.svc.Router(context.Background())
 		if err != nil {
