@@ -125,7 +125,7 @@ func (s *Service) RemoveDesk(ctx context.Context, cluster, userID string, versio
 	ids := memberIDs(cur.Items)
 	i := slices.Index(ids, userID)
 	if i < 0 {
-		return DeskList{}, validate.Errors{{Field: "user", Code: validate.NotFound}}
+		return DeskList{}, validate.Errors{{Field: "desk", Code: validate.NotFound}}
 	}
 	return s.writeDesk(ctx, id, slices.Delete(ids, i, i+1), version)
 }

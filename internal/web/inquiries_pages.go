@@ -378,6 +378,7 @@ func inquiryKeyFamilies() map[string][]string {
 		"inquiries.dimension.":  inquiries.Dimensions,
 		"inquiries.reason.":     {"capability", "words", "country", "works_at"},
 		"inquiries.":            {"answered"},
+		"field.":                {"desk"}, // the desk staff list's problems (desk, desk[i])
 	}
 }
 
