@@ -68,10 +68,10 @@ func (s *Service) load(ctx context.Context, id string) (Application, Offer, part
 	if err != nil {
 		return a, o, party{}, err
 	}
-	p := party{guest: v.UserID == a.UserID && !v.Anonymous(), home: adminOf(v, a.GuestOrgID), host: adminOf(v, o.OrganisationID)}
 	// Who sees an application: the guest, both organisations' members
 	// and the alliance administrator; to everyone else it does not exist.
-	if !p.guest && !p.home && !p.host && v.OrganisationID != a.GuestOrgID && v.OrganisationID != o.OrganisationID {
+	p, ok := partyOf(v, a, o)
+	if !ok {
 		return a, o, p, store.ErrNotFound
 	}
 	a.Status = a.status()

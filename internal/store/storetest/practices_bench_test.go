@@ -36,7 +36,7 @@ var benchWords = func() []string {
 // clusters, every kind, level and label, a language each.
 func fillPractices(b *testing.B, db *sqlstore.DB, n int) {
 	b.Helper()
-	ctx := access.WithScope(context.Background(), access.System)
+	ctx := access.AsSystem(context.Background())
 	d := svc(db)
 	var orgs []string
 	for c := range 8 {
