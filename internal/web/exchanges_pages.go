@@ -25,6 +25,7 @@ type exchangesPage struct {
 	Offer        exchanges.OfferFilter
 	Kinds, Langs []string
 	Caps         map[string]directory.Capability
+	CapList      []directory.Capability
 	CanPublish   bool
 	Errors       []ProblemField
 }
@@ -64,7 +65,7 @@ func (s *Server) pageExchanges(w http.ResponseWriter, r *http.Request) error {
 	if data.Applications, err = s.exchanges.Applications(ctx); err != nil {
 		return err
 	}
-	if data.Caps, _, err = s.capabilityMap(r); err != nil {
+	if data.Caps, data.CapList, err = s.capabilityMap(r); err != nil {
 		return err
 	}
 	v := viewerFrom(ctx)
