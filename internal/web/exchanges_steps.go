@@ -1,10 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
 	"github.com/escnet/escnet/internal/exchanges"
+	"github.com/escnet/escnet/internal/store"
+	"github.com/escnet/escnet/internal/validate"
 )
 
 // An application's page: the plan, the two approvals, the signatures,
@@ -52,6 +55,11 @@ func (s *Server) applicationForm(step func(r *http.Request, version int) error) 
 				return derr
 			}
 			data.Values = r.PostForm
+			var named interface{ Fields() validate.Errors }
+			if errors.As(err, &named) && errors.Is(err, store.ErrForbidden) && !viewerFrom(r.Context()).ReadOnlyToken() {
+				data.Errors = fieldsOf(named.Fields())
+				return s.render(w, http.StatusForbidden, "exchange_application", data)
+			}
 			return s.formError(w, err, "exchange_application", func(fe []ProblemField) any {
 				data.Errors = fe
 				return data

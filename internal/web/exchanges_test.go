@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -29,5 +30,48 @@ func TestExchangeBadInputOverHTTP(t *testing.T) {
 	list := env.do("GET", "/api/v1/exchange-offers", nil, auth...)
 	if !strings.Contains(string(list.body), `"items": []`) {
 		t.Errorf("refused offers stored: %s", list.body)
+	}
+}
+
+// TestExchangeApprovalRefusedNamesTheSide: a party to an application who
+// may not decide for the side asked — a member of the host, the host's
+// administrator for the guest's own organisation — is refused (403)
+// naming the field, and nothing is approved.
+func TestExchangeApprovalRefusedNamesTheSide(t *testing.T) {
+	t.Parallel()
+	env := newEnv(t, storetest.NewSQLite(t))
+	bearer := func(who string) []string { return []string{"Authorization", "Bearer " + env.tokens[who]} }
+	offer := exchanges.Offer{Kind: "secondment", Topic: "Sensor lab secondment", Language: "en", StartsOn: "2027-05-01", EndsOn: "2027-06-30", Weeks: 4, Country: "NL"}
+	r := env.do("POST", "/api/v1/exchange-offers", offer, bearer("admin.tno@example.org")...)
+	if r.status != 201 {
+		t.Fatalf("offer: %d %s", r.status, r.body)
+	}
+	var o exchanges.Offer
+	if err := json.Unmarshal(r.body, &o); err != nil {
+		t.Fatal(err)
+	}
+	plan := exchanges.Application{Tasks: "Test sensors", Supervisor: "Dr. Demo", StartsOn: "2027-05-03", EndsOn: "2027-05-30"}
+	r = env.do("POST", "/api/v1/exchange-offers/"+o.ID+"/applications", plan, bearer("manager.hsd@example.org")...)
+	if r.status != 201 {
+		t.Fatalf("apply: %d %s", r.status, r.body)
+	}
+	var a exchanges.Application
+	if err := json.Unmarshal(r.body, &a); err != nil {
+		t.Fatal(err)
+	}
+	for who, side := range map[string]string{"member.tno@example.org": "host", "admin.tno@example.org": "home"} {
+		r := env.do("POST", "/api/v1/exchange-applications/"+a.ID+"/approve", ExchangeDecisionInput{Side: side}, bearer(who)...)
+		if r.status != 403 || !strings.Contains(string(r.body), `"field": "side"`) || !strings.Contains(string(r.body), exchanges.NotDecider) {
+			t.Errorf("%s approving as %s: %d %s", who, side, r.status, r.body)
+		}
+		form := "side=" + side
+		p := env.do("POST", "/exchanges/applications/"+a.ID+"/approve", form, append(bearer(who), "Content-Type", "application/x-www-form-urlencoded")...)
+		if want := env.server.catalog.localizer("en").T(exchanges.NotDecider); p.status != 403 || !strings.Contains(string(p.body), want) {
+			t.Errorf("%s approving as %s on the page: %d, want 403 saying %q", who, side, p.status, want)
+		}
+	}
+	r = env.do("GET", "/api/v1/exchange-applications/"+a.ID, nil, bearer("admin.tno@example.org")...)
+	if !strings.Contains(string(r.body), `"status": "requested"`) {
+		t.Errorf("after refused approvals: %s", r.body)
 	}
 }
