@@ -113,7 +113,9 @@ func (s *Service) Approve(ctx context.Context, id, side string, expected int) (A
 // for: it is store.ErrForbidden (403), and names the field.
 type DecisionError struct{ Side string }
 
-func (e *DecisionError) Error() string { return "approve as " + e.Side + ": " + store.ErrForbidden.Error() }
+func (e *DecisionError) Error() string {
+	return "approve as " + e.Side + ": " + store.ErrForbidden.Error()
+}
 
 // Unwrap makes the error store.ErrForbidden.
 func (e *DecisionError) Unwrap() error { return store.ErrForbidden }
