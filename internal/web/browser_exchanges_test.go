@@ -157,4 +157,13 @@ func TestBrowserExchange(t *testing.T) {
 	}
 	b.visit(t, "/exchanges")
 	shots("exchanges")
+	// The other interface languages: every page type of the exchange.
+	for _, lang := range []string{"nl", "fr", "de"} {
+		for _, p := range []string{"/exchanges", strings.TrimPrefix(offerURL, b.base), "/exchanges/offers/new", "/exchanges/requests/new", appPath} {
+			b.visit(t, "/language/"+lang+"?next="+p)
+			b.checkLang(t, lang)
+			b.checkAccessible(t, axe, p+" in "+lang)
+		}
+		b.screenshot(t, "exchange-application-"+lang)
+	}
 }
