@@ -3,6 +3,7 @@ package practices
 import (
 	"cmp"
 	"context"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -15,7 +16,9 @@ import (
 const maxFacet = 30
 
 // candidates returns the doc numbers holding, for every query word, one
-// of its terms, ascending; all docs when there are no words.
+// of its terms, ascending; all docs when there are no words. A word's
+// terms are united and the words intersected as bit sets, so the cost
+// is that of reading the posting lists once.
 func (ix *index) candidates(groups [][]string) []int32 {
 	if len(groups) == 0 {
 		out := make([]int32, len(ix.docs))
@@ -24,44 +27,40 @@ func (ix *index) candidates(groups [][]string) []int32 {
 		}
 		return out
 	}
-	var acc []int32
+	words := (len(ix.docs) + 63) / 64
+	var acc []uint64
 	for i, g := range groups {
-		var u []int32
+		u := make([]uint64, words)
 		for _, t := range g {
-			u = append(u, ix.postings[t]...)
-		}
-		if len(g) > 1 {
-			slices.Sort(u)
-			u = slices.Compact(u)
+			for _, n := range ix.postings[t] {
+				u[n>>6] |= 1 << (n & 63)
+			}
 		}
 		if i == 0 {
 			acc = u
-		} else {
-			acc = intersect(acc, u)
+			continue
 		}
-		if len(acc) == 0 {
+		any := uint64(0)
+		for w := range acc {
+			acc[w] &= u[w]
+			any |= acc[w]
+		}
+		if any == 0 {
 			return nil
 		}
 	}
-	return acc
-}
-
-func intersect(a, b []int32) []int32 {
-	out := a[:0:0]
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
+	var out []int32
+	for w, bits := range acc {
+		for bits != 0 {
+			b := bits & -bits
+			out = append(out, int32(w*64+trailingZeros(b)))
+			bits ^= b
 		}
 	}
 	return out
 }
+
+func trailingZeros(b uint64) int { return bits.TrailingZeros64(b) }
 
 // matcher decides, for one search, which docs pass the viewer's scope
 // and the filter; organisations are judged once each.
