@@ -170,6 +170,7 @@ type exchangeFormPage struct {
 	Levels       []string
 	Caps         []directory.Capability
 	Facilities   []directory.Facility // the viewer's organisation's, to offer
+	ActsForOrgs  bool                 // may offer for other organisations (managers, alliance administrators)
 	Values       url.Values
 	Errors       []ProblemField
 }
@@ -198,7 +199,9 @@ func (s *Server) exchangeForm(r *http.Request, offer bool, values url.Values) (e
 		return data, err
 	}
 	if offer {
-		data.Facilities, err = s.exchanges.HostFacilities(r.Context(), viewerFrom(r.Context()).OrganisationID)
+		v := viewerFrom(r.Context())
+		data.ActsForOrgs = v.AllianceAdmin || len(v.ManagedClusters) > 0
+		data.Facilities, err = s.exchanges.HostFacilities(r.Context(), v.OrganisationID)
 	}
 	return data, err
 }
