@@ -100,8 +100,8 @@ type index struct {
 
 func newIndex(src IndexSource) *index { return &index{src: src} }
 
-// fresh brings the index up to the feed and returns it read-locked; the
-// caller unlocks with ix.mu.RUnlock.
+// fresh brings the index up to the feed (building it first if needed);
+// the caller then reads it under ix.mu.RLock.
 func (ix *index) fresh(ctx context.Context) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()

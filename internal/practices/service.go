@@ -88,6 +88,15 @@ func (s *Service) CanComment(ctx context.Context) bool {
 	return !v.Anonymous() && v.WriteAllowed
 }
 
+// WarmIndex builds the search index now (when there is one), instead of
+// at the first search.
+func (s *Service) WarmIndex(ctx context.Context) error {
+	if s.index == nil {
+		return nil
+	}
+	return s.index.fresh(ctx)
+}
+
 // Search lists the entries the viewer may see that match f, with facets
 // and matching summaries.
 func (s *Service) Search(ctx context.Context, f Filter) (Results, error) {
