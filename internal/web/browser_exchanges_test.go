@@ -116,13 +116,15 @@ func TestBrowserExchange(t *testing.T) {
 	// Both organisations approve; both sign.
 	b.signIn(t, "admin.feuerwehr@example.org")
 	b.visit(t, appPath)
-	b.do(t, "approve for the guest's organisation", chromedp.Click(chromedp.CSS(`button.approve-home`)), chromedp.WaitVisible(chromedp.CSS(`#x-status`)))
+	// Each step waits for what only its answer shows (the page before
+	// it has the status too).
+	b.do(t, "approve for the guest's organisation", chromedp.Click(chromedp.CSS(`button.approve-home`)), chromedp.WaitNotPresent(chromedp.CSS(`button.approve-home`)))
 	b.signOut(t)
 	b.signIn(t, "admin.tno@example.org")
 	b.visit(t, appPath)
 	b.do(t, "approve for the host", chromedp.Click(chromedp.CSS(`button.approve-host`)), chromedp.WaitVisible(chromedp.CSS(`button.sign`)))
 	status("approved")
-	b.do(t, "sign for the host", chromedp.Click(chromedp.CSS(`button.sign`)), chromedp.WaitVisible(chromedp.CSS(`#x-status`)))
+	b.do(t, "sign for the host", chromedp.Click(chromedp.CSS(`button.sign`)), chromedp.WaitNotPresent(chromedp.CSS(`button.sign`)))
 	b.signOut(t)
 	b.signIn(t, "gast.feuerwehr@example.org")
 	b.visit(t, appPath)
@@ -139,7 +141,7 @@ func TestBrowserExchange(t *testing.T) {
 	}
 	b.visit(t, appPath)
 	b.do(t, "guest's report", chromedp.SendKeys(chromedp.CSS(`#report`), "The bench found smoke 40 seconds before our detectors."),
-		chromedp.Submit(chromedp.CSS(`#report`)), chromedp.WaitVisible(chromedp.CSS(`dl.reports`)))
+		chromedp.Submit(chromedp.CSS(`#report`)), chromedp.WaitNotPresent(chromedp.CSS(`#report`)))
 	b.signOut(t)
 
 	// The host reports and makes a practices entry of both reports.
