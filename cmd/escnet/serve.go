@@ -147,6 +147,7 @@ func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
 			n.Clusters, n.Organisations, n.People, n.Facilities, n.Calls)
 		fmt.Fprintf(stdout, "Loaded %d demonstration bookings of the shared facilities.\n", n.Bookings)
 		fmt.Fprintf(stdout, "Loaded %d demonstration questions to the alliance.\n", n.Inquiries)
+		fmt.Fprintf(stdout, "Loaded %d demonstration exchange applications (accounts such as guest.sdis13@example.org, same password).\n", n.Exchanges)
 	}
 	if err := demo.LoadAccounts(ctx, a.Directory.Store(), a.Accounts); err != nil {
 		return err

@@ -110,6 +110,10 @@ type Scope struct {
 	PersonID string
 	// Bulk marks exports and feeds: RED records never appear there.
 	Bulk bool
+	// Facilities are facility ids the viewer may see whatever their
+	// level: those a signed exchange stay grants the guest today (set
+	// by the facilities service, internal/facilities/stays.go).
+	Facilities []string
 }
 
 // ScopeOf returns the scope of v.

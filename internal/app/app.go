@@ -120,17 +120,18 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a := &App{Config: cfg, Log: cfg.Logger, Mail: cfg.Mail, DB: db}
 	a.Directory = directory.NewService(db)
 	a.Accounts = accounts.NewService(db, db, cfg.Mail, cfg.Accounts)
-	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
-		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
-	addPersonalRecords(a.Accounts, db) // personal.go
-	a.Calls = calls.NewService(db)
-	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
 	att := cfg.Attachments
 	if att.Dir == "" {
 		att.Dir = filepath.Join(os.TempDir(), "escnet-attachments")
 	}
 	a.Practices = practices.NewService(db, nil, practices.Config{Attachments: att, Viewer: access.ViewerFrom})
 	a.Exchanges = exchanges.NewService(db, a.Practices, exchanges.Config{Viewer: access.ViewerFrom})
+	// A guest's signed stay opens the host facilities its plan names.
+	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
+		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger}).WithStays(a.Exchanges)
+	addPersonalRecords(a.Accounts, db) // personal.go
+	a.Calls = calls.NewService(db)
+	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})

@@ -8,7 +8,8 @@ import (
 )
 
 // Start begins what serving needs in the background: the partner
-// finder's first index. It logs the build with its duration. Until it is
+// finder's first index and the practices search index. It logs the
+// builds with their duration. Until it is
 // done, Ready says so and partner queries answer live.ErrNotReady. The
 // command line does not call it (its first query builds the index).
 func (a *App) Start() {
@@ -16,6 +17,16 @@ func (a *App) Start() {
 		a.Log.Info("partner index ready", "organisations", v.Orgs(), "projects", v.Projects(),
 			"took", v.Took.Round(time.Millisecond))
 	})
+	// The practices search index too, so that the first search does not
+	// wait for it (a search meanwhile waits for the build instead).
+	go func() {
+		start := time.Now()
+		if err := a.Practices.WarmIndex(context.Background()); err != nil {
+			a.Log.Warn("practices index not built; the first search builds it", "err", err)
+			return
+		}
+		a.Log.Info("practices index ready", "took", time.Since(start).Round(time.Millisecond))
+	}()
 }
 
 // Check is one part of the readiness answer.

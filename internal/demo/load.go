@@ -21,6 +21,8 @@ import (
 // Counts says how many records a load wrote.
 type Counts struct {
 	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications int
+	// Exchanges counts the applications of the exchange of people.
+	Exchanges int
 }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
@@ -54,7 +56,10 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	if n.Inquiries, err = LoadInquiries(ctx, a.Inquiries.WithMail(silent), a.Directory.Store()); err != nil { // inquiries.go
 		return n, err
 	}
-	n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(silent), a.Directory.Store()) // governance.go
+	if n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(silent), a.Directory.Store()); err != nil { // governance.go
+		return n, err
+	}
+	n.Exchanges, err = LoadExchanges(ctx, a.Exchanges, a.Directory.Store(), a.Accounts, now) // exchanges.go
 	return n, err
 }
 

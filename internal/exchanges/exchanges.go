@@ -30,6 +30,7 @@ const (
 	NotDecider      = "error.exchange.not_decider"
 	WrongStep       = "error.exchange.wrong_step"
 	NotAHostRecord  = "error.exchange.not_host_record"
+	NotHostFacility = "error.exchange.not_host_facility"
 )
 
 // Offer is a place a host organisation offers.
@@ -144,4 +145,12 @@ type Store interface {
 	ListApplications(ctx context.Context) ([]Application, error)
 	// UpdateApplication writes a's course if expected is its version.
 	UpdateApplication(ctx context.Context, a *Application, expected int) error
+	// ExchangeApplicationsOfUser lists the applications of one guest.
+	ExchangeApplicationsOfUser(ctx context.Context, userID string) ([]Application, error)
+	// ExchangeUserNames returns the names of accounts by id.
+	ExchangeUserNames(ctx context.Context, ids []string) (map[string]string, error)
+	// GetFacility returns a facility by id or slug (within the scope).
+	GetFacility(ctx context.Context, key string) (directory.Facility, error)
+	// ExchangeHostFacilities lists an organisation's facilities.
+	ExchangeHostFacilities(ctx context.Context, orgID string) ([]directory.Facility, error)
 }

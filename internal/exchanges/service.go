@@ -137,6 +137,9 @@ func (s *Service) CreateOffer(ctx context.Context, o Offer) (Offer, error) {
 		if n == 0 {
 			errs.Add("organisation_id", NoApprover)
 		}
+		if err := s.hostFacilities(ctx, &errs, host.ID, o.Facilities); err != nil {
+			return o, err
+		}
 	}
 	if len(errs) > 0 {
 		return o, errs
@@ -236,4 +239,23 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// hostFacilities checks that every facility an offer names (by id or
+// slug) is one of the host's, and replaces each by its id: a guest can
+// only ever be granted the host's own records.
+func (s *Service) hostFacilities(ctx context.Context, errs *validate.Errors, host string, keys []string) error {
+	sys := access.WithScope(ctx, access.System)
+	for i, k := range keys {
+		f, err := s.store.GetFacility(sys, k)
+		switch {
+		case errors.Is(err, store.ErrNotFound) || (err == nil && f.OrganisationID != host):
+			errs.Add("facilities["+itoa(i)+"]", NotHostFacility)
+		case err != nil:
+			return err
+		default:
+			keys[i] = f.ID
+		}
+	}
+	return nil
 }

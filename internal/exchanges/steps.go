@@ -68,10 +68,10 @@ func (s *Service) load(ctx context.Context, id string) (Application, Offer, part
 	if err != nil {
 		return a, o, party{}, err
 	}
-	p := party{guest: v.UserID == a.UserID && !v.Anonymous(), home: adminOf(v, a.GuestOrgID), host: adminOf(v, o.OrganisationID)}
 	// Who sees an application: the guest, both organisations' members
 	// and the alliance administrator; to everyone else it does not exist.
-	if !p.guest && !p.home && !p.host && v.OrganisationID != a.GuestOrgID && v.OrganisationID != o.OrganisationID {
+	p, ok := partyOf(v, a, o)
+	if !ok {
 		return a, o, p, store.ErrNotFound
 	}
 	a.Status = a.status()
@@ -104,9 +104,25 @@ func (s *Service) Approve(ctx context.Context, id, side string, expected int) (A
 	case side == "host" && p.host:
 		a.HostApprovedBy = v.UserID
 	default:
-		return a, store.ErrForbidden
+		return a, &DecisionError{Side: side}
 	}
 	return s.save(ctx, a, expected)
+}
+
+// DecisionError refuses an approval for a side the viewer may not decide
+// for: it is store.ErrForbidden (403), and names the field.
+type DecisionError struct{ Side string }
+
+func (e *DecisionError) Error() string {
+	return "approve as " + e.Side + ": " + store.ErrForbidden.Error()
+}
+
+// Unwrap makes the error store.ErrForbidden.
+func (e *DecisionError) Unwrap() error { return store.ErrForbidden }
+
+// Fields names the field refused.
+func (e *DecisionError) Fields() validate.Errors {
+	return validate.Errors{{Field: "side", Code: NotDecider}}
 }
 
 func (s *Service) save(ctx context.Context, a Application, expected int) (Application, error) {

@@ -20,12 +20,12 @@ import (
 // Facility returns the facility with that id or slug, if the viewer may
 // see it.
 func (s *Service) Facility(ctx context.Context, key string) (directory.Facility, error) {
-	return s.dir.GetFacility(ctx, key)
+	return s.dir.GetFacility(s.stay(ctx), key)
 }
 
 // Facilities lists the facilities the viewer may see.
 func (s *Service) Facilities(ctx context.Context, f directory.Filter) (directory.Page[directory.Facility], error) {
-	return s.dir.ListFacilities(ctx, f)
+	return s.dir.ListFacilities(s.stay(ctx), f)
 }
 
 // CreateFacility adds facility f to the catalogue, for those who may

@@ -114,6 +114,7 @@ type BookingView struct {
 func (s *Service) Booking(ctx context.Context, id string) (BookingView, error) {
 	v := access.ViewerFrom(ctx)
 	notFound := fmt.Errorf("booking %q: %w", id, store.ErrNotFound)
+	ctx = s.stay(ctx)
 	if v.Anonymous() {
 		return BookingView{}, notFound
 	}

@@ -35,6 +35,7 @@ type Availability struct {
 // between from and to: anyone who may see the facility sees that a slot
 // is taken, not by whom.
 func (s *Service) Availability(ctx context.Context, f directory.Facility, from, to time.Time) (Availability, error) {
+	ctx = s.stay(ctx)
 	a := Availability{FacilityID: f.ID, TimeZone: f.TimeZone, From: from.UTC(), To: to.UTC(), Resources: []ResourceAvailability{}}
 	loc, err := schedule.Location(f.TimeZone)
 	if err != nil {
@@ -86,6 +87,7 @@ var BookingRoles = []string{RoleRequester, RoleApprover, RoleOrganisation}
 // (approver) or, as an administrator, of the viewer's organisation;
 // optionally of one status and one facility.
 func (s *Service) Bookings(ctx context.Context, role, status, facility string) ([]Booking, error) {
+	ctx = s.stay(ctx)
 	v := access.ViewerFrom(ctx)
 	if v.Anonymous() {
 		return []Booking{}, nil
@@ -131,6 +133,7 @@ type SlotSearch struct {
 // SearchSlots finds free slots, earliest first (nearest first among
 // equal starts), at most ss.Limit.
 func (s *Service) SearchSlots(ctx context.Context, ss SlotSearch) ([]Slot, error) {
+	ctx = s.stay(ctx)
 	now := s.cfg.Now()
 	f := ss.Filter
 	f.Limit = directory.MaxListLimit

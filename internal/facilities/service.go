@@ -40,6 +40,7 @@ type Service struct {
 	users Users
 	mail  mail.Sender
 	cfg   Config
+	stays Stays // may be nil: no exchange grants (stays.go)
 }
 
 // NewService returns a Service.
@@ -56,6 +57,7 @@ func (s *Service) Now() time.Time { return s.cfg.Now() }
 
 // Resources lists the resources of a facility the viewer may see.
 func (s *Service) Resources(ctx context.Context, facilityKey string) (directory.Facility, []Resource, error) {
+	ctx = s.stay(ctx)
 	f, err := s.dir.GetFacility(ctx, facilityKey)
 	if err != nil {
 		return f, nil, err
@@ -66,6 +68,7 @@ func (s *Service) Resources(ctx context.Context, facilityKey string) (directory.
 
 // Resource returns a resource of a facility the viewer may see.
 func (s *Service) Resource(ctx context.Context, id string) (Resource, error) {
+	ctx = s.stay(ctx)
 	return s.store.GetResource(ctx, id)
 }
 
@@ -364,6 +367,7 @@ func (s *Service) clusterFor(ctx context.Context, org directory.Organisation, f 
 // booking written in one transaction that holds the resource; notices go
 // out after the commit.
 func (s *Service) Request(ctx context.Context, in RequestInput) (Booking, error) {
+	ctx = s.stay(ctx)
 	v := access.ViewerFrom(ctx)
 	if v.Anonymous() || !v.WriteAllowed {
 		return Booking{}, forbidden("book")

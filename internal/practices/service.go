@@ -27,6 +27,7 @@ type Service struct {
 	store Store
 	blobs Blobs
 	cfg   Config
+	index *index // the in-memory search index, when the store can feed one (index.go)
 }
 
 // NewService returns a Service. Without a configured directory, files go
@@ -48,7 +49,11 @@ func NewService(s Store, blobs Blobs, cfg Config) *Service {
 		}
 		blobs = DirBlobs{Dir: dir}
 	}
-	return &Service{store: s, blobs: blobs, cfg: cfg}
+	svc := &Service{store: s, blobs: blobs, cfg: cfg}
+	if src, ok := s.(IndexSource); ok {
+		svc.index = newIndex(src)
+	}
+	return svc
 }
 
 // MaxAttachment is the configured attachment limit in bytes.
@@ -83,6 +88,15 @@ func (s *Service) CanComment(ctx context.Context) bool {
 	return !v.Anonymous() && v.WriteAllowed
 }
 
+// WarmIndex builds the search index now (when there is one), instead of
+// at the first search.
+func (s *Service) WarmIndex(ctx context.Context) error {
+	if s.index == nil {
+		return nil
+	}
+	return s.index.fresh(ctx)
+}
+
 // Search lists the entries the viewer may see that match f, with facets
 // and matching summaries.
 func (s *Service) Search(ctx context.Context, f Filter) (Results, error) {
@@ -103,6 +117,9 @@ func (s *Service) Search(ctx context.Context, f Filter) (Results, error) {
 	errs.Text("cluster", f.Cluster, false, 80)
 	if len(errs) > 0 {
 		return Results{}, errs
+	}
+	if s.index != nil {
+		return s.index.Search(ctx, f, QueryTerms(f.Query))
 	}
 	return s.store.SearchEntries(ctx, f, QueryTerms(f.Query))
 }

@@ -10,6 +10,7 @@ func init() {
 		"error.exchange.not_decider":       "is not a side you may decide for",
 		"error.exchange.wrong_step":        "does not allow this step yet",
 		"error.exchange.not_host_record":   "is not one of the host's facilities offered with the place",
+		"error.exchange.not_host_facility": "is not a facility of the host",
 	} {
 		english[k] = v
 	}

@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"maps"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,7 +92,7 @@ func exchangeExpectations(t *testing.T, pol policy) map[string]expectation {
 	always := func(path string) expectation {
 		return func(*authzFixture, persona, string) authzCase { return authzCase{method: "GET", path: path, want: 200} }
 	}
-	return map[string]expectation{
+	exps := map[string]expectation{
 		"GET /api/v1/exchange-offers":   always("/api/v1/exchange-offers"),
 		"GET /api/v1/exchange-requests": always("/api/v1/exchange-requests"),
 		"POST /api/v1/exchange-offers": func(fx *authzFixture, who persona, level string) authzCase {
@@ -155,4 +158,73 @@ func exchangeExpectations(t *testing.T, pol policy) map[string]expectation {
 		"POST /api/v1/exchange-applications/{id}/report":   step("/report", 2, ReportInput{Report: "Authz report"}, guestOrHost, 200),
 		"POST /api/v1/exchange-applications/{id}/practice": step("/practice", 3, nil, hostSide, 201),
 	}
+	// The pages answer as the API does, with 303 for a step done.
+	page := func(api string, form url.Values, ok int) expectation {
+		return func(fx *authzFixture, who persona, level string) authzCase {
+			c := exps[api](fx, who, level)
+			c.path, c.body, c.form = strings.Replace(c.path, "/api/v1/exchange-", "/exchanges/", 1), nil, form
+			if p, ok := strings.CutSuffix(c.path, "/applications"); ok {
+				c.path = p + "/apply"
+			}
+			if c.want == 201 || (c.want == 200 && c.method == "POST") {
+				c.want = ok
+			}
+			return c
+		}
+	}
+	signedIn := func(path string) expectation {
+		return func(_ *authzFixture, who persona, _ string) authzCase {
+			c := authzCase{method: "GET", path: path, want: 200}
+			if who == anonymous {
+				c.want = 401
+			}
+			return c
+		}
+	}
+	offerForm := func(fx *authzFixture, level string) url.Values {
+		return url.Values{"organisation": {fx.orgs[level].ID}, "kind": {"secondment"}, "topic": {"Authz page secondment"}, "language": {"en"},
+			"starts_on": {"2027-01-01"}, "ends_on": {"2027-12-31"}, "weeks": {"4"}, "country": {"NL"}, "visibility": {level}}
+	}
+	maps.Copy(exps, map[string]expectation{
+		"GET /exchanges":              always("/exchanges"),
+		"GET /exchanges/offers/new":   signedIn("/exchanges/offers/new"),
+		"GET /exchanges/requests/new": signedIn("/exchanges/requests/new"),
+		"POST /exchanges/offers/new": func(fx *authzFixture, who persona, level string) authzCase {
+			c := exps["POST /api/v1/exchange-offers"](fx, who, level)
+			c.path, c.body, c.form = "/exchanges/offers/new", nil, offerForm(fx, level)
+			if c.want == 201 {
+				c.want = 303
+			}
+			return c
+		},
+		"POST /exchanges/requests/new": func(fx *authzFixture, who persona, level string) authzCase {
+			c := exps["POST /api/v1/exchange-requests"](fx, who, level)
+			c.path, c.body = "/exchanges/requests/new", nil
+			c.form = url.Values{"topic": {"Authz page request"}, "language": {"en"}, "starts_on": {"2027-01-01"}, "ends_on": {"2027-03-01"}}
+			if c.want == 201 {
+				c.want = 303
+			}
+			return c
+		},
+		"GET /exchanges/offers/{id}": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "GET", path: "/exchanges/offers/" + offer(fx, level).ID, want: 404}
+			if sees(who, level) {
+				c.want = 200
+			}
+			return c
+		},
+		"POST /exchanges/offers/{id}/apply": page("POST /api/v1/exchange-offers/{id}/applications",
+			url.Values{"tasks": {plan.Tasks}, "supervisor": {plan.Supervisor}, "starts_on": {plan.StartsOn}, "ends_on": {plan.EndsOn}}, 303),
+		"GET /exchanges/requests/{id}": func(fx *authzFixture, who persona, level string) authzCase {
+			c := exps["GET /api/v1/exchange-requests/{id}/matches"](fx, who, level)
+			c.path = strings.TrimSuffix(strings.Replace(c.path, "/api/v1/exchange-requests/", "/exchanges/requests/", 1), "/matches")
+			return c
+		},
+		"GET /exchanges/applications/{id}":           page("GET /api/v1/exchange-applications/{id}", nil, 200),
+		"POST /exchanges/applications/{id}/approve":  page("POST /api/v1/exchange-applications/{id}/approve", url.Values{"side": {"host"}}, 303),
+		"POST /exchanges/applications/{id}/sign":     page("POST /api/v1/exchange-applications/{id}/sign", url.Values{"x": {"y"}}, 303),
+		"POST /exchanges/applications/{id}/report":   page("POST /api/v1/exchange-applications/{id}/report", url.Values{"report": {"Authz report"}}, 303),
+		"POST /exchanges/applications/{id}/practice": page("POST /api/v1/exchange-applications/{id}/practice", url.Values{"x": {"y"}}, 303),
+	})
+	return exps
 }

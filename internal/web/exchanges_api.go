@@ -6,7 +6,7 @@ import (
 	"github.com/escnet/escnet/internal/exchanges"
 )
 
-// The exchange of people over the JSON API (pages are not built yet).
+// The exchange of people over the JSON API (the pages: exchanges_pages.go).
 
 // OfferList is the offers the viewer may see.
 type OfferList struct {
@@ -35,7 +35,11 @@ type ReportInput struct {
 }
 
 func (s *Server) apiListOffers(w http.ResponseWriter, r *http.Request) error {
-	offers, err := s.exchanges.Offers(r.Context())
+	f, errs := exchangeFilters(r.URL.Query())
+	if len(errs) > 0 {
+		return errBadRequest("Invalid filter.", errs)
+	}
+	offers, err := s.exchanges.FindOffers(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -55,7 +59,11 @@ func (s *Server) apiCreateOffer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiListRequests(w http.ResponseWriter, r *http.Request) error {
-	rs, err := s.exchanges.Requests(r.Context())
+	f, errs := exchangeFilters(r.URL.Query())
+	if len(errs) > 0 {
+		return errBadRequest("Invalid filter.", errs)
+	}
+	rs, err := s.exchanges.FindRequests(r.Context(), exchanges.RequestFilter{Capability: f.Capability, Language: f.Language, Country: f.Country})
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,14 @@ func pr(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		err := h(w, r)
 		if errors.Is(err, store.ErrForbidden) {
-			return errForbidden(viewerFrom(r.Context()))
+			fe := errForbidden(viewerFrom(r.Context()))
+			// A refusal that names its field (exchanges.DecisionError)
+			// keeps it.
+			var named interface{ Fields() validate.Errors }
+			if he, ok := fe.(*httpError); ok && errors.As(err, &named) {
+				he.fields = named.Fields()
+			}
+			return fe
 		}
 		return err
 	}

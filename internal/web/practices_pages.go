@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"html/template"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -318,13 +319,15 @@ func (s *Server) practicesFeed(w http.ResponseWriter, r *http.Request) error {
 // practiceKeyFamilies lists the message keys the practices pages build
 // from values (for the locale test).
 func practiceKeyFamilies() map[string][]string {
-	return map[string][]string{
+	out := map[string][]string{
 		"practice.kind.": practices.Kinds,
 		"practice.axis.": practices.Axes,
 		"practice.lang.": practices.Langs,
 		"field.": {"lang", "original", "file", "texts", "authors", "axis", "abstract", "contact_id", "entry", "related_projects",
 			"related_facilities", "related_events",
 			// the exchanges' fields (exchanges_api.go)
-			"weeks", "topic", "tasks", "supervisor", "starts_on", "ends_on", "records", "side", "report"},
+			"weeks", "topic", "tasks", "supervisor", "starts_on", "ends_on", "records", "side", "report", "facilities"},
 	}
+	maps.Copy(out, exchangeKeyFamilies()) // exchanges_pages.go
+	return out
 }

@@ -356,7 +356,8 @@ func (s *Server) practicesRoutes() []route {
 	}
 }
 
-// exchangesRoutes: the exchange of people (API only so far).
+// exchangesRoutes: the exchange of people: offers, requests, matches and
+// the course of an application, over the API and as pages.
 func (s *Server) exchangesRoutes() []route {
 	return []route{
 		{"GET /api/v1/exchange-offers", api(pr(s.apiListOffers))},
@@ -370,6 +371,19 @@ func (s *Server) exchangesRoutes() []route {
 		{"POST /api/v1/exchange-applications/{id}/sign", api(pr(s.apiSign))},
 		{"POST /api/v1/exchange-applications/{id}/report", api(pr(s.apiReport))},
 		{"POST /api/v1/exchange-applications/{id}/practice", api(pr(s.apiReportToPractice))},
+		{"GET /exchanges", s.page(pr(s.pageExchanges))},
+		{"GET /exchanges/offers/new", s.page(pr(s.pageNewExchange(true)))},
+		{"POST /exchanges/offers/new", s.page(pr(s.postNewOffer))},
+		{"GET /exchanges/offers/{id}", s.page(pr(s.pageExchangeOffer))},
+		{"POST /exchanges/offers/{id}/apply", s.page(pr(s.postExchangeApply))},
+		{"GET /exchanges/requests/new", s.page(pr(s.pageNewExchange(false)))},
+		{"POST /exchanges/requests/new", s.page(pr(s.postNewRequest))},
+		{"GET /exchanges/requests/{id}", s.page(pr(s.pageExchangeRequest))},
+		{"GET /exchanges/applications/{id}", s.page(pr(s.pageExchangeApplication))},
+		{"POST /exchanges/applications/{id}/approve", s.page(pr(s.applicationForm(s.postExchangeApprove)))},
+		{"POST /exchanges/applications/{id}/sign", s.page(pr(s.applicationForm(s.postExchangeSign)))},
+		{"POST /exchanges/applications/{id}/report", s.page(pr(s.applicationForm(s.postExchangeReport)))},
+		{"POST /exchanges/applications/{id}/practice", s.page(pr(s.applicationForm(s.postExchangePractice)))},
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/exchanges"
 	"github.com/escnet/escnet/internal/store"
 )
@@ -230,4 +232,71 @@ func (db *DB) UpdateApplication(ctx context.Context, a *exchanges.Application, e
 		a.Version = current + 1
 		return tx.Change(ctx, "exchange_application", a.ID, "update")
 	}))
+}
+
+// ExchangeApplicationsOfUser lists one guest's applications, newest first.
+func (db *DB) ExchangeApplicationsOfUser(ctx context.Context, userID string) ([]exchanges.Application, error) {
+	rows, err := db.query(ctx, `SELECT `+applicationCols+` FROM exchange_applications WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []exchanges.Application{}
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ExchangeUserNames returns the names of accounts by id (the e-mail
+// address's local part for an account without a name).
+func (db *DB) ExchangeUserNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var w where
+	rows, err := db.query(ctx, `SELECT id, name, email FROM users WHERE id IN (`+w.inList(ids)+`)`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name, email string
+		if err := rows.Scan(&id, &name, &email); err != nil {
+			return nil, err
+		}
+		if name == "" {
+			name, _, _ = strings.Cut(email, "@")
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
+// ExchangeHostFacilities lists an organisation's facilities by name
+// (within the scope).
+func (db *DB) ExchangeHostFacilities(ctx context.Context, orgID string) ([]directory.Facility, error) {
+	w := where{args: []any{orgID}}
+	w.add("f.organisation_id = $1")
+	w.facilityScope(access.ScopeFrom(ctx))
+	rows, err := db.query(ctx, `SELECT f.id, f.slug, f.name FROM facilities f JOIN organisations o ON o.id = f.organisation_id`+w.sql()+` ORDER BY f.sort_key, f.id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []directory.Facility{}
+	for rows.Next() {
+		var f directory.Facility
+		if err := rows.Scan(&f.ID, &f.Slug, &f.Name); err != nil {
+			return nil, err
+		}
+		f.OrganisationID = orgID
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }

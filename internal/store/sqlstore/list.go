@@ -214,6 +214,12 @@ func (w *where) personScope(s access.Scope) {
 // facilityScope applies the policy to a facility and to its owner, so that
 // a visible facility never reveals a hidden organisation.
 func (w *where) facilityScope(s access.Scope) {
+	n := len(w.conds)
 	w.scope(s, "f.reach", "f.organisation_id", "f.tlp")
 	w.scope(s, "o.reach", "o.id", "o.tlp")
+	if len(s.Facilities) > 0 && !s.Bulk && len(w.conds) > n {
+		// A stay's grant: these facilities are visible besides the policy.
+		policy := strings.Join(w.conds[n:], " AND ")
+		w.conds = append(w.conds[:n], "(f.id IN ("+w.inList(s.Facilities)+") OR ("+policy+"))")
+	}
 }

@@ -139,6 +139,15 @@ func (w *where) terms(docCol string, groups [][]string) {
 	}
 }
 
+// termsOf adds the same condition as terms, as a lookup per row of the
+// outer query (the (term, doc_id) key): quicker when the rows are few,
+// as summaries are, than materialising every document of a common term.
+func (w *where) termsOf(docCol string, groups [][]string) {
+	for _, g := range groups {
+		w.add("EXISTS (SELECT 1 FROM practice_terms pt WHERE pt.doc_id = " + docCol + " AND pt.term IN (" + w.inList(g) + "))")
+	}
+}
+
 // entryWhere builds the condition of a search or list.
 func entryWhere(ctx context.Context, f practices.Filter, groups [][]string) *where {
 	w := &where{}
@@ -283,7 +292,7 @@ func (db *DB) searchSummaries(ctx context.Context, f practices.Filter, groups []
 	}
 	w := &where{}
 	w.summaryScope(access.ScopeFrom(ctx))
-	w.terms("s.id", groups)
+	w.termsOf("s.id", groups)
 	if f.Lang != "" {
 		w.add("s.lang = " + w.arg(f.Lang))
 	}
