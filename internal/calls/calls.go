@@ -77,15 +77,19 @@ var Kinds = []string{KindMinPartners, KindMaxPartners, KindMinPractitioners,
 	KindMinEntitiesOfType, KindMinCountries, KindAllInScope}
 
 // Partner types a rule can ask for, besides the practitioner roles of the
-// directory (directory.PractitionerRoles).
+// directory (directory.PractitionerRoles). The actor types are the
+// directory's (directory.ActorTypes): an organisation states them with its
+// roles.
 const (
-	TypeLegalEntity    = "legal_entity"          // any participant
-	TypePractitioner   = "practitioner"          // any practitioner role
-	TypeSME            = "sme"                   // small or medium-sized enterprise
-	TypeResearch       = "research_organisation" // research and technology organisation (RTO)
-	TypeCivilSociety   = "civil_society"         // civil society organisation or NGO
-	TypeLocalAuthority = "local_authority"       // local or regional authority
-	TypeTrainingCentre = "training_centre"       // training centre for practitioners
+	TypeLegalEntity    = "legal_entity"                // any participant
+	TypePractitioner   = "practitioner"                // any practitioner role
+	TypeSME            = "sme"                         // small or medium-sized enterprise
+	TypeResearch       = "research_organisation"       // research and technology organisation (RTO)
+	TypeCivilSociety   = directory.ActorCivilSociety   // civil society organisation or NGO
+	TypeYouth          = directory.ActorYouth          // organisation representing young people
+	TypeLocalAuthority = directory.ActorLocalAuthority // local or regional authority
+	TypeTrainingCentre = directory.ActorTrainingCentre // training centre for practitioners
+	TypeNonSMEIndustry = "non_sme_industry"            // a company that is not an SME
 )
 
 // PartnerTypes lists every partner type in display order; rule types are
@@ -93,13 +97,32 @@ const (
 func PartnerTypes() []string {
 	out := []string{TypeLegalEntity, TypePractitioner}
 	out = append(out, directory.PractitionerRoles...)
-	return append(out, TypeSME, TypeResearch, TypeCivilSociety, TypeLocalAuthority, TypeTrainingCentre)
+	return append(out, TypeSME, TypeNonSMEIndustry, TypeResearch, TypeCivilSociety, TypeYouth, TypeLocalAuthority, TypeTrainingCentre)
 }
 
 // PractitionerTypes lists the types that count as practitioners: the
 // directory's roles and "practitioner" itself.
 func PractitionerTypes() []string {
 	return append([]string{TypePractitioner}, directory.PractitionerRoles...)
+}
+
+// StatedBy says how an organisation comes to have partner type t: "any"
+// (every participant), "roles" (one of its practitioner roles or actor
+// types), "sme" (its SME flag), "kind" (its organisation kind, research
+// for an RTO, company without the SME flag for non-SME industry), or ""
+// when nothing an organisation records can give it the type.
+func StatedBy(t string) string {
+	switch {
+	case t == TypeLegalEntity:
+		return "any"
+	case t == TypePractitioner, slices.Contains(directory.Roles, t):
+		return "roles"
+	case t == TypeSME:
+		return "sme"
+	case t == TypeResearch, t == TypeNonSMEIndustry:
+		return "kind"
+	}
+	return ""
 }
 
 func isPractitionerType(t string) bool {
@@ -177,12 +200,15 @@ var typeNouns = map[string][2]string{
 	directory.RoleFirstResponder:         {"first responders' organisation", "first responders' organisations"},
 	directory.RoleMedicalEmergency:       {"medical emergency service", "medical emergency services"},
 	directory.RoleCivilProtection:        {"civil protection authority", "civil protection authorities"},
+	directory.RoleDisasterRisk:           {"authority in charge of disaster risk or crisis communication", "authorities in charge of disaster risk or crisis communication"},
 	directory.RolePublicProcurer:         {"public procurer", "public procurers"},
 	directory.RoleCriticalInfrastructure: {"critical infrastructure operator", "critical infrastructure operators"},
 	directory.RoleOtherEndUser:           {"other end-user organisation", "other end-user organisations"},
 	TypeSME:                              {"SME", "SMEs"},
 	TypeResearch:                         {"research and technology organisation", "research and technology organisations"},
+	TypeNonSMEIndustry:                   {"non-SME company", "non-SME companies"},
 	TypeCivilSociety:                     {"civil society organisation", "civil society organisations"},
+	TypeYouth:                            {"youth organisation", "youth organisations"},
 	TypeLocalAuthority:                   {"local or regional authority", "local or regional authorities"},
 	TypeTrainingCentre:                   {"training centre", "training centres"},
 }

@@ -134,7 +134,7 @@ func (b *bitset) count() int {
 // helixOf places an organisation in the triple helix.
 func helixOf(o *Org) int {
 	switch {
-	case len(o.Roles) > 0 || o.Kind == directory.KindPublicBody:
+	case slices.ContainsFunc(o.Roles, directory.IsPractitionerRole) || o.Kind == directory.KindPublicBody:
 		return 2
 	case o.Kind == directory.KindResearch || o.Kind == directory.KindHigherEducation:
 		return 1

@@ -72,7 +72,7 @@ func usedKeys(t *testing.T) map[string]bool {
 		}
 	}
 	family("kind.", directory.Kinds)
-	family("role.", directory.PractitionerRoles)
+	family("role.", directory.Roles)
 	family("membership.", directory.MembershipRoles)
 	family("membership_request.state.", directory.RequestStates)
 	family("nature.", directory.Natures)

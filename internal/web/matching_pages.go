@@ -156,7 +156,7 @@ func (s *Server) newMatchForm(r *http.Request, action string, q url.Values, cons
 	for _, k := range directory.Kinds {
 		f.Kinds = append(f.Kinds, option{k, l.T("kind." + k), k == f.Kind})
 	}
-	for _, ro := range directory.PractitionerRoles {
+	for _, ro := range directory.Roles {
 		f.Roles = append(f.Roles, option{ro, l.T("role." + ro), ro == f.Role})
 	}
 	clusters, err := s.dir.Store().ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})

@@ -207,8 +207,8 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 		}
 	}
 	for i, r := range f.Roles {
-		if !slices.Contains(directory.PractitionerRoles, r) {
-			errs.Add(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "choices", strings.Join(directory.PractitionerRoles, ", "))
+		if !slices.Contains(directory.Roles, r) {
+			errs.Add(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "choices", strings.Join(directory.Roles, ", "))
 		}
 	}
 	for i, c := range f.Clusters {
