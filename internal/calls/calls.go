@@ -70,11 +70,17 @@ const (
 	KindMinCountries = "min_countries"
 	// KindAllInScope: every member is established in CountryScope.
 	KindAllInScope = "all_in_scope"
+	// KindMinBudgetShare: the members of Types together receive at least
+	// Percent of the consortium's budget (e.g. 50% to SMEs).
+	KindMinBudgetShare = "min_budget_share"
+	// KindMaxBudgetShare: the members of Types together receive at most
+	// Percent of the budget (e.g. non-SME industry and RTOs capped at 15%).
+	KindMaxBudgetShare = "max_budget_share"
 )
 
 // Kinds lists the rule kinds.
 var Kinds = []string{KindMinPartners, KindMaxPartners, KindMinPractitioners,
-	KindMinEntitiesOfType, KindMinCountries, KindAllInScope}
+	KindMinEntitiesOfType, KindMinCountries, KindAllInScope, KindMinBudgetShare, KindMaxBudgetShare}
 
 // Partner types a rule can ask for, besides the practitioner roles of the
 // directory (directory.PractitionerRoles). The actor types are the
@@ -165,6 +171,8 @@ type Rule struct {
 	// MinInMemberState is how many of the counted members must be
 	// established in an EU Member State.
 	MinInMemberState int `json:"min_in_member_state"`
+	// Percent is the share of the budget of a budget rule (0..100).
+	Percent int `json:"percent,omitempty"`
 	// Independent: members of one IndependentGroup count once.
 	Independent bool   `json:"independent"`
 	Source      string `json:"source"` // the sentence the rule was read from
@@ -269,6 +277,10 @@ func scopeWords(scope string, plural bool) string {
 func (r Rule) Describe() string {
 	var b strings.Builder
 	switch r.Kind {
+	case KindMinBudgetShare:
+		return fmt.Sprintf("At least %d%% of the budget to %s", r.Percent, nouns(r.Types, true, "and"))
+	case KindMaxBudgetShare:
+		return fmt.Sprintf("At most %d%% of the budget to %s together", r.Percent, nouns(r.Types, true, "and"))
 	case KindMaxPartners:
 		fmt.Fprintf(&b, "At most %d %s", r.Count, nouns(r.Types, r.Count != 1, "or"))
 		return b.String()

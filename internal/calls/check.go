@@ -123,6 +123,8 @@ func (r Rule) Check(members []Member) Result {
 				scopeWords(r.CountryScope, false), scopeWords(r.CountryScope, true))
 		}
 		return res
+	case KindMinBudgetShare, KindMaxBudgetShare:
+		return r.checkBudgetRoom(members)
 	case KindMinPartners, KindMinPractitioners, KindMinEntitiesOfType, KindMinCountries:
 	default:
 		res.Missing = fmt.Sprintf("unknown rule kind %q", r.Kind)

@@ -150,7 +150,8 @@ func TestParseConditionsUnparsed(t *testing.T) {
 	tests := []struct {
 		name, in, reason string
 	}{
-		{"budget share", "At least 50% of the proposed budget must be allocated to SMEs.", ReasonNotChecked},
+		{"budget share of no named kind", "At least 50% of the proposed budget must be allocated to activities in the field.", ReasonNotChecked},
+		{"budget share of any partner", "At least 50% of the proposed budget must be allocated to partners.", ReasonNotChecked},
 		{"ownership control", "Entities controlled by China are not eligible to participate in the action.", ReasonNotChecked},
 		{"activity location", "Open market consultations must take place in at least 3 EU Member States or Associated Countries.", ReasonNotChecked},
 		{"unknown partner type", "This topic requires at least 2 universities.", ReasonNotUnderstood},

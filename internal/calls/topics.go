@@ -208,6 +208,15 @@ func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
 			var verrs validate.Errors
 			if errors.As(err, &verrs) {
 				for _, fe := range verrs {
+					if strings.HasPrefix(fe.Field, "rules[") {
+						// A rule read from the conditions: the file's field
+						// is the conditions text; the rule is named too.
+						args := map[string]any{"rule": fe.Field}
+						for k, v := range fe.Args {
+							args[k] = v
+						}
+						fe.Field, fe.Args = "topicConditions", args
+					}
 					fe.Field = prefix + topicFieldName(fe.Field)
 					tf.errs = append(tf.errs, fe)
 				}

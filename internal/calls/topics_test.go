@@ -26,6 +26,7 @@ type want struct {
 	inMS      int
 	indep     bool
 	qual      string
+	percent   int
 	src       string
 }
 
@@ -190,9 +191,11 @@ var realTopics = map[string]struct {
 		{kind: KindMinPractitioners, count: 1, types: practTypes, scope: ScopeAny,
 			qual: `in the areas addressed by the proposal, namely one of the following options: Option A "Fighting Organised Crime and Terrorism’’ Option B ‘"Disaster-Resilient Society’’ Option C "Resilient Infrastructure’’ and Option D ‘"Border Management’’`,
 			src:  "At least 1 end-user organisation in the areas addressed by the proposal"},
-	}, []wantOut{china, networks,
-		{ReasonNotChecked, "it must be limited to 15% of the proposed budget."},
-		{ReasonNotChecked, "At least 50% of the proposed budget must be allocated to SMEs."}}},
+		{kind: KindMaxBudgetShare, percent: 15, types: []string{TypeNonSMEIndustry, TypeResearch}, scope: ScopeAny,
+			src: "Participation of non-SME industries and Research and Technology Organisations (RTOs) is not excluded, but it must be limited to 15% of the proposed budget."},
+		{kind: KindMinBudgetShare, percent: 50, types: []string{TypeSME}, scope: ScopeAny,
+			src: "At least 50% of the proposed budget must be allocated to SMEs."},
+	}, []wantOut{china, networks}},
 	"HORIZON-CL3-2027-01-SSRI-02": {"CSA", []want{
 		{kind: KindMinPractitioners, count: 6, types: practTypes, scope: ScopeAny, src: "of at least 6 end-user organisations as well as at least 3 public procurers."},
 		{kind: KindMinPractitioners, count: 3, types: procurer, scope: ScopeAny, src: "of at least 6 end-user organisations as well as at least 3 public procurers."},
@@ -277,7 +280,7 @@ func checkRule(t *testing.T, i int, got Rule, w want, text string) {
 	t.Helper()
 	if got.Kind != w.kind || got.Count != w.count || !slices.Equal(got.Types, w.types) ||
 		got.MinCountries != w.countries || got.CountryScope != w.scope || got.MinInMemberState != w.inMS ||
-		got.Independent != w.indep || got.Qualifier != w.qual || got.Origin != OriginTopic {
+		got.Independent != w.indep || got.Qualifier != w.qual || got.Origin != OriginTopic || got.Percent != w.percent {
 		t.Errorf("rule[%d] = {%s %d %v countries %d %s inMS %d indep %v qual %q origin %s},\n want {%s %d %v countries %d %s inMS %d indep %v qual %q topic}",
 			i, got.Kind, got.Count, got.Types, got.MinCountries, got.CountryScope, got.MinInMemberState, got.Independent, got.Qualifier, got.Origin,
 			w.kind, w.count, w.types, w.countries, w.scope, w.inMS, w.indep, w.qual)

@@ -70,7 +70,7 @@ func (r Rule) Validate() validate.Errors {
 		allowed = []string{TypeLegalEntity}
 	case KindMinPractitioners:
 		allowed = PractitionerTypes()
-	case KindMinEntitiesOfType:
+	case KindMinEntitiesOfType, KindMinBudgetShare, KindMaxBudgetShare:
 		allowed = all[1:] // a legal entity of any kind is min_partners
 	}
 	if len(r.Types) == 0 && r.Kind != KindMaxPartners && r.Kind != KindAllInScope {
@@ -86,6 +86,13 @@ func (r Rule) Validate() validate.Errors {
 		}
 	}
 
+	if IsBudgetRule(r) {
+		r.validateBudget(&errs)
+		return errs
+	}
+	if r.Percent != 0 {
+		errs.Add("percent", validate.InvalidChoice, "choices", "0")
+	}
 	switch r.Kind {
 	case KindAllInScope:
 		if r.Count != 0 {
@@ -137,6 +144,29 @@ func (r Rule) Validate() validate.Errors {
 		errs.Add("min_in_member_state", validate.InvalidChoice, "choices", rangeChoice(0, maxInMS))
 	}
 	return errs
+}
+
+// validateBudget checks the fields of a budget rule: a percent that can
+// bind (a minimum of 1 to 100, a maximum of 0 to 99) and no member counts.
+func (r Rule) validateBudget(errs *validate.Errors) {
+	lo, hi := 1, 100
+	if r.Kind == KindMaxBudgetShare {
+		lo, hi = 0, 99
+	}
+	if r.Percent < lo || r.Percent > hi {
+		errs.Add("percent", validate.InvalidChoice, "choices", rangeChoice(lo, hi))
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"count", r.Count}, {"min_countries", r.MinCountries}, {"min_in_member_state", r.MinInMemberState}} {
+		if f.v != 0 {
+			errs.Add(f.name, validate.InvalidChoice, "choices", "0")
+		}
+	}
+	if r.Independent {
+		errs.Add("independent", validate.InvalidChoice, "choices", "false")
+	}
 }
 
 var (
@@ -211,6 +241,7 @@ func ValidateCall(c *Call) error {
 		}
 	}
 	checkFeasible(&errs, c.Rules)
+	checkBudget(&errs, c.Rules)
 	return errs.Err()
 }
 
