@@ -708,7 +708,7 @@ var (
 	budgetShareRE = regexp.MustCompile(`(?i)\b(at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|at\s+most|a\s+maximum\s+of|maximum(?:\s+of)?|up\s+to|no\s+more\s+than|not\s+more\s+than)\s+(\d{1,3})\s*(?:%|percent|per\s+cent)\s+of\s+the\s+(?:proposed\s+|total\s+|requested\s+|overall\s+|eu\s+)?(?:budget|eu\s+contribution|funding|grant)\b(.*)$`)
 	// "Participation of non-SME industries and RTOs is not excluded, but
 	// it must be limited to 15% of the proposed budget."
-	budgetCapRE = regexp.MustCompile(`(?i)^(?:the\s+)?(?:participation|share|budget)\s+of\s+(.+?)\s+(?:is\s+not\s+excluded,?\s+but\s+(?:it|their\s+participation|their\s+share)\s+)?(?:must|shall|should|will|is\s+to)\s+(?:be\s+)?(?:limited|capped|restricted)\s+to\s+(?:a\s+maximum\s+of\s+|at\s+most\s+)?(\d{1,3})\s*(?:%|percent|per\s+cent)\s+of\s+the\s+(?:proposed\s+|total\s+|requested\s+|overall\s+)?(?:budget|eu\s+contribution|funding)\b`)
+	budgetCapRE   = regexp.MustCompile(`(?i)^(?:the\s+)?(?:participation|share|budget)\s+of\s+(.+?)\s+(?:is\s+not\s+excluded,?\s+but\s+(?:it|their\s+participation|their\s+share)\s+)?(?:must|shall|should|will|is\s+to)\s+(?:be\s+)?(?:limited|capped|restricted)\s+to\s+(?:a\s+maximum\s+of\s+|at\s+most\s+)?(\d{1,3})\s*(?:%|percent|per\s+cent)\s+of\s+the\s+(?:proposed\s+|total\s+|requested\s+|overall\s+)?(?:budget|eu\s+contribution|funding)\b`)
 	allocatedToRE = regexp.MustCompile(`(?i)\b(?:allocated|attributed|assigned|dedicated|devoted|going|go)\s+to\b`)
 )
 
