@@ -26,6 +26,15 @@ type Call struct {
 	ActionType     string         `json:"action_type,omitempty"` // RIA, IA, CSA, PCP, PPI, ...
 	Stage          string         `json:"stage,omitempty"`       // single-stage or two-stage
 	Deadline       directory.Date `json:"deadline,omitempty"`
+	// Opens is the day the call opens for submission, when known.
+	Opens directory.Date `json:"opens,omitempty"`
+	// PortalStatus is the status the portal gave at the last import
+	// ("open", "forthcoming", "closed"; empty for a call typed in): it
+	// says a call is forthcoming when no opening day is known.
+	PortalStatus string `json:"portal_status,omitempty"`
+	// Status is the call's status now (StatusAt), set when it is read;
+	// it is not stored.
+	Status string `json:"status,omitempty"`
 	// BudgetMin and BudgetMax are the EU contribution per project the
 	// topic expects, in euro cents.
 	BudgetMin      int64    `json:"budget_min"`

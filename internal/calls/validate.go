@@ -206,6 +206,15 @@ func ValidateCall(c *Call) error {
 			errs.Add("deadline", validate.InvalidDate)
 		}
 	}
+	if c.Opens != "" {
+		if _, err := time.Parse(time.DateOnly, c.Opens); err != nil {
+			errs.Add("opens", validate.InvalidDate)
+		} else if c.Deadline != "" && c.Opens > c.Deadline {
+			errs.Add("opens", validate.InvalidChoice, "choices", "a day on or before the deadline "+c.Deadline)
+		}
+	}
+	c.PortalStatus = strings.ToLower(strings.TrimSpace(c.PortalStatus))
+	errs.Choice("portal_status", c.PortalStatus, false, Statuses...)
 	if c.BudgetMin < 0 {
 		errs.Add("budget_min", validate.InvalidFormat)
 	}
