@@ -56,6 +56,9 @@ type Config struct {
 	// MatchInterval is how often the partner finder looks at the change
 	// feed (0: its default).
 	MatchInterval time.Duration
+	// Now is the clock that says whether a call is open, forthcoming or
+	// closed (nil: time.Now); tests and the demo's checks fix it.
+	Now func() time.Time
 }
 
 // App is the application: the store and every service over it.
@@ -124,6 +127,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
+	a.Calls.Now = cfg.Now
 	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
 	att := cfg.Attachments
 	if att.Dir == "" {
@@ -135,7 +139,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Projects = projects.NewService(db, db)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
-	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
+	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval, Now: cfg.Now})
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	a.Network = &Network{db: db}
 	return a

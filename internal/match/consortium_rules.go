@@ -89,7 +89,6 @@ func (b *builder) infeasible(set []int) error {
 	return &InfeasibleError{Rule: "the call's rules", Reason: "no consortium found"}
 }
 
-
 // budgetWeight is the cost per partner a budget share makes awkward.
 const budgetWeight = 0.75
 
