@@ -1,0 +1,101 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/escnet/escnet/internal/calls"
+	"github.com/escnet/escnet/internal/match/live"
+)
+
+// The demo's closed topic (its deadline was 2026-09-15; the tests' calls
+// clock is 2026-12-02).
+const closedCall = "DEMO-CL3-2026-02-CS-01"
+
+func TestConsortiaBudgetAndClosedAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		anon := []string{"Authorization", ""}
+		r := env.do("POST", "/api/v1/consortia", ConsortiumInput{Call: "DEMO-CL3-2027-01-DRS-01", Lead: "tno"}, anon...)
+		res := decode[live.Consortia](t, r)
+		if r.status != 200 || res.Status != calls.StatusOpen || res.Budget != 400_000_000 {
+			t.Fatalf("consortia: %d, status %q, budget %d", r.status, res.Status, res.Budget)
+		}
+		for n, p := range res.Proposals {
+			var sum int64
+			for k, m := range p.Members {
+				sum += m.BudgetCents
+				if m.BudgetCents <= 0 || p.Budget.Shares[k].ID != m.ID {
+					t.Errorf("proposal %d: %s gets %d", n, m.Name, m.BudgetCents)
+				}
+			}
+			if sum != res.Budget || p.Budget.Total != res.Budget {
+				t.Errorf("proposal %d: shares add up to %d of %d", n, sum, res.Budget)
+			}
+		}
+		// A smaller budget within the call's range is not possible (the
+		// range is one amount); outside it is refused naming the field.
+		for _, tt := range []struct {
+			name  string
+			body  ConsortiumInput
+			field string
+			code  string
+		}{
+			{"closed call", ConsortiumInput{Call: closedCall}, "call", live.CallClosed},
+			{"budget above the call's", ConsortiumInput{Call: "DEMO-CL3-2027-01-DRS-01", Budget: 900_000_000}, "budget", "error.invalid_choice"},
+			{"negative budget", ConsortiumInput{Call: "DEMO-CL3-2027-01-DRS-01", Budget: -1}, "budget", "error.invalid_choice"},
+		} {
+			r := env.do("POST", "/api/v1/consortia", tt.body, anon...)
+			p := decode[Problem](t, r)
+			if r.status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != tt.field || p.Errors[0].Code != tt.code {
+				t.Errorf("%s: %d %s, want 422 on %s (%s)", tt.name, r.status, r.body, tt.field, tt.code)
+			}
+		}
+		// A budget rule that contradicts another: 422 naming the field,
+		// nothing changed.
+		cur := decode[calls.Call](t, env.do("GET", "/api/v1/calls/"+demoCall, nil))
+		in := callInputOf(cur)
+		in.Rules = append(in.Rules,
+			calls.Rule{Kind: calls.KindMaxBudgetShare, Percent: 10, Types: []string{calls.TypeSME}},
+			calls.Rule{Kind: calls.KindMinBudgetShare, Percent: 40, Types: []string{calls.TypeSME}})
+		r = env.do("PUT", "/api/v1/calls/"+demoCall, in)
+		p := decode[Problem](t, r)
+		field := "rules[" + strconv.Itoa(len(in.Rules)-1) + "].percent"
+		if r.status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != field || p.Errors[0].Code != calls.BudgetContradicts {
+			t.Errorf("contradicting budget rules: %d %s, want 422 on %s", r.status, r.body, field)
+		}
+		if after := decode[calls.Call](t, env.do("GET", "/api/v1/calls/"+demoCall, nil)); after.Version != cur.Version || len(after.Rules) != len(cur.Rules) {
+			t.Errorf("the refused change was stored: version %d → %d", cur.Version, after.Version)
+		}
+	})
+}
+
+func TestCallStatusPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		anon := []string{"Authorization", ""}
+		d := doc(t, env.do("GET", "/calls", nil, anon...))
+		if strings.Contains(d.Find("table.calls").Text(), closedCall) || d.Find("tr.closed").Length() != 0 {
+			t.Error("the default list shows the closed call")
+		}
+		d = doc(t, env.do("GET", "/calls?status=all", nil, "Accept-Language", "nl", "Authorization", ""))
+		rows := d.Find("table.calls tbody tr")
+		if rows.Length() != 4 || !rows.Last().HasClass("closed") || !strings.Contains(rows.Last().Text(), closedCall) ||
+			!strings.Contains(rows.Last().Text(), "gesloten") || !strings.Contains(rows.First().Text(), "open") {
+			t.Errorf("status=all: %d rows, last %q", rows.Length(), rows.Last().Text())
+		}
+		d = doc(t, env.do("GET", "/calls/"+closedCall, nil, anon...))
+		if d.Find("p.notice").Length() == 0 || !strings.Contains(d.Find("dl.facts").Text(), "closed") {
+			t.Errorf("closed call page: %q", d.Find("dl.facts").Text())
+		}
+		r := env.do("GET", "/calls/"+closedCall+"/consortium", nil, "Accept-Language", "fr", "Authorization", "")
+		d = doc(t, r)
+		if r.status != 422 || d.Find("section.proposal").Length() != 0 || !strings.Contains(d.Find("ul.errors").Text(), "est clos") {
+			t.Errorf("consortium for a closed call: %d, errors %q", r.status, d.Find("ul.errors").Text())
+		}
+		r = env.do("GET", "/calls/DEMO-CL3-2027-01-DRS-01/consortium?lead=tno&proposals=1", nil, anon...)
+		d = doc(t, r)
+		if cells := d.Find("section.proposal table.members tbody tr td:nth-of-type(3)"); r.status != 200 || cells.Length() == 0 || !strings.Contains(cells.First().Text(), "€") || !strings.Contains(cells.First().Text(), "%") {
+			t.Errorf("consortium budget per partner: %d %q", r.status, cells.Text())
+		}
+	})
+}
