@@ -17,6 +17,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
+	"github.com/escnet/escnet/internal/calls/follow"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/exchanges"
@@ -81,7 +82,10 @@ type App struct {
 	Governance *governance.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
-	Match   *live.Service
+	Match *live.Service
+	// Follow is following the calls that match one's organisation: the
+	// list, the Atom feed and the e-mail digest.
+	Follow  *follow.Service
 	Health  *Health
 	Network *Network
 
@@ -140,6 +144,8 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval, Now: cfg.Now})
+	a.Follow = follow.New(db, a.Calls, a.Match, cfg.Mail, mail.NoticeConfig{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL,
+		Now: cfg.Now, Logger: cfg.Logger})
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	a.Network = &Network{db: db}
 	return a
