@@ -99,3 +99,49 @@ func TestCallStatusPages(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowingCallsAPI: a member follows the calls that match TNO, gets
+// a secret Atom feed address and subscribes to the digest; the address
+// reads without signing in and a new one replaces it.
+func TestFollowingCallsAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		member := []string{"Authorization", "Bearer " + env.tokens["member.tno@example.org"]}
+		r := env.do("GET", "/api/v1/following/calls", nil, member...)
+		fc := decode[FollowedCalls](t, r)
+		if r.status != 200 || len(fc.Calls) == 0 || fc.Subscribed {
+			t.Fatalf("following: %d %s", r.status, r.body)
+		}
+		for _, m := range fc.Calls {
+			if m.Call.Status == calls.StatusClosed || m.Call.ID == closedCall {
+				t.Errorf("a closed call is followed: %s", m.Call.ID)
+			}
+		}
+		r = env.do("PUT", "/api/v1/following/calls/digest", DigestInput{Subscribed: true}, member...)
+		if r.status != 200 || !decode[FollowedCalls](t, env.do("GET", "/api/v1/following/calls", nil, member...)).Subscribed {
+			t.Errorf("subscribe: %d %s", r.status, r.body)
+		}
+		r = env.do("POST", "/api/v1/following/calls/feed", map[string]any{}, member...)
+		feed := decode[CallsFeed](t, r)
+		if r.status != 201 || !strings.Contains(feed.URL, "/feeds/calls/") {
+			t.Fatalf("feed: %d %s", r.status, r.body)
+		}
+		path := feed.URL[strings.Index(feed.URL, "/feeds/calls/"):]
+		r = env.do("GET", path, nil, "Authorization", "")
+		body := string(r.body)
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/atom+xml") ||
+			!strings.Contains(body, "<feed xmlns=\"http://www.w3.org/2005/Atom\">") || !strings.Contains(body, fc.Calls[0].Call.ID) ||
+			strings.Contains(body, closedCall) {
+			t.Errorf("feed: %d %s\n%s", r.status, r.header.Get("Content-Type"), body)
+		}
+		if r := env.do("POST", "/api/v1/following/calls/feed", map[string]any{}, member...); r.status != 201 {
+			t.Fatalf("new feed: %d", r.status)
+		}
+		if r := env.do("GET", path, nil, "Authorization", ""); r.status != 404 {
+			t.Errorf("the replaced feed address answers %d, want 404", r.status)
+		}
+		// Bad input: not a boolean.
+		if r := env.do("PUT", "/api/v1/following/calls/digest", map[string]any{"subscribed": "yes"}, member...); r.status != 400 && r.status != 422 {
+			t.Errorf("digest with a string: %d", r.status)
+		}
+	})
+}

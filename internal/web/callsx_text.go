@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/escnet/escnet/internal/calls/follow"
 	"github.com/escnet/escnet/internal/match"
 )
 
@@ -15,6 +16,9 @@ func callsxKeyFamilies() map[string][]string {
 	return map[string][]string{
 		"match.": {"budget_share", "budget_percent", "budget_have", "budget_rule_summary"},
 		"call.":  {"and"},
+		// The calls digest (internal/calls/follow), rendered with the
+		// web's messages.
+		"": follow.MessageKeys,
 	}
 }
 

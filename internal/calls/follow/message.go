@@ -38,7 +38,7 @@ func (s *Service) digestMessage(ctx context.Context, u accounts.User, fresh, clo
 	}
 	section("mail.calls_digest.new", fresh)
 	section("mail.calls_digest.closing", closing)
-	b.WriteString("\n" + t(ctx, "mail.calls_digest.footer", "url", s.cfg.BaseURL+"/calls/following") + "\n")
+	b.WriteString("\n" + t(ctx, "mail.calls_digest.footer", "url", s.cfg.BaseURL+"/calls") + "\n")
 	return mail.Message{To: u.Email, Subject: t(ctx, "mail.calls_digest.subject", "new", len(fresh), "closing", len(closing)),
 		Text: b.String()}
 }
