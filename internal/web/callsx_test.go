@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,6 +143,34 @@ func TestFollowingCallsAPI(t *testing.T) {
 		// Bad input: not a boolean.
 		if r := env.do("PUT", "/api/v1/following/calls/digest", map[string]any{"subscribed": "yes"}, member...); r.status != 400 && r.status != 422 {
 			t.Errorf("digest with a string: %d", r.status)
+		}
+	})
+}
+
+func TestFollowingCallsPage(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		if r := env.do("GET", "/following/calls", nil, "Authorization", ""); r.status != 303 {
+			t.Errorf("anonymous: %d, want 303 to the sign-in page", r.status)
+		}
+		member := []string{"Authorization", "Bearer " + env.tokens["member.tno@example.org"], "Accept-Language", "de"}
+		poster := append(slices.Clone(member), "Content-Type", "application/x-www-form-urlencoded")
+		r := env.do("GET", "/following/calls", nil, member...)
+		d := doc(t, r)
+		if r.status != 200 || d.Find("table.calls tbody tr").Length() == 0 || !strings.Contains(d.Find("h1").Text(), "Ausschreibungen") {
+			t.Fatalf("page: %d %q", r.status, d.Find("main").Text())
+		}
+		r = env.do("POST", "/following/calls", form("action", "feed"), poster...)
+		if d := doc(t, r); r.status != 200 || !strings.Contains(d.Find("code").Text(), "/feeds/calls/") {
+			t.Errorf("feed address: %d %q", r.status, d.Find("p.notice").Text())
+		}
+		if r := env.do("POST", "/following/calls", form("action", "subscribe"), poster...); r.status != 303 {
+			t.Errorf("subscribe: %d", r.status)
+		}
+		if d := doc(t, env.do("GET", "/following/calls", nil, member...)); d.Find(`input[value="unsubscribe"]`).Length() != 1 {
+			t.Error("after subscribing the page does not offer to unsubscribe")
+		}
+		if r := env.do("POST", "/following/calls", form("action", "shout"), poster...); r.status != 400 {
+			t.Errorf("unknown action: %d", r.status)
 		}
 	})
 }

@@ -217,6 +217,8 @@ func (s *Server) callsRoutes() []route {
 		{"POST /api/v1/following/calls/feed", api(s.apiNewCallsFeed)},
 		{"PUT /api/v1/following/calls/digest", api(s.apiCallsDigest)},
 		{"GET /feeds/calls/{token}", api(s.handleCallsFeed)},
+		{"GET /following/calls", s.page(s.pageFollowingCalls)},
+		{"POST /following/calls", s.page(s.postFollowingCalls)},
 	}
 }
 
