@@ -10,6 +10,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/app"
+	"github.com/escnet/escnet/internal/directory"
 )
 
 const cordisDir = "../../../shared/data/cordis"
@@ -39,6 +43,10 @@ func TestImportCommand(t *testing.T) {
 	if strings.Contains(errOut.String(), "\r") || !strings.Contains(errOut.String(), "importing: 100%") {
 		t.Errorf("progress on a non-terminal:\n%q", errOut.String())
 	}
+
+	// What the records show beyond doubt: public bodies named as
+	// municipalities and regions are local or regional authorities.
+	checkActorTypes(t, db)
 
 	out.Reset()
 	if err := run(context.Background(), files, &out, &errOut); err != nil {
@@ -126,5 +134,32 @@ func TestThousands(t *testing.T) {
 	}
 	if !regexp.MustCompile(`CPUs`).MatchString(machine()) {
 		t.Errorf("machine() = %q", machine())
+	}
+}
+
+// checkActorTypes: after the CORDIS import, the public bodies named as
+// municipalities or regions ("GEMEENTE DEN HAAG", "AYUNTAMIENTO DE
+// MADRID") are local authorities, and only public bodies are.
+func checkActorTypes(t *testing.T, db string) {
+	t.Helper()
+	a, _, err := app.Open(context.Background(), db, app.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := access.AsSystem(context.Background())
+	p, err := a.Directory.ListOrganisations(ctx, directory.Filter{Role: directory.ActorLocalAuthority, Limit: directory.MaxListLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, o := range p.Items {
+		names[strings.ToUpper(o.Name)] = true
+		if o.Kind != directory.KindPublicBody {
+			t.Errorf("%s (%s) is a local authority", o.Name, o.Kind)
+		}
+	}
+	if p.Total < 50 || !names["GEMEENTE DEN HAAG"] || !names["AYUNTAMIENTO DE MADRID"] || names["MINISTERIUM FUER INNERES UND KOMMUNALES NORDRHEIN-WESTFALEN"] {
+		t.Errorf("%d local authorities after the import: %v", p.Total, names)
 	}
 }

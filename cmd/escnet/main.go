@@ -69,6 +69,7 @@ func commands() []command {
 		{"restore", "replace the database with a backup (SQLite), or print the pg_restore command", runRestore},
 		{"partners", "rank partners for a call or an idea, with the reasons", runPartners},
 		{"consortium", "propose consortia that meet a call's eligibility rules", runConsortium},
+		{"calls", "jobs on the calls: calls digest (e-mail members the new and closing calls that match them)", runCalls},
 		{"practices", "the practices library as Markdown files with front matter: practices import|export --dir DIR", runPractices},
 		{"exchanges", "the exchange of people: exchanges list", runExchanges},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -190,7 +192,7 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-const consortiumSynopsis = "[--db DSN] --call ID [--lead PIC|SLUG|ID] [--locked ...] [--exclude ...] [--size N] [--proposals N] [--json]"
+const consortiumSynopsis = "[--db DSN] --call ID [--lead PIC|SLUG|ID] [--locked ...] [--exclude ...] [--size N] [--proposals N] [--budget EUR] [--json]"
 
 // runConsortium is "escnet consortium": consortia that satisfy a call's
 // eligibility rules, with what each partner brings.
@@ -199,6 +201,7 @@ func runConsortium(ctx context.Context, args []string, stdout, stderr io.Writer)
 	m := addMatchFlags(fs)
 	size := fs.Int("size", 0, fmt.Sprintf("partners per consortium, lead included (0: %d, or what the call's rules need)", live.DefaultSize))
 	proposals := fs.Int("proposals", match.DefaultProposals, fmt.Sprintf("alternative consortia (1–%d)", match.MaxProposals))
+	budget := fs.Float64("budget", 0, "the EU contribution to divide among the partners, in euros (0: the call's budget per project)")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
@@ -213,13 +216,17 @@ func runConsortium(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if *proposals < 1 || *proposals > match.MaxProposals {
 		return fmt.Errorf("--proposals %d: use 1 to %d", *proposals, match.MaxProposals)
 	}
+	if *budget < 0 || *budget > 1e12 {
+		return fmt.Errorf("--budget %v: give an amount in euros", *budget)
+	}
 	svc, done, err := openMatch(ctx, *m.dsn)
 	if err != nil {
 		return err
 	}
 	defer done()
 	res, err := svc.Consortium(access.WithScope(ctx, access.System), live.ConsortiumRequest{Call: *m.call, Text: *m.text, Lead: *m.lead,
-		Locked: m.locked, Excluded: m.excluded, Filter: m.liveFilter(), Size: *size, Proposals: *proposals})
+		Locked: m.locked, Excluded: m.excluded, Filter: m.liveFilter(), Size: *size, Proposals: *proposals,
+		Budget: int64(math.Round(*budget * 100))})
 	var ie *live.InfeasibleError
 	if errors.As(err, &ie) {
 		return ie.InfeasibleError
@@ -230,7 +237,11 @@ func runConsortium(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if *m.json {
 		return printJSON(stdout, res.Proposals)
 	}
-	fmt.Fprintf(stdout, "Consortia for %s, %d partners each; the call's rules:\n", res.Call, res.Size)
+	fmt.Fprintf(stdout, "Consortia for %s (%s), %d partners each", res.Call, res.Status, res.Size)
+	if res.Budget > 0 {
+		fmt.Fprintf(stdout, ", sharing %s", euros(res.Budget))
+	}
+	fmt.Fprintln(stdout, "; the call's rules:")
 	for i, r := range res.Rules {
 		fmt.Fprintf(stdout, "  [%d] %s\n", i+1, r.Describe())
 	}
@@ -246,6 +257,11 @@ func runConsortium(ctx context.Context, args []string, stdout, stderr io.Writer)
 				role = "  [locked]"
 			}
 			fmt.Fprintf(stdout, "%3d. %s (%s)%s\n", i+1, mem.Name, describeOrg(mem.Ranked, mem.PIC, mem.Slug), role)
+			if res.Budget > 0 {
+				fmt.Fprintf(stdout, "     budget %s (%.2f%%)\n", euros(mem.BudgetCents), mem.BudgetPercent)
+			} else {
+				fmt.Fprintf(stdout, "     budget %.2f%%\n", mem.BudgetPercent)
+			}
 			if len(mem.Rules) > 0 {
 				idx := make([]string, len(mem.Rules))
 				for k, ri := range mem.Rules {
@@ -265,6 +281,13 @@ func runConsortium(ctx context.Context, args []string, stdout, stderr io.Writer)
 				mark = "NOT MET"
 			}
 			fmt.Fprintf(stdout, "  [%d] %s: %d of %d\n", i+1, mark, r.Have, r.Need)
+		}
+		for _, r := range p.Budget.Results {
+			mark := "met"
+			if !r.Satisfied {
+				mark = "NOT MET"
+			}
+			fmt.Fprintf(stdout, "  budget: %s: %s (%d%%)\n", r.Rule.Describe(), mark, r.Have)
 		}
 		if len(p.Uncovered) > 0 {
 			fmt.Fprintf(stdout, "  not covered: %s\n", strings.Join(p.Uncovered, ", "))
@@ -347,4 +370,17 @@ the project's real partners are the answers. Prints recall@10/20/50 and
 nDCG@20 of escnet and of three baselines (docs/benchmarks.md).
 `)
 	}
+}
+
+// euros writes cents as "EUR 1 500 000.00".
+func euros(cents int64) string {
+	whole := strconv.FormatInt(cents/100, 10)
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("EUR %s.%02d", b.String(), cents%100)
 }

@@ -153,7 +153,8 @@ func testMatchCommands(t *testing.T, dsn string) {
 
 	// Consortia for a call with a lead: every rule met, the lead first.
 	out = mustRun(t, "consortium", "--db", dsn, "--call", "DEMO-CL3-2027-01-DRS-01", "--lead", "tno", "--size", "5", "--proposals", "2")
-	if !strings.Contains(out, "Consortia for DEMO-CL3-2027-01-DRS-01, 5 partners each") || !strings.Contains(out, "Proposal 2:") ||
+	if !strings.Contains(out, "Consortia for DEMO-CL3-2027-01-DRS-01 (open), 5 partners each, sharing EUR 4 000 000.00") || !strings.Contains(out, "Proposal 2:") ||
+		!regexp.MustCompile(`(?m)^     budget EUR [0-9 ]+\.\d\d \(\d+\.\d+%\)$`).MatchString(out) ||
 		!regexp.MustCompile(`  1\. Netherlands Organisation for Applied Scientific Research TNO \(.*\)  \[lead\]`).MatchString(out) ||
 		strings.Contains(out, "NOT MET") || !strings.Contains(out, "[2] met: 3 of 3") {
 		t.Errorf("consortium:\n%s", out)
@@ -220,11 +221,21 @@ func TestMatchCommandsBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	closed := filepath.Join(t.TempDir(), "closed.json")
+	if err := os.WriteFile(closed, []byte(`[{"topicId": "OLD-CL3-2020-01", "title": "A closed topic", "actionType": "RIA", "deadline": "2020-11-05"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := escnet(t, "import", "calls", "--db", dsn, closed); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		args    []string
 		wantErr string // "usage" for a wrong command line
 	}{
+		{"consortium for a closed call", []string{"consortium", "--db", dsn, "--call", "OLD-CL3-2020-01"}, "--call: is closed: its deadline (2020-11-05, 17:00 Brussels time) has passed"},
+		{"consortium budget outside the call's", []string{"consortium", "--db", dsn, "--call", "DEMO-CL3-2027-01-DRS-01", "--budget", "9000000"}, "--budget: must be one of: 400000000..400000000"},
+		{"consortium negative budget", []string{"consortium", "--db", dsn, "--call", "DEMO-CL3-2027-01-DRS-01", "--budget", "-1"}, "--budget -1: give an amount in euros"},
 		{"no query", []string{"partners", "--db", dsn}, "usage"},
 		{"stray argument", []string{"partners", "--db", dsn, "--text", "drones", "extra"}, "unexpected argument"},
 		{"unknown flag", []string{"partners", "--db", dsn, "--text", "drones", "--top", "5"}, "usage"},

@@ -17,6 +17,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/calls"
+	"github.com/escnet/escnet/internal/calls/follow"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/exchanges"
@@ -56,6 +57,9 @@ type Config struct {
 	// MatchInterval is how often the partner finder looks at the change
 	// feed (0: its default).
 	MatchInterval time.Duration
+	// Now is the clock that says whether a call is open, forthcoming or
+	// closed (nil: time.Now); tests and the demo's checks fix it.
+	Now func() time.Time
 }
 
 // App is the application: the store and every service over it.
@@ -78,7 +82,10 @@ type App struct {
 	Governance *governance.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
-	Match   *live.Service
+	Match *live.Service
+	// Follow is following the calls that match one's organisation: the
+	// list, the Atom feed and the e-mail digest.
+	Follow  *follow.Service
 	Health  *Health
 	Network *Network
 
@@ -131,12 +138,15 @@ func New(db *sqlstore.DB, cfg Config) *App {
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger}).WithStays(a.Exchanges)
 	addPersonalRecords(a.Accounts, db) // personal.go
 	a.Calls = calls.NewService(db)
+	a.Calls.Now = cfg.Now
 	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
-	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
+	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval, Now: cfg.Now})
+	a.Follow = follow.New(db, a.Calls, a.Match, cfg.Mail, mail.NoticeConfig{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL,
+		Now: cfg.Now, Logger: cfg.Logger})
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	a.Network = &Network{db: db}
 	return a

@@ -26,6 +26,15 @@ type Call struct {
 	ActionType     string         `json:"action_type,omitempty"` // RIA, IA, CSA, PCP, PPI, ...
 	Stage          string         `json:"stage,omitempty"`       // single-stage or two-stage
 	Deadline       directory.Date `json:"deadline,omitempty"`
+	// Opens is the day the call opens for submission, when known.
+	Opens directory.Date `json:"opens,omitempty"`
+	// PortalStatus is the status the portal gave at the last import
+	// ("open", "forthcoming", "closed"; empty for a call typed in): it
+	// says a call is forthcoming when no opening day is known.
+	PortalStatus string `json:"portal_status,omitempty"`
+	// Status is the call's status now (StatusAt), set when it is read;
+	// it is not stored.
+	Status string `json:"status,omitempty"`
 	// BudgetMin and BudgetMax are the EU contribution per project the
 	// topic expects, in euro cents.
 	BudgetMin      int64    `json:"budget_min"`
@@ -70,22 +79,32 @@ const (
 	KindMinCountries = "min_countries"
 	// KindAllInScope: every member is established in CountryScope.
 	KindAllInScope = "all_in_scope"
+	// KindMinBudgetShare: the members of Types together receive at least
+	// Percent of the consortium's budget (e.g. 50% to SMEs).
+	KindMinBudgetShare = "min_budget_share"
+	// KindMaxBudgetShare: the members of Types together receive at most
+	// Percent of the budget (e.g. non-SME industry and RTOs capped at 15%).
+	KindMaxBudgetShare = "max_budget_share"
 )
 
 // Kinds lists the rule kinds.
 var Kinds = []string{KindMinPartners, KindMaxPartners, KindMinPractitioners,
-	KindMinEntitiesOfType, KindMinCountries, KindAllInScope}
+	KindMinEntitiesOfType, KindMinCountries, KindAllInScope, KindMinBudgetShare, KindMaxBudgetShare}
 
 // Partner types a rule can ask for, besides the practitioner roles of the
-// directory (directory.PractitionerRoles).
+// directory (directory.PractitionerRoles). The actor types are the
+// directory's (directory.ActorTypes): an organisation states them with its
+// roles.
 const (
-	TypeLegalEntity    = "legal_entity"          // any participant
-	TypePractitioner   = "practitioner"          // any practitioner role
-	TypeSME            = "sme"                   // small or medium-sized enterprise
-	TypeResearch       = "research_organisation" // research and technology organisation (RTO)
-	TypeCivilSociety   = "civil_society"         // civil society organisation or NGO
-	TypeLocalAuthority = "local_authority"       // local or regional authority
-	TypeTrainingCentre = "training_centre"       // training centre for practitioners
+	TypeLegalEntity    = "legal_entity"                // any participant
+	TypePractitioner   = "practitioner"                // any practitioner role
+	TypeSME            = "sme"                         // small or medium-sized enterprise
+	TypeResearch       = "research_organisation"       // research and technology organisation (RTO)
+	TypeCivilSociety   = directory.ActorCivilSociety   // civil society organisation or NGO
+	TypeYouth          = directory.ActorYouth          // organisation representing young people
+	TypeLocalAuthority = directory.ActorLocalAuthority // local or regional authority
+	TypeTrainingCentre = directory.ActorTrainingCentre // training centre for practitioners
+	TypeNonSMEIndustry = "non_sme_industry"            // a company that is not an SME
 )
 
 // PartnerTypes lists every partner type in display order; rule types are
@@ -93,13 +112,32 @@ const (
 func PartnerTypes() []string {
 	out := []string{TypeLegalEntity, TypePractitioner}
 	out = append(out, directory.PractitionerRoles...)
-	return append(out, TypeSME, TypeResearch, TypeCivilSociety, TypeLocalAuthority, TypeTrainingCentre)
+	return append(out, TypeSME, TypeNonSMEIndustry, TypeResearch, TypeCivilSociety, TypeYouth, TypeLocalAuthority, TypeTrainingCentre)
 }
 
 // PractitionerTypes lists the types that count as practitioners: the
 // directory's roles and "practitioner" itself.
 func PractitionerTypes() []string {
 	return append([]string{TypePractitioner}, directory.PractitionerRoles...)
+}
+
+// StatedBy says how an organisation comes to have partner type t: "any"
+// (every participant), "roles" (one of its practitioner roles or actor
+// types), "sme" (its SME flag), "kind" (its organisation kind, research
+// for an RTO, company without the SME flag for non-SME industry), or ""
+// when nothing an organisation records can give it the type.
+func StatedBy(t string) string {
+	switch {
+	case t == TypeLegalEntity:
+		return "any"
+	case t == TypePractitioner, slices.Contains(directory.Roles, t):
+		return "roles"
+	case t == TypeSME:
+		return "sme"
+	case t == TypeResearch, t == TypeNonSMEIndustry:
+		return "kind"
+	}
+	return ""
 }
 
 func isPractitionerType(t string) bool {
@@ -142,6 +180,8 @@ type Rule struct {
 	// MinInMemberState is how many of the counted members must be
 	// established in an EU Member State.
 	MinInMemberState int `json:"min_in_member_state"`
+	// Percent is the share of the budget of a budget rule (0..100).
+	Percent int `json:"percent,omitempty"`
 	// Independent: members of one IndependentGroup count once.
 	Independent bool   `json:"independent"`
 	Source      string `json:"source"` // the sentence the rule was read from
@@ -177,12 +217,15 @@ var typeNouns = map[string][2]string{
 	directory.RoleFirstResponder:         {"first responders' organisation", "first responders' organisations"},
 	directory.RoleMedicalEmergency:       {"medical emergency service", "medical emergency services"},
 	directory.RoleCivilProtection:        {"civil protection authority", "civil protection authorities"},
+	directory.RoleDisasterRisk:           {"authority in charge of disaster risk or crisis communication", "authorities in charge of disaster risk or crisis communication"},
 	directory.RolePublicProcurer:         {"public procurer", "public procurers"},
 	directory.RoleCriticalInfrastructure: {"critical infrastructure operator", "critical infrastructure operators"},
 	directory.RoleOtherEndUser:           {"other end-user organisation", "other end-user organisations"},
 	TypeSME:                              {"SME", "SMEs"},
 	TypeResearch:                         {"research and technology organisation", "research and technology organisations"},
+	TypeNonSMEIndustry:                   {"non-SME company", "non-SME companies"},
 	TypeCivilSociety:                     {"civil society organisation", "civil society organisations"},
+	TypeYouth:                            {"youth organisation", "youth organisations"},
 	TypeLocalAuthority:                   {"local or regional authority", "local or regional authorities"},
 	TypeTrainingCentre:                   {"training centre", "training centres"},
 }
@@ -243,6 +286,10 @@ func scopeWords(scope string, plural bool) string {
 func (r Rule) Describe() string {
 	var b strings.Builder
 	switch r.Kind {
+	case KindMinBudgetShare:
+		return fmt.Sprintf("At least %d%% of the budget to %s", r.Percent, nouns(r.Types, true, "and"))
+	case KindMaxBudgetShare:
+		return fmt.Sprintf("At most %d%% of the budget to %s together", r.Percent, nouns(r.Types, true, "and"))
 	case KindMaxPartners:
 		fmt.Fprintf(&b, "At most %d %s", r.Count, nouns(r.Types, r.Count != 1, "or"))
 		return b.String()

@@ -14,7 +14,7 @@ import (
 type Member struct {
 	ID      string
 	Country string   // ISO 3166-1 alpha-2 (EL and UK accepted)
-	Roles   []string // practitioner role codes (directory.PractitionerRoles)
+	Roles   []string // practitioner roles and actor types (directory.Roles)
 	Kind    string   // organisation kind (directory.Kinds)
 	SME     bool
 	// Types are further partner types the directory does not derive
@@ -33,14 +33,22 @@ func (m Member) Has(t string) bool {
 	case TypeLegalEntity:
 		return true
 	case TypePractitioner:
-		return len(m.Roles) > 0
+		return slices.ContainsFunc(m.Roles, directory.IsPractitionerRole) ||
+			slices.ContainsFunc(m.Types, directory.IsPractitionerRole)
 	case TypeSME:
 		return m.SME
+	case TypeNonSMEIndustry:
+		return m.Kind == directory.KindCompany && !m.SME
 	case TypeResearch:
 		return m.Kind == directory.KindResearch || slices.Contains(m.Types, t)
+	case TypeCivilSociety:
+		// A youth organisation is a civil society organisation.
+		return m.has(TypeCivilSociety) || m.has(TypeYouth)
 	}
-	return slices.Contains(m.Roles, t) || slices.Contains(m.Types, t)
+	return m.has(t)
 }
+
+func (m Member) has(t string) bool { return slices.Contains(m.Roles, t) || slices.Contains(m.Types, t) }
 
 func (m Member) hasAny(types []string) bool {
 	if len(types) == 0 {
@@ -115,6 +123,8 @@ func (r Rule) Check(members []Member) Result {
 				scopeWords(r.CountryScope, false), scopeWords(r.CountryScope, true))
 		}
 		return res
+	case KindMinBudgetShare, KindMaxBudgetShare:
+		return r.checkBudgetRoom(members)
 	case KindMinPartners, KindMinPractitioners, KindMinEntitiesOfType, KindMinCountries:
 	default:
 		res.Missing = fmt.Sprintf("unknown rule kind %q", r.Kind)

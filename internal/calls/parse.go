@@ -256,11 +256,13 @@ var typePatterns = []struct {
 	{regexp.MustCompile(`(?i)\bfire\s+(?:brigades?|services?|fighters?|and\s+rescue\s+services?)|\bfirefighters?`), []string{directory.RoleFirstResponder}},
 	{regexp.MustCompile(`(?i)\bmedical\s+emergency(?:\s+authorit(?:y|ies)|\s+services?|\s+organi[sz]ations?)?|\bemergency\s+medical\s+services?`), []string{directory.RoleMedicalEmergency}},
 	{regexp.MustCompile(`(?i)\bcivil\s+protection(?:\s+authorit(?:y|ies)|\s+agenc(?:y|ies)|\s+organi[sz]ations?|\s+units?)?`), []string{directory.RoleCivilProtection}},
-	{regexp.MustCompile(`(?i)\bauthorit(?:y|ies)\s+(?:in\s+charge\s+of|responsible\s+for)\s+(?:managing\s+)?(?:disaster\s+risk(?:\s+management)?(?:\s+(?:or|and)\s+crisis\s+communication)?|natech\b[^,;]*?\bevents?)`), []string{directory.RoleCivilProtection}},
-	{regexp.MustCompile(`(?i)\bdisaster\s+(?:risk\s+)?management\s+authorit(?:y|ies)`), []string{directory.RoleCivilProtection}},
+	{regexp.MustCompile(`(?i)\bauthorit(?:y|ies)\s+(?:in\s+charge\s+of|responsible\s+for)\s+(?:managing\s+)?(?:disaster\s+risk(?:\s+management)?(?:\s+(?:or|and)\s+crisis\s+communication)?|crisis\s+communication|natech\b[^,;]*?\bevents?)`), []string{directory.RoleCivilProtection, directory.RoleDisasterRisk}},
+	{regexp.MustCompile(`(?i)\bdisaster\s+(?:risk\s+)?management\s+authorit(?:y|ies)`), []string{directory.RoleCivilProtection, directory.RoleDisasterRisk}},
 	{regexp.MustCompile(`(?i)\blocal\s+(?:or|and|and/or)\s+regional\s+authorit(?:y|ies)|\b(?:local|regional)\s+authorit(?:y|ies)|\bmunicipalit(?:y|ies)`), []string{TypeLocalAuthority}},
 	{regexp.MustCompile(`(?i)\b(?:public\s+)?procurers?\b`), []string{directory.RolePublicProcurer}},
 	{regexp.MustCompile(`(?i)\bcritical\s+infrastructure\s+operators?|\boperators?\s+of\s+critical\s+infrastructures?|\bauthorit(?:y|ies)\s+responsible\s+for\s+critical\s+infrastructure(?:\s+resilience)?|\bprivate\s+companies\s+providing\s+security\s+for\s+critical\s+infrastructures?`), []string{directory.RoleCriticalInfrastructure}},
+	{youthRE, []string{TypeYouth}},
+	{nonSMERE, []string{TypeNonSMEIndustry}},
 	{regexp.MustCompile(`(?i)\bcivil\s+society\s+organi[sz]ations?|\bcsos?\b|\bnon-governmental\s+organi[sz]ations?|\bngos?\b`), []string{TypeCivilSociety}},
 	{regexp.MustCompile(`(?i)\bresearch\s+and\s+technology\s+organi[sz]ations?|\brtos?\b`), []string{TypeResearch}},
 	{regexp.MustCompile(`(?i)\bsmes?\b|\bsmall\s+and\s+medium-sized\s+enterprises?`), []string{TypeSME}},
@@ -271,17 +273,31 @@ var typePatterns = []struct {
 }
 
 // findTypes returns the partner types a phrase names, the specific ones
-// only when there are any, and where the last of those ends.
+// only when there are any, and where the last of those ends. A type found
+// inside the words of a narrower one (the "NGOs" of "NGOs representing
+// young people") is the narrower one only.
 func findTypes(phrase string) (types []string, end int) {
 	type hit struct {
-		t   string
-		end int
+		t          string
+		start, end int
 	}
 	var hits []hit
+	narrow := map[string][][]int{TypeYouth: youthRE.FindAllStringIndex(phrase, -1), TypeNonSMEIndustry: nonSMERE.FindAllStringIndex(phrase, -1)}
+	inside := func(t string, loc []int) bool {
+		for nt, spans := range narrow {
+			if nt != t && slices.ContainsFunc(spans, func(y []int) bool { return loc[0] >= y[0] && loc[1] <= y[1] }) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, tp := range typePatterns {
 		for _, loc := range tp.re.FindAllStringIndex(phrase, -1) {
 			for _, t := range tp.types {
-				hits = append(hits, hit{t, loc[1]})
+				if inside(t, loc) {
+					continue
+				}
+				hits = append(hits, hit{t, loc[0], loc[1]})
 			}
 		}
 	}
@@ -490,6 +506,9 @@ func (p *parser) sentence(s string) {
 	}
 	if m := portfolioRE.FindStringSubmatch(s); m != nil {
 		p.portfolio(s, m[1])
+		return
+	}
+	if p.budget(s) {
 		return
 	}
 	if m := allInScopeRE.FindStringSubmatch(s); m != nil {

@@ -18,6 +18,17 @@ import (
 // sent to the API or imported.
 type Service struct {
 	store Store
+	// Now is the clock a call's status is read from (nil: time.Now);
+	// tests and the demo set a fixed moment.
+	Now func() time.Time
+}
+
+// now is the service's clock.
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // NewService returns a Service over s.
@@ -43,6 +54,11 @@ func NormalizeFilter(f Filter) (Filter, error) {
 	if f.ActionType != "" && (len(f.ActionType) > 40 || !actionTypePattern.MatchString(f.ActionType)) {
 		errs.Add("action_type", validate.InvalidFormat)
 	}
+	f.Status = strings.TrimSpace(f.Status)
+	if f.Status == "" {
+		f.Status = StatusCurrent
+	}
+	errs.Choice("status", f.Status, false, StatusFilters...)
 	f.DeadlineAfter = strings.TrimSpace(f.DeadlineAfter)
 	if f.DeadlineAfter != "" {
 		if _, err := time.Parse(time.DateOnly, f.DeadlineAfter); err != nil {
@@ -72,14 +88,102 @@ func (s *Service) List(ctx context.Context, f Filter) (p directory.Page[Call], e
 	if f, err = NormalizeFilter(f); err != nil {
 		return p, err
 	}
-	return s.store.ListCalls(ctx, f)
+	now := s.now()
+	f.OpenFrom, f.Today = OpenFrom(now), Today(now)
+	if f.Status == StatusAll {
+		p, err = s.listAll(ctx, f)
+	} else {
+		p, err = s.store.ListCalls(ctx, f)
+	}
+	for i := range p.Items {
+		p.Items[i].WithStatus(now)
+	}
+	return p, err
 }
 
-// Get returns call id.
+// Cursor prefixes of a list of every call: the current part, then the
+// closed part.
+const (
+	cursorCurrent = "c:"
+	cursorClosed  = "x:"
+)
+
+// listAll lists the current calls, then the closed ones: a page that ends
+// the current part goes on with the first closed calls, and its cursor
+// says which part the next page continues.
+func (s *Service) listAll(ctx context.Context, f Filter) (directory.Page[Call], error) {
+	cur, closed := f, f
+	cur.Status, closed.Status = StatusCurrent, StatusClosed
+	cur.Cursor, closed.Cursor = "", ""
+	inClosed := strings.HasPrefix(f.Cursor, cursorClosed)
+	switch {
+	case inClosed:
+		closed.Cursor = strings.TrimPrefix(f.Cursor, cursorClosed)
+	case f.Cursor != "":
+		if !strings.HasPrefix(f.Cursor, cursorCurrent) {
+			return directory.Page[Call]{}, validate.Errors{{Field: "cursor", Code: validate.InvalidFormat}}
+		}
+		cur.Cursor = strings.TrimPrefix(f.Cursor, cursorCurrent)
+	}
+	var out directory.Page[Call]
+	out.Items = []Call{}
+	if !inClosed {
+		p, err := s.store.ListCalls(ctx, cur)
+		if err != nil {
+			return out, err
+		}
+		out.Items, out.Total = p.Items, p.Total
+		if p.Next != "" {
+			out.Next = cursorCurrent + p.Next
+			n, err := s.store.ListCalls(ctx, Filter{Query: f.Query, Programme: f.Programme, ActionType: f.ActionType,
+				DeadlineAfter: f.DeadlineAfter, Status: StatusClosed, OpenFrom: f.OpenFrom, Today: f.Today, Limit: 1})
+			out.Total += n.Total
+			return out, err
+		}
+		closed.Limit = f.Limit - len(p.Items)
+	}
+	if closed.Limit < 1 {
+		closed.Limit = 1
+	}
+	p, err := s.store.ListCalls(ctx, closed)
+	if err != nil {
+		return out, err
+	}
+	if !inClosed && len(out.Items) >= f.Limit {
+		// The current part filled the page exactly: the closed part is
+		// only counted.
+		out.Total += p.Total
+		if p.Total > 0 {
+			out.Next = cursorClosed
+		}
+		return out, nil
+	}
+	if inClosed {
+		cnt, err := s.store.ListCalls(ctx, Filter{Query: f.Query, Programme: f.Programme, ActionType: f.ActionType,
+			DeadlineAfter: f.DeadlineAfter, Status: StatusCurrent, OpenFrom: f.OpenFrom, Today: f.Today, Limit: 1})
+		if err != nil {
+			return out, err
+		}
+		out.Total = cnt.Total
+	}
+	out.Items = append(out.Items, p.Items...)
+	out.Total += p.Total
+	if p.Next != "" {
+		out.Next = cursorClosed + p.Next
+	}
+	return out, nil
+}
+
+// Get returns call id, with its status now.
 func (s *Service) Get(ctx context.Context, id string) (c Call, err error) {
 	defer wrap(&err, "calls.Get(%q)", id)
-	return s.store.GetCall(ctx, id)
+	c, err = s.store.GetCall(ctx, id)
+	c.WithStatus(s.now())
+	return c, err
 }
+
+// StatusOf is the status of c now, by the service's clock.
+func (s *Service) StatusOf(c Call) string { return c.StatusAt(s.now()) }
 
 // Choices returns the programmes and action types the stored calls use.
 func (s *Service) Choices(ctx context.Context) (Choices, error) {

@@ -62,9 +62,10 @@ func TestNormalizeFilter(t *testing.T) {
 		want  Filter
 		field string // the field of the error, "" for none
 	}{
-		{Filter{}, Filter{Limit: 50}, ""},
-		{Filter{Query: "  drones ", ActionType: "horizon-ria", DeadlineAfter: "2026-11-05"},
-			Filter{Query: "drones", ActionType: "RIA", DeadlineAfter: "2026-11-05", Limit: 50}, ""},
+		{Filter{}, Filter{Limit: 50, Status: StatusCurrent}, ""},
+		{Filter{Query: "  drones ", ActionType: "horizon-ria", DeadlineAfter: "2026-11-05", Status: " closed "},
+			Filter{Query: "drones", ActionType: "RIA", DeadlineAfter: "2026-11-05", Limit: 50, Status: StatusClosed}, ""},
+		{Filter{Status: "expired"}, Filter{}, "status"},
 		{Filter{Limit: directory.MaxListLimit + 1}, Filter{}, "limit"},
 		{Filter{DeadlineAfter: "5 November"}, Filter{}, "deadline_after"},
 		{Filter{ActionType: "R&D"}, Filter{}, "action_type"},

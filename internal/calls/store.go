@@ -17,8 +17,17 @@ type Filter struct {
 	// (a call closing that day is still open); calls without a deadline
 	// are left out.
 	DeadlineAfter directory.Date
-	Limit         int
-	Cursor        string // opaque, from Page.Next
+	// Status keeps the calls of one status (StatusFilters): "current"
+	// (the default) the open and forthcoming ones, "all" every call with
+	// the closed ones last.
+	Status string
+	// OpenFrom and Today are the service's clock for the store: the first
+	// deadline day still open (OpenFrom) and the Brussels calendar day;
+	// set by Service.List.
+	OpenFrom directory.Date
+	Today    directory.Date
+	Limit    int
+	Cursor   string // opaque, from Page.Next
 }
 
 // Counts says what an import did with its calls.
@@ -37,7 +46,9 @@ type Choices struct {
 	ActionTypes []string
 }
 
-// Store is what calls need from a storage engine. Calls are public
+// Store is what calls need from a storage engine. ListCalls applies
+// Filter.Status with Filter.OpenFrom and Filter.Today (never "all": the
+// service lists the open and closed parts in turn). Calls are public
 // records: reads need no scope. Lists are ordered by deadline, soonest
 // first (calls without one last), then by title. GetCall returns an error
 // wrapping store.ErrNotFound for a missing call; CreateCall returns

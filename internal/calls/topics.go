@@ -196,6 +196,19 @@ func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
 		}
 		c.Deadline = day
 	}
+	for _, name := range []string{"plannedOpeningDate", "openingDate", "startDate"} {
+		if d := str(name); d != "" && c.Opens == "" {
+			day, ok := deadlineDay(d)
+			if !ok {
+				tf.errs.Add(prefix+name, validate.InvalidDate)
+			}
+			c.Opens = day
+		}
+	}
+	switch st := strings.ToLower(str("callStatus")); st {
+	case StatusOpen, StatusForthcoming, StatusClosed:
+		c.PortalStatus = st
+	}
 	c.Keywords = keywords(obj["keywords"], prefix+"keywords", &tf.errs, c.ID, c.CallIdentifier)
 	repairTexts(&c)
 	parsed, unparsed := ParseConditions(c.Conditions)
@@ -208,6 +221,15 @@ func decodeTopic(raw json.RawMessage, prefix string) (Call, validate.Errors) {
 			var verrs validate.Errors
 			if errors.As(err, &verrs) {
 				for _, fe := range verrs {
+					if strings.HasPrefix(fe.Field, "rules[") {
+						// A rule read from the conditions: the file's field
+						// is the conditions text; the rule is named too.
+						args := map[string]any{"rule": fe.Field}
+						for k, v := range fe.Args {
+							args[k] = v
+						}
+						fe.Field, fe.Args = "topicConditions", args
+					}
 					fe.Field = prefix + topicFieldName(fe.Field)
 					tf.errs = append(tf.errs, fe)
 				}
@@ -231,7 +253,7 @@ func hasField(errs validate.Errors, field string) bool {
 func topicFieldName(f string) string {
 	names := map[string]string{"id": "topicId", "call_identifier": "callIdentifier", "action_type": "actionType",
 		"budget_min": "budgetMin", "budget_max": "budgetMax", "expected_grants": "expectedGrants",
-		"portal_url": "portalUrl", "conditions": "topicConditions"}
+		"portal_url": "portalUrl", "conditions": "topicConditions", "opens": "startDate", "portal_status": "callStatus"}
 	head, rest, _ := strings.Cut(f, "[")
 	if n, ok := names[head]; ok {
 		head = n

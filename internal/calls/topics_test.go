@@ -26,6 +26,7 @@ type want struct {
 	inMS      int
 	indep     bool
 	qual      string
+	percent   int
 	src       string
 }
 
@@ -48,7 +49,7 @@ var (
 	practTypes  = []string{TypePractitioner}
 	procurer    = []string{"public_procurer"}
 	civilSoc    = []string{TypeCivilSociety}
-	civilProt   = []string{"civil_protection"}
+	civilProt   = []string{"civil_protection", "disaster_risk"}
 	borderGuard = []string{"border_guard"}
 )
 
@@ -129,12 +130,12 @@ var realTopics = map[string]struct {
 
 	"HORIZON-CL3-2026-01-INFRA-01": {"IA", infra("police", "civil_protection", "critical_infrastructure"), []wantOut{china, networks}},
 	"HORIZON-CL3-2026-01-INFRA-02": {"RIA", infra("first_responder", "civil_protection", "critical_infrastructure"), nil},
-	"HORIZON-CL3-2026-01-INFRA-03": {"IA", infra("police", "first_responder", "civil_protection", "critical_infrastructure"), []wantOut{china}},
+	"HORIZON-CL3-2026-01-INFRA-03": {"IA", infra("police", "first_responder", "civil_protection", "disaster_risk", "critical_infrastructure"), []wantOut{china}},
 	"HORIZON-CL3-2027-01-INFRA-01": {"IA", infra("police", "civil_protection", "critical_infrastructure"), []wantOut{china, networks}},
 	"HORIZON-CL3-2027-01-INFRA-02": {"IA", infra("police", "critical_infrastructure"), []wantOut{china, networks}},
 
 	"HORIZON-CL3-2026-01-DRS-01": {"RIA", []want{
-		{kind: KindMinCountries, count: 3, types: []string{"civil_protection", TypeCivilSociety, TypeLocalAuthority}, countries: 3, scope: ms,
+		{kind: KindMinCountries, count: 3, types: []string{"civil_protection", "disaster_risk", TypeCivilSociety, TypeLocalAuthority}, countries: 3, scope: ms,
 			src: "of at least 3 organisations from at least 3 different EU Member States or Associated Countries as follows:"},
 		{kind: KindMinEntitiesOfType, count: 1, types: civilSoc, scope: ms, src: "(i) at least one civil society organisation (CSO);"},
 		{kind: KindMinPractitioners, count: 1, types: civilProt, scope: ms, src: "(ii) at least one authority in charge of disaster risk (iii)"},
@@ -144,14 +145,14 @@ var realTopics = map[string]struct {
 		{kind: KindMinPractitioners, count: 2, types: civilProt, scope: ms, src: "of at least 2 authorities in charge of disaster risk or crisis communication and 2 representatives"},
 		{kind: KindMinEntitiesOfType, count: 2, types: []string{TypeLocalAuthority}, scope: ms, qual: "in charge of disaster response",
 			src: "2 representatives of local or regional authorities in charge of disaster response from at least 3 different"},
-		{kind: KindMinCountries, types: []string{"civil_protection", TypeLocalAuthority}, countries: 3, scope: ms, src: "in charge of disaster response from at least 3 different EU Member States"},
+		{kind: KindMinCountries, types: []string{"civil_protection", "disaster_risk", TypeLocalAuthority}, countries: 3, scope: ms, src: "in charge of disaster response from at least 3 different EU Member States"},
 	}, []wantOut{networks}},
 	"HORIZON-CL3-2026-01-DRS-03": {"IA", []want{
 		{kind: KindMinPractitioners, count: 2, types: []string{"first_responder"}, scope: ms, src: "of at least 2 practitioner organisations (first responders) and 2 medical emergency authorities"},
 		{kind: KindMinPractitioners, count: 2, types: []string{"medical_emergency"}, scope: ms, src: "2 medical emergency authorities from at least 3 different"},
 		{kind: KindMinCountries, types: []string{"first_responder", "medical_emergency"}, countries: 3, scope: ms, src: "from at least 3 different EU Member States or Associated Countries."},
 	}, []wantOut{china, networks}},
-	"HORIZON-CL3-2026-01-DRS-04": {"IA", []want{{kind: KindMinPractitioners, count: 3, types: []string{"first_responder", "civil_protection"}, countries: 3, scope: ms,
+	"HORIZON-CL3-2026-01-DRS-04": {"IA", []want{{kind: KindMinPractitioners, count: 3, types: []string{"first_responder", "civil_protection", "disaster_risk"}, countries: 3, scope: ms,
 		src: "of at least 3 first responders or authorities in charge of disaster risk from at least 3 different"}}, []wantOut{china, networks}},
 	"HORIZON-CL3-2026-01-DRS-05": {"IA", []want{{kind: KindMinPractitioners, count: 3, types: civilProt, countries: 3, scope: ms,
 		src: "of at least 3 authorities in charge of disaster risk from at least 3 different EU Member States or Associated Countries."}}, nil},
@@ -163,14 +164,14 @@ var realTopics = map[string]struct {
 	}, nil},
 	"HORIZON-CL3-2027-01-DRS-02": {"RIA", []want{
 		{kind: KindMinEntitiesOfType, count: 2, types: civilSoc, scope: ms, src: "of at least 2 Civil Society Organisation (CSO) and 2 NGOs"},
-		{kind: KindMinEntitiesOfType, count: 2, types: civilSoc, scope: ms, qual: "representing young people or youth organisations", src: "2 NGOs representing young people or youth organisations from"},
-		{kind: KindMinCountries, types: civilSoc, countries: 3, scope: ms, src: "from at least 3 different EU Member States or Associated Countries."},
+		{kind: KindMinEntitiesOfType, count: 2, types: []string{TypeYouth}, scope: ms, src: "2 NGOs representing young people or youth organisations from"},
+		{kind: KindMinCountries, types: []string{TypeCivilSociety, TypeYouth}, countries: 3, scope: ms, src: "from at least 3 different EU Member States or Associated Countries."},
 	}, []wantOut{networks}},
 	"HORIZON-CL3-2027-01-DRS-03": {"IA", []want{
 		{kind: KindMinPractitioners, count: 2, types: civilProt, scope: ms, src: "of at least 2 authorities in charge of disaster risk or crisis communication and 2 representatives"},
 		{kind: KindMinEntitiesOfType, count: 2, types: []string{TypeLocalAuthority}, scope: ms, qual: "in charge of disaster response",
 			src: "2 representatives of local or regional authorities in charge of disaster response, from at least 3 different"},
-		{kind: KindMinCountries, types: []string{"civil_protection", TypeLocalAuthority}, countries: 3, scope: ms, src: "in charge of disaster response, from at least 3 different EU Member States"},
+		{kind: KindMinCountries, types: []string{"civil_protection", "disaster_risk", TypeLocalAuthority}, countries: 3, scope: ms, src: "in charge of disaster response, from at least 3 different EU Member States"},
 	}, []wantOut{china, networks}},
 	"HORIZON-CL3-2027-01-DRS-04": {"IA", []want{{kind: KindMinPractitioners, count: 3, types: civilProt, countries: 3, scope: ms,
 		src: "of at least 3 authorities in charge of disaster risk or crisis communication, from at least 3 different"}}, []wantOut{china, networks}},
@@ -190,9 +191,11 @@ var realTopics = map[string]struct {
 		{kind: KindMinPractitioners, count: 1, types: practTypes, scope: ScopeAny,
 			qual: `in the areas addressed by the proposal, namely one of the following options: Option A "Fighting Organised Crime and Terrorism’’ Option B ‘"Disaster-Resilient Society’’ Option C "Resilient Infrastructure’’ and Option D ‘"Border Management’’`,
 			src:  "At least 1 end-user organisation in the areas addressed by the proposal"},
-	}, []wantOut{china, networks,
-		{ReasonNotChecked, "it must be limited to 15% of the proposed budget."},
-		{ReasonNotChecked, "At least 50% of the proposed budget must be allocated to SMEs."}}},
+		{kind: KindMaxBudgetShare, percent: 15, types: []string{TypeNonSMEIndustry, TypeResearch}, scope: ScopeAny,
+			src: "Participation of non-SME industries and Research and Technology Organisations (RTOs) is not excluded, but it must be limited to 15% of the proposed budget."},
+		{kind: KindMinBudgetShare, percent: 50, types: []string{TypeSME}, scope: ScopeAny,
+			src: "At least 50% of the proposed budget must be allocated to SMEs."},
+	}, []wantOut{china, networks}},
 	"HORIZON-CL3-2027-01-SSRI-02": {"CSA", []want{
 		{kind: KindMinPractitioners, count: 6, types: practTypes, scope: ScopeAny, src: "of at least 6 end-user organisations as well as at least 3 public procurers."},
 		{kind: KindMinPractitioners, count: 3, types: procurer, scope: ScopeAny, src: "of at least 6 end-user organisations as well as at least 3 public procurers."},
@@ -277,7 +280,7 @@ func checkRule(t *testing.T, i int, got Rule, w want, text string) {
 	t.Helper()
 	if got.Kind != w.kind || got.Count != w.count || !slices.Equal(got.Types, w.types) ||
 		got.MinCountries != w.countries || got.CountryScope != w.scope || got.MinInMemberState != w.inMS ||
-		got.Independent != w.indep || got.Qualifier != w.qual || got.Origin != OriginTopic {
+		got.Independent != w.indep || got.Qualifier != w.qual || got.Origin != OriginTopic || got.Percent != w.percent {
 		t.Errorf("rule[%d] = {%s %d %v countries %d %s inMS %d indep %v qual %q origin %s},\n want {%s %d %v countries %d %s inMS %d indep %v qual %q topic}",
 			i, got.Kind, got.Count, got.Types, got.MinCountries, got.CountryScope, got.MinInMemberState, got.Independent, got.Qualifier, got.Origin,
 			w.kind, w.count, w.types, w.countries, w.scope, w.inMS, w.indep, w.qual)

@@ -70,7 +70,7 @@ func (r Rule) Validate() validate.Errors {
 		allowed = []string{TypeLegalEntity}
 	case KindMinPractitioners:
 		allowed = PractitionerTypes()
-	case KindMinEntitiesOfType:
+	case KindMinEntitiesOfType, KindMinBudgetShare, KindMaxBudgetShare:
 		allowed = all[1:] // a legal entity of any kind is min_partners
 	}
 	if len(r.Types) == 0 && r.Kind != KindMaxPartners && r.Kind != KindAllInScope {
@@ -86,6 +86,13 @@ func (r Rule) Validate() validate.Errors {
 		}
 	}
 
+	if IsBudgetRule(r) {
+		r.validateBudget(&errs)
+		return errs
+	}
+	if r.Percent != 0 {
+		errs.Add("percent", validate.InvalidChoice, "choices", "0")
+	}
 	switch r.Kind {
 	case KindAllInScope:
 		if r.Count != 0 {
@@ -139,6 +146,29 @@ func (r Rule) Validate() validate.Errors {
 	return errs
 }
 
+// validateBudget checks the fields of a budget rule: a percent that can
+// bind (a minimum of 1 to 100, a maximum of 0 to 99) and no member counts.
+func (r Rule) validateBudget(errs *validate.Errors) {
+	lo, hi := 1, 100
+	if r.Kind == KindMaxBudgetShare {
+		lo, hi = 0, 99
+	}
+	if r.Percent < lo || r.Percent > hi {
+		errs.Add("percent", validate.InvalidChoice, "choices", rangeChoice(lo, hi))
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"count", r.Count}, {"min_countries", r.MinCountries}, {"min_in_member_state", r.MinInMemberState}} {
+		if f.v != 0 {
+			errs.Add(f.name, validate.InvalidChoice, "choices", "0")
+		}
+	}
+	if r.Independent {
+		errs.Add("independent", validate.InvalidChoice, "choices", "false")
+	}
+}
+
 var (
 	topicIDPattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	actionTypePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]*$`)
@@ -176,6 +206,15 @@ func ValidateCall(c *Call) error {
 			errs.Add("deadline", validate.InvalidDate)
 		}
 	}
+	if c.Opens != "" {
+		if _, err := time.Parse(time.DateOnly, c.Opens); err != nil {
+			errs.Add("opens", validate.InvalidDate)
+		} else if c.Deadline != "" && c.Opens > c.Deadline {
+			errs.Add("opens", validate.InvalidChoice, "choices", "a day on or before the deadline "+c.Deadline)
+		}
+	}
+	c.PortalStatus = strings.ToLower(strings.TrimSpace(c.PortalStatus))
+	errs.Choice("portal_status", c.PortalStatus, false, Statuses...)
 	if c.BudgetMin < 0 {
 		errs.Add("budget_min", validate.InvalidFormat)
 	}
@@ -211,6 +250,7 @@ func ValidateCall(c *Call) error {
 		}
 	}
 	checkFeasible(&errs, c.Rules)
+	checkBudget(&errs, c.Rules)
 	return errs.Err()
 }
 

@@ -214,7 +214,7 @@ func TestOrganisations(t *testing.T) {
 			t.Errorf("organisation %s: nil practitioner roles or no capabilities", o.Slug)
 		}
 		for _, r := range o.PractitionerRoles {
-			if !slices.Contains(directory.PractitionerRoles, r) {
+			if !slices.Contains(directory.Roles, r) {
 				t.Errorf("organisation %s: practitioner role %q", o.Slug, r)
 			}
 		}

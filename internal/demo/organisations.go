@@ -68,7 +68,7 @@ func organisations1() []directory.Organisation {
 		},
 		{
 			Slug: "gemeente-den-haag", Name: "Gemeente Den Haag", ShortName: "Den Haag",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority},
 			Country: "NL", City: "The Hague", Website: "https://www.denhaag.nl",
 			Description: "Municipality of The Hague, one of the three initiators of the European cluster cooperation " +
 				"and co-financier of the follow-up from 2016.",
@@ -97,7 +97,7 @@ func organisations1() []directory.Organisation {
 		// SAFE Cluster
 		{
 			Slug: "region-sud", Name: "Région Sud Provence-Alpes-Côte d'Azur", ShortName: "Région Sud",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority},
 			Country: "FR", City: "Marseille", Website: "https://www.maregionsud.fr",
 			Description: "Regional council of Provence-Alpes-Côte d'Azur, which supports the safety and security " +
 				"cluster as part of its smart specialisation strategy.",
@@ -177,7 +177,7 @@ func organisations2() []directory.Organisation {
 		},
 		{
 			Slug: "viborg-kommune", Name: "Viborg Kommune",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority},
 			Country: "DK", City: "Viborg", Website: "https://viborg.dk",
 			Description:  "Municipality in Central Denmark that includes Karup and supports the cluster's business development.",
 			Capabilities: []string{"crisis-management", "critical-infrastructure"},
@@ -200,7 +200,7 @@ func organisations3() []directory.Organisation {
 	return []directory.Organisation{
 		{
 			Slug: "region-midtjylland", Name: "Region Midtjylland", ShortName: "Central Denmark Region",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RoleMedicalEmergency},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RoleMedicalEmergency, directory.ActorLocalAuthority},
 			Country: "DK", City: "Viborg", Website: "https://www.rm.dk",
 			Description:  "Regional authority of Central Denmark, which runs hospitals and prehospital emergency care.",
 			Capabilities: []string{"first-responders.medical", "crisis-management.emergency-communication"},
@@ -230,7 +230,7 @@ func organisations3() []directory.Organisation {
 		},
 		{
 			Slug: "city-of-tampere", Name: "City of Tampere", ShortName: "Tampereen kaupunki",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority},
 			Country: "FI", City: "Tampere", Website: "https://www.tampere.fi",
 			Description:  "Municipality of Tampere, buyer of smart-city and public safety solutions.",
 			Capabilities: []string{"crime-terrorism.public-spaces", "crisis-management"},
@@ -294,7 +294,7 @@ func organisations4() []directory.Organisation {
 		},
 		{
 			Slug: "stadt-karlsruhe", Name: "Stadt Karlsruhe",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority},
 			Country: "DE", City: "Karlsruhe", Website: "https://www.karlsruhe.de",
 			Description:  "City of Karlsruhe, which procures safety solutions for public spaces and events.",
 			Capabilities: []string{"crime-terrorism.public-spaces", "critical-infrastructure.transport"},
@@ -339,7 +339,7 @@ func organisations4() []directory.Organisation {
 		},
 		{
 			Slug: "landeshauptstadt-muenchen", Name: "Landeshauptstadt München",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority},
 			Country: "DE", City: "Munich", Website: "https://stadt.muenchen.de",
 			Description:  "City of Munich, which organises security for large events and protects its municipal infrastructure.",
 			Capabilities: []string{"crime-terrorism.public-spaces", "critical-infrastructure"},
@@ -390,7 +390,7 @@ func organisations5() []directory.Organisation {
 		},
 		{
 			Slug: "stad-genk", Name: "Stad Genk", ShortName: "Genk",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority, directory.ActorTrainingCentre},
 			Country: "BE", City: "Genk", Website: "https://www.genk.be",
 			Description:  "City of Genk, which initiated the Veiligheidscampus Zwartberg together with the Province of Limburg.",
 			Capabilities: []string{"first-responders.training", "crime-terrorism.public-spaces"},
@@ -398,7 +398,7 @@ func organisations5() []directory.Organisation {
 		},
 		{
 			Slug: "provincie-limburg", Name: "Provincie Limburg", ShortName: "Limburg (BE)",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.ActorLocalAuthority},
 			Country: "BE", City: "Hasselt", Website: "https://www.limburg.be",
 			Description:  "Province of Limburg (Belgium), co-initiator of the Veiligheidscampus Zwartberg.",
 			Capabilities: []string{"first-responders.training", "crisis-management"},
@@ -466,7 +466,7 @@ func organisations6() []directory.Organisation {
 		},
 		{
 			Slug: "gemeente-enschede", Name: "Gemeente Enschede", ShortName: "Enschede",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.RolePublicProcurer, directory.ActorLocalAuthority},
 			Country: "NL", City: "Enschede", Website: "https://www.enschede.nl",
 			Description:  "Municipality of Enschede, which set up the regional top team together with the province.",
 			Capabilities: []string{"crime-terrorism.public-spaces", "societal-ethics.resilience"},
@@ -474,7 +474,7 @@ func organisations6() []directory.Organisation {
 		},
 		{
 			Slug: "provincie-overijssel", Name: "Provincie Overijssel", ShortName: "Overijssel",
-			Kind: directory.KindPublicBody, PractitionerRoles: []string{},
+			Kind: directory.KindPublicBody, PractitionerRoles: []string{directory.ActorLocalAuthority},
 			Country: "NL", City: "Zwolle", Website: "https://www.overijssel.nl",
 			Description: "Province of Overijssel, supporting the safety and security cluster as part of its " +
 				"regional innovation policy.",
@@ -485,7 +485,7 @@ func organisations6() []directory.Organisation {
 			Slug: "veiligheidsregio-twente", Name: "Veiligheidsregio Twente", ShortName: "VRT",
 			Kind: directory.KindPublicBody,
 			PractitionerRoles: []string{directory.RoleFirstResponder, directory.RoleCivilProtection,
-				directory.RoleMedicalEmergency},
+				directory.RoleMedicalEmergency, directory.RoleDisasterRisk, directory.ActorTrainingCentre},
 			Country: "NL", City: "Enschede", Website: "https://www.vrtwente.nl",
 			Description: "Safety region of Twente, bringing together the fire brigade, medical emergency " +
 				"coordination and crisis management; operator of the Riskfactory.",

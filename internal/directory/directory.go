@@ -71,12 +71,16 @@ func KindFromCORDIS(activity string) (string, bool) {
 
 // Practitioner roles an organisation can play as an end user.
 const (
-	RolePolice                 = "police"
-	RoleBorderGuard            = "border_guard"
-	RoleCustoms                = "customs"
-	RoleFirstResponder         = "first_responder"
-	RoleMedicalEmergency       = "medical_emergency"
-	RoleCivilProtection        = "civil_protection"
+	RolePolice           = "police"
+	RoleBorderGuard      = "border_guard"
+	RoleCustoms          = "customs"
+	RoleFirstResponder   = "first_responder"
+	RoleMedicalEmergency = "medical_emergency"
+	RoleCivilProtection  = "civil_protection"
+	// RoleDisasterRisk: an authority in charge of disaster risk
+	// management or crisis communication (a safety region, a regional
+	// crisis centre) that is not a civil protection service itself.
+	RoleDisasterRisk           = "disaster_risk"
 	RolePublicProcurer         = "public_procurer"
 	RoleCriticalInfrastructure = "critical_infrastructure"
 	RoleOtherEndUser           = "other_end_user"
@@ -84,7 +88,7 @@ const (
 
 // PractitionerRoles lists the practitioner roles in display order.
 var PractitionerRoles = []string{RolePolice, RoleBorderGuard, RoleCustoms, RoleFirstResponder,
-	RoleMedicalEmergency, RoleCivilProtection, RolePublicProcurer, RoleCriticalInfrastructure, RoleOtherEndUser}
+	RoleMedicalEmergency, RoleCivilProtection, RoleDisasterRisk, RolePublicProcurer, RoleCriticalInfrastructure, RoleOtherEndUser}
 
 // Membership roles of an organisation in a cluster.
 const (

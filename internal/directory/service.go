@@ -53,7 +53,7 @@ func NormalizeFilter(f Filter) (Filter, error) {
 		errs.Add("cluster", validate.TooLong, "max", 80)
 	}
 	if f.Role != "" {
-		errs.Choice("role", f.Role, false, PractitionerRoles...)
+		errs.Choice("role", f.Role, false, Roles...)
 	}
 	return f, errs.Err()
 }
@@ -189,7 +189,7 @@ func (s *Service) ValidateOrganisation(ctx context.Context, o *Organisation) err
 	}
 	o.PractitionerRoles = dedupe(o.PractitionerRoles)
 	for i, r := range o.PractitionerRoles {
-		errs.Choice(fmt.Sprintf("practitioner_roles[%d]", i), r, true, PractitionerRoles...)
+		errs.Choice(fmt.Sprintf("practitioner_roles[%d]", i), r, true, Roles...)
 	}
 	checkCountry(&errs, "country", &o.Country)
 	errs.Text("city", o.City, false, 120)

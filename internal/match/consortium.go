@@ -48,6 +48,10 @@ type ConsortiumRequest struct {
 	Size int
 	// Proposals is the number of alternatives (DefaultProposals when 0).
 	Proposals int
+	// Budget is the EU contribution the consortium divides, in cents
+	// (the call's budget per project; 0: shares only). Every proposal
+	// comes with a split of it that meets the call's budget rules.
+	Budget int64
 }
 
 // Proposal is one consortium.
@@ -62,6 +66,9 @@ type Proposal struct {
 	// (or have not) worked on or declared.
 	Covered   []string `json:"covered"`
 	Uncovered []string `json:"uncovered"`
+	// Budget is the proposed split of the budget, per partner, that
+	// meets the call's budget rules (calls.ProposeSplit).
+	Budget calls.Split `json:"budget"`
 }
 
 // ScoreParts splits a proposal's score.
@@ -71,6 +78,10 @@ type ScoreParts struct {
 	Countries float64 `json:"countries"`
 	Clusters  float64 `json:"clusters"`
 	Coverage  float64 `json:"coverage"`
+	// Budget is at most 0: the cost of a mix that fits the call's budget
+	// shares badly (more capped partners than their share leaves room
+	// for, fewer of a favoured kind than their share asks).
+	Budget float64 `json:"budget"`
 }
 
 // Member is a partner in a proposal and what it brings.
@@ -86,6 +97,10 @@ type Member struct {
 	Rules []int `json:"rules"`
 	// Satisfies names those rules in words.
 	Satisfies []string `json:"satisfies"`
+	// BudgetCents and BudgetPercent are the partner's part of the
+	// proposed budget split (cents 0 when the call states no budget).
+	BudgetCents   int64   `json:"budget_cents"`
+	BudgetPercent float64 `json:"budget_percent"`
 }
 
 // cand is an organisation the search may place in a consortium.
@@ -134,7 +149,7 @@ func (b *bitset) count() int {
 // helixOf places an organisation in the triple helix.
 func helixOf(o *Org) int {
 	switch {
-	case len(o.Roles) > 0 || o.Kind == directory.KindPublicBody:
+	case slices.ContainsFunc(o.Roles, directory.IsPractitionerRole) || o.Kind == directory.KindPublicBody:
 		return 2
 	case o.Kind == directory.KindResearch || o.Kind == directory.KindHigherEducation:
 		return 1
@@ -153,6 +168,7 @@ type builder struct {
 	nFixed  int
 	nTerms  int
 	penalty []float64 // per candidate, for diversity between proposals
+	budget  int64     // cents to divide (ConsortiumRequest.Budget)
 }
 
 // Consortium proposes alternative consortia of req.Size partners that
@@ -178,7 +194,7 @@ func (ix *Index) Consortium(req ConsortiumRequest) ([]Proposal, error) {
 	w := ix.work.Get().(*work)
 	defer ix.work.Put(w)
 	ix.gather(p, w)
-	b := &builder{ix: ix, rules: req.Rules, size: req.Size}
+	b := &builder{ix: ix, rules: req.Rules, size: req.Size, budget: req.Budget}
 	b.pool(p, w)
 	if err := b.feasible(); err != nil {
 		return nil, err
@@ -237,7 +253,8 @@ func PreferredTypes(rules []calls.Rule) []string { return preferredTypes(rules) 
 func preferredTypes(rules []calls.Rule) []string {
 	var out []string
 	for _, r := range rules {
-		if r.Kind == calls.KindMinPractitioners || r.Kind == calls.KindMinEntitiesOfType || r.Kind == calls.KindMinCountries {
+		if r.Kind == calls.KindMinPractitioners || r.Kind == calls.KindMinEntitiesOfType || r.Kind == calls.KindMinCountries ||
+			r.Kind == calls.KindMinBudgetShare {
 			for _, t := range r.Types {
 				if t != calls.TypeLegalEntity && !slices.Contains(out, t) {
 					out = append(out, t)
@@ -369,62 +386,6 @@ func (ix *Index) covers(p *prepared, o uint32, n int) uint16 {
 	return bits
 }
 
-// feasible checks, before any search, that the whole pool could satisfy
-// each rule and that the size leaves room for it.
-func (b *builder) feasible() error {
-	all := make([]calls.Member, len(b.cands))
-	for i, c := range b.cands {
-		all[i] = c.member
-	}
-	if len(b.cands) < b.size {
-		return &InfeasibleError{Rule: fmt.Sprintf("a consortium of %d partners", b.size),
-			Missing: count(b.size-len(b.cands), "more organisation", "more organisations"),
-			Reason:  fmt.Sprintf("only %d organisations match the query and filters", len(b.cands))}
-	}
-	for _, r := range b.rules {
-		res := r.Check(all)
-		if !res.Satisfied && r.Kind != calls.KindMaxPartners && r.Kind != calls.KindAllInScope {
-			return &InfeasibleError{Rule: r.Describe(), Missing: res.Missing,
-				Reason: "the organisations you can see (with these filters and exclusions) do not include enough of them"}
-		}
-		if r.Kind == calls.KindAllInScope && !res.Satisfied {
-			// Only the fixed members can break it: candidates outside
-			// the scope were left out of the pool.
-			return &InfeasibleError{Rule: r.Describe(), Missing: "", Reason: res.Missing}
-		}
-		need := max(r.Count, r.MinCountries, r.MinInMemberState)
-		if r.Kind != calls.KindMaxPartners && r.Kind != calls.KindAllInScope && need > b.size {
-			return &InfeasibleError{Rule: r.Describe(), Missing: res.Missing,
-				Reason: fmt.Sprintf("a consortium of %d has no room for it: raise the size", b.size)}
-		}
-	}
-	return nil
-}
-
-// deficit is how far a set of members is from satisfying the rules: 0
-// when it satisfies them all.
-func (b *builder) deficit(members []calls.Member) int {
-	d := 0
-	for _, r := range b.rules {
-		res := r.Check(members)
-		if res.Satisfied {
-			continue
-		}
-		switch r.Kind {
-		case calls.KindMaxPartners:
-			d += res.Have - res.Need
-		case calls.KindAllInScope:
-			d += res.Need - res.Have
-		default:
-			d += max(res.Need-res.Have, 0) + max(res.NeedCountries-res.Countries, 0) + max(r.MinInMemberState-res.InMemberState, 0)
-			if res.Have >= res.Need && res.Countries >= res.NeedCountries && res.InMemberState >= r.MinInMemberState {
-				d++ // unsatisfied for a reason the counts do not show
-			}
-		}
-	}
-	return d
-}
-
 // value is the objective of a set of candidates (indexes into b.cands):
 // the relevance of the partners the search chose, the helix mix, the
 // spread over countries and clusters, and the coverage of the call's
@@ -456,7 +417,8 @@ func (b *builder) value(set []int) (float64, ScoreParts) {
 	if b.nTerms > 0 {
 		parts.Coverage = coverageWeight * float64(bits.OnesCount16(covered)) / float64(b.nTerms)
 	}
-	return parts.Relevance + parts.Helix + parts.Countries + parts.Clusters + parts.Coverage, parts
+	parts.Budget = b.budgetFit(set)
+	return parts.Relevance + parts.Helix + parts.Countries + parts.Clusters + parts.Coverage + parts.Budget, parts
 }
 
 func (b *builder) penalised(set []int) float64 {
@@ -566,7 +528,12 @@ func (b *builder) help(st []ruleState, c *cand) int {
 		}
 		s := &st[r]
 		switch rule.Kind {
-		case calls.KindMaxPartners, calls.KindAllInScope:
+		case calls.KindMaxPartners, calls.KindAllInScope, calls.KindMaxBudgetShare:
+			continue
+		case calls.KindMinBudgetShare:
+			if s.have == 0 {
+				h++ // someone to receive the share
+			}
 			continue
 		}
 		if s.have < rule.Count {
@@ -638,18 +605,6 @@ func (b *builder) improve(set []int) []int {
 	return set
 }
 
-// infeasible explains why the best set found breaks a rule.
-func (b *builder) infeasible(set []int) error {
-	ms := b.members(set)
-	for _, r := range b.rules {
-		if res := r.Check(ms); !res.Satisfied {
-			return &InfeasibleError{Rule: r.Describe(), Missing: res.Missing,
-				Reason: fmt.Sprintf("no consortium of %d found that also meets the other rules", b.size)}
-		}
-	}
-	return &InfeasibleError{Rule: "the call's rules", Reason: "no consortium found"}
-}
-
 func sortedCopy(set []int) []int {
 	s := slices.Clone(set)
 	slices.Sort(s)
@@ -663,6 +618,7 @@ func (b *builder) proposal(p *prepared, w *work, set []int) Proposal {
 	prop.Score, prop.Parts = b.value(set)
 	prop.Score = round(prop.Score)
 	prop.Results = calls.CheckAll(b.rules, ms)
+	prop.Budget, _ = calls.ProposeSplit(b.rules, ms, b.budget) // the search kept only sets it can split
 	var covered uint16
 	for k, i := range set {
 		c := &b.cands[i]
@@ -672,6 +628,7 @@ func (b *builder) proposal(p *prepared, w *work, set []int) Proposal {
 			s = *c.scored
 		}
 		m := Member{Ranked: b.ix.explain(p, w, s), Relevance: round(c.rel), Rules: []int{}, Satisfies: []string{}}
+		m.BudgetCents, m.BudgetPercent = prop.Budget.Shares[k].Cents, prop.Budget.Shares[k].Percent
 		m.Lead = k == 0 && p.lead >= 0 && c.fixed
 		m.Locked = c.fixed && !m.Lead
 		for ri, res := range prop.Results {

@@ -330,8 +330,8 @@ func (p *prepared) checkFilter(f Filter) error {
 		}
 	}
 	for i, r := range f.Roles {
-		if !slices.Contains(directory.PractitionerRoles, r) {
-			return queryErr(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "%q is not a practitioner role (%s)", r, strings.Join(directory.PractitionerRoles, ", "))
+		if !slices.Contains(directory.Roles, r) {
+			return queryErr(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "%q is not a practitioner role or actor type (%s)", r, strings.Join(directory.Roles, ", "))
 		}
 	}
 	p.filter.Kinds, p.filter.Roles, p.filter.Clusters = f.Kinds, f.Roles, f.Clusters

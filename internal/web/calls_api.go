@@ -24,6 +24,7 @@ type CallInput struct {
 	ActionType     string           `json:"action_type"`
 	Stage          string           `json:"stage"`
 	Deadline       string           `json:"deadline"`
+	Opens          string           `json:"opens"`
 	BudgetMin      int64            `json:"budget_min"`
 	BudgetMax      int64            `json:"budget_max"`
 	ExpectedGrants int              `json:"expected_grants"`
@@ -36,7 +37,7 @@ type CallInput struct {
 
 func callInputOf(c calls.Call) CallInput {
 	return CallInput{ID: c.ID, Title: c.Title, Description: c.Description, Programme: c.Programme, CallIdentifier: c.CallIdentifier,
-		ActionType: c.ActionType, Stage: c.Stage, Deadline: c.Deadline, BudgetMin: c.BudgetMin, BudgetMax: c.BudgetMax,
+		ActionType: c.ActionType, Stage: c.Stage, Deadline: c.Deadline, Opens: c.Opens, BudgetMin: c.BudgetMin, BudgetMax: c.BudgetMax,
 		ExpectedGrants: c.ExpectedGrants, Keywords: c.Keywords, PortalURL: c.PortalURL, Conditions: c.Conditions,
 		Rules: c.Rules, Unparsed: c.Unparsed}
 }
@@ -45,7 +46,7 @@ func callInputOf(c calls.Call) CallInput {
 // nil for a new one).
 func (in CallInput) call(cur *calls.Call) *calls.Call {
 	c := &calls.Call{ID: in.ID, Title: in.Title, Description: in.Description, Programme: in.Programme,
-		CallIdentifier: in.CallIdentifier, ActionType: in.ActionType, Stage: in.Stage, Deadline: in.Deadline,
+		CallIdentifier: in.CallIdentifier, ActionType: in.ActionType, Stage: in.Stage, Deadline: in.Deadline, Opens: in.Opens,
 		BudgetMin: in.BudgetMin, BudgetMax: in.BudgetMax, ExpectedGrants: in.ExpectedGrants, Keywords: in.Keywords,
 		PortalURL: in.PortalURL, Conditions: in.Conditions, Rules: slices.Clone(in.Rules), Unparsed: slices.Clone(in.Unparsed)}
 	// A rule a client sends without saying where it came from is a
@@ -67,6 +68,7 @@ func (in CallInput) call(cur *calls.Call) *calls.Call {
 	// The id stays as sent (blank: the stored one); the service refuses
 	// a different one.
 	c.TextRepaired = cur.TextRepaired
+	c.PortalStatus = cur.PortalStatus
 	if in.Rules == nil {
 		c.Rules = cur.Rules
 	}
@@ -78,9 +80,9 @@ func (in CallInput) call(cur *calls.Call) *calls.Call {
 
 // callFilter reads the call list's parameters, refusing unknown ones.
 func callFilter(q url.Values) (calls.Filter, error) {
-	limit, errs := checkQuery(q, "q", "programme", "action_type", "deadline_after")
+	limit, errs := checkQuery(q, "q", "programme", "action_type", "deadline_after", "status")
 	f := calls.Filter{Query: q.Get("q"), Programme: q.Get("programme"), ActionType: q.Get("action_type"),
-		DeadlineAfter: q.Get("deadline_after"), Cursor: q.Get("cursor"), Limit: limit}
+		DeadlineAfter: q.Get("deadline_after"), Status: q.Get("status"), Cursor: q.Get("cursor"), Limit: limit}
 	if len(errs) > 0 {
 		return f, errBadRequest("Unknown or malformed query parameters.", errs)
 	}

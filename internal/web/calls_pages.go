@@ -29,9 +29,9 @@ var actionTypes = []string{"RIA", "IA", "CSA", "PCP", "PPI"}
 // show; ruleFieldNames those of a rule.
 var (
 	callFieldNames = []string{"id", "programme", "call_identifier", "action_type", "stage", "deadline", "budget_min", "budget_max",
-		"expected_grants", "keywords", "portal_url", "conditions", "rules", "unparsed", "deadline_after"}
+		"expected_grants", "keywords", "portal_url", "conditions", "rules", "unparsed", "deadline_after", "opens", "status", "call_status"}
 	ruleFieldNames = []string{"kind", "count", "types", "qualifier", "min_countries", "country_scope", "min_in_member_state",
-		"independent", "source", "origin"}
+		"independent", "source", "origin", "percent"}
 )
 
 // callKeyFamilies are the message keys the call pages build at run time,
@@ -48,6 +48,8 @@ func callKeyFamilies() map[string][]string {
 		"rule_origin.":     calls.Origins,
 		"unparsed_reason.": calls.Reasons,
 		"call_stage.":      calls.Stages,
+		"call_status.":     calls.Statuses,
+		"call_filter.":     calls.StatusFilters,
 		"action_type.":     lower,
 		"field.":           callFieldNames,
 		"rule_field.":      ruleFieldNames,
@@ -80,6 +82,7 @@ type callRow struct {
 
 type callFilterForm struct {
 	Filter      calls.Filter
+	Statuses    []string // calls.StatusFilters
 	Programmes  []string
 	ActionTypes []string
 	NextURL     string
@@ -108,9 +111,9 @@ func (s *Server) pageCalls(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &he) {
 			form.Errors = fieldsOf(he.fields)
 		}
-		f = calls.Filter{Limit: 50}
+		f = calls.Filter{Limit: 50, Status: calls.StatusCurrent}
 	}
-	form.Filter = f
+	form.Filter, form.Statuses = f, calls.StatusFilters
 	ch, err := s.calls.Choices(r.Context())
 	if err != nil {
 		return err
@@ -202,6 +205,8 @@ type callPage struct {
 	CanEdit       bool
 	PartnersURL   string
 	ConsortiumURL string
+	Status        string // the call's status now, in words
+	Closed        bool
 }
 
 // ruleEdit is a submitted rule form that was refused: the page opens it
@@ -222,6 +227,8 @@ func (s *Server) callPageData(r *http.Request, c calls.Call, edit *ruleEdit) cal
 	if c.Stage != "" {
 		data.Stage = l.T("call_stage." + c.Stage)
 	}
+	data.Status = l.T("call_status." + c.Status)
+	data.Closed = c.Status == calls.StatusClosed
 	if s.routeExists("GET /calls/{id}/partners") {
 		data.PartnersURL = path + "/partners"
 	}
@@ -291,7 +298,7 @@ func ruleFromForm(f url.Values, prefix string) (calls.Rule, validate.Errors) {
 		}
 		return n
 	}
-	r := calls.Rule{Kind: f.Get("kind"), Count: num("count"), Types: f["types"], Qualifier: f.Get("qualifier"),
+	r := calls.Rule{Kind: f.Get("kind"), Count: num("count"), Percent: num("percent"), Types: f["types"], Qualifier: f.Get("qualifier"),
 		MinCountries: num("min_countries"), CountryScope: f.Get("country_scope"), MinInMemberState: num("min_in_member_state"),
 		Independent: f.Get("independent") == "on", Source: f.Get("source"), Origin: calls.OriginManual}
 	return r, errs
@@ -461,7 +468,7 @@ func callInputFromForm(f url.Values) (CallInput, [2]string, validate.Errors) {
 	var errs validate.Errors
 	in := CallInput{ID: f.Get("id"), Title: f.Get("title"), Description: f.Get("description"), Programme: f.Get("programme"),
 		CallIdentifier: f.Get("call_identifier"), ActionType: f.Get("action_type"), Stage: f.Get("stage"), Deadline: f.Get("deadline"),
-		PortalURL: f.Get("portal_url"), Conditions: f.Get("conditions")}
+		Opens: f.Get("opens"), PortalURL: f.Get("portal_url"), Conditions: f.Get("conditions")}
 	euros := [2]string{f.Get("budget_min"), f.Get("budget_max")}
 	for i, p := range []*int64{&in.BudgetMin, &in.BudgetMax} {
 		name := []string{"budget_min", "budget_max"}[i]

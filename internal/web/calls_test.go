@@ -21,7 +21,13 @@ func TestCallsAPI(t *testing.T) {
 			want string // ids in order
 		}{
 			// By deadline, then title.
-			{"/api/v1/calls", "DEMO-CL3-2026-02-CS-01,DEMO-CL3-2027-01-DRS-01,DEMO-CL3-2027-01-BM-01,DEMO-CL3-2027-01-FCT-01"},
+			// Open and forthcoming by default; every call with the
+			// closed ones last on request.
+			{"/api/v1/calls", "DEMO-CL3-2027-01-DRS-01,DEMO-CL3-2027-01-BM-01,DEMO-CL3-2027-01-FCT-01"},
+			{"/api/v1/calls?status=all", "DEMO-CL3-2027-01-DRS-01,DEMO-CL3-2027-01-BM-01,DEMO-CL3-2027-01-FCT-01,DEMO-CL3-2026-02-CS-01"},
+			{"/api/v1/calls?status=all&limit=3", "DEMO-CL3-2027-01-DRS-01,DEMO-CL3-2027-01-BM-01,DEMO-CL3-2027-01-FCT-01"},
+			{"/api/v1/calls?status=closed", "DEMO-CL3-2026-02-CS-01"},
+			{"/api/v1/calls?status=open", "DEMO-CL3-2027-01-DRS-01,DEMO-CL3-2027-01-BM-01,DEMO-CL3-2027-01-FCT-01"},
 			{"/api/v1/calls?action_type=horizon-ia", "DEMO-CL3-2027-01-DRS-01,DEMO-CL3-2027-01-BM-01"},
 			{"/api/v1/calls?deadline_after=2027-03-11&action_type=RIA", "DEMO-CL3-2027-01-FCT-01"},
 			{"/api/v1/calls?q=unmanned+border", "DEMO-CL3-2027-01-BM-01"},
@@ -48,6 +54,9 @@ func TestCallsAPI(t *testing.T) {
 			{"/api/v1/calls?limit=1000", "limit", "error.invalid_choice"},
 			{"/api/v1/calls?action_type=R%26D", "action_type", "error.invalid_format"},
 			{"/api/v1/calls?cursor=nonsense", "cursor", "error.invalid_format"},
+			{"/api/v1/calls?status=expired", "status", "error.invalid_choice"},
+			{"/api/v1/calls?status=all&cursor=nonsense", "cursor", "error.invalid_format"},
+			{"/api/v1/calls?status=all&cursor=x:nonsense", "cursor", "error.invalid_format"},
 		}
 		for _, tt := range bad {
 			r := env.do("GET", tt.path, nil)
@@ -57,8 +66,18 @@ func TestCallsAPI(t *testing.T) {
 			}
 		}
 
+		// The page after the current calls goes on with the closed ones.
+		first := decode[directory.Page[calls.Call]](t, env.do("GET", "/api/v1/calls?status=all&limit=3", nil))
+		second := decode[directory.Page[calls.Call]](t, env.do("GET", "/api/v1/calls?status=all&limit=3&cursor="+url.QueryEscape(first.Next), nil))
+		if first.Total != 4 || len(second.Items) != 1 || second.Items[0].ID != "DEMO-CL3-2026-02-CS-01" || second.Items[0].Status != calls.StatusClosed || second.Next != "" {
+			t.Errorf("status=all in pages of 3: %+v then %+v", first, second)
+		}
+
 		r := env.do("GET", "/api/v1/calls/"+demoCall, nil)
 		c := decode[calls.Call](t, r)
+		if c.Status != calls.StatusOpen {
+			t.Errorf("get %s: status %q, want open", demoCall, c.Status)
+		}
 		if r.status != 200 || c.Description == "" || c.Conditions == "" || len(c.Rules) != 2 || c.Rules[1].Types[0] != directory.RoleBorderGuard ||
 			len(c.Unparsed) != 1 || c.CreatedAt.IsZero() {
 			t.Errorf("get %s: status %d, %+v", demoCall, r.status, c)
@@ -171,7 +190,7 @@ func TestCallPages(t *testing.T) {
 		if got := d.Find(`a[href="/calls/new"]`).Length(); got != 0 {
 			t.Error("anonymous visitors are offered to add a call")
 		}
-		if bad := doc(t, env.do("GET", "/calls?deadline_after=soon", nil, anon...)); bad.Find("ul.errors li").Length() != 1 || bad.Find("table.calls tbody tr").Length() != 4 {
+		if bad := doc(t, env.do("GET", "/calls?deadline_after=soon", nil, anon...)); bad.Find("ul.errors li").Length() != 1 || bad.Find("table.calls tbody tr").Length() != 3 {
 			t.Errorf("bad filter: errors %q, %d rows", bad.Find("ul.errors").Text(), bad.Find("table.calls tbody tr").Length())
 		}
 

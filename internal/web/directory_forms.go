@@ -26,6 +26,7 @@ type organisationForm struct {
 	Countries    []string
 	Kinds        []string
 	Roles        []string
+	Actors       []string // actor types, stated with the roles
 	Levels       []string
 	TLPs         []string
 	MemberRoles  []string
@@ -96,7 +97,7 @@ func organisationInputFromForm(f url.Values, clusters []directory.Cluster, cur d
 }
 
 func (s *Server) organisationFormData(r *http.Request, title string) (organisationForm, error) {
-	data := organisationForm{layout: s.layout(r, title, "organisations"), Kinds: directory.Kinds, Roles: directory.PractitionerRoles,
+	data := organisationForm{layout: s.layout(r, title, "organisations"), Kinds: directory.Kinds, Roles: directory.PractitionerRoles, Actors: directory.ActorTypes,
 		Levels: access.Levels, TLPs: access.TLPs, MemberRoles: directory.MembershipRoles, Countries: countryChoices,
 		viewer: viewerFrom(r.Context())}
 	cl, err := s.dir.ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})

@@ -72,7 +72,7 @@ func usedKeys(t *testing.T) map[string]bool {
 		}
 	}
 	family("kind.", directory.Kinds)
-	family("role.", directory.PractitionerRoles)
+	family("role.", directory.Roles)
 	family("membership.", directory.MembershipRoles)
 	family("membership_request.state.", directory.RequestStates)
 	family("nature.", directory.Natures)
@@ -128,6 +128,9 @@ func usedKeys(t *testing.T) map[string]bool {
 		family(prefix, values)
 	}
 	for prefix, values := range governanceKeyFamilies() { // governance_pages.go
+		family(prefix, values)
+	}
+	for prefix, values := range callsxKeyFamilies() { // callsx_text.go
 		family(prefix, values)
 	}
 	// Prefix-only matches from Go ("title.status." + code) are not keys.

@@ -51,6 +51,9 @@ type ConsortiumInput struct {
 	Filter    MatchFilter `json:"filter"`
 	Size      int         `json:"size"`
 	Proposals int         `json:"proposals"`
+	// Budget is the EU contribution to divide, in cents (0: the call's
+	// budget per project).
+	Budget int64 `json:"budget"`
 }
 
 func (s *Server) apiPartners(w http.ResponseWriter, r *http.Request) error {
@@ -72,7 +75,7 @@ func (s *Server) apiConsortia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.match.Consortium(r.Context(), live.ConsortiumRequest{Call: in.Call, Text: in.Text, Lead: in.Lead,
-		Locked: in.Locked, Excluded: in.Excluded, Filter: in.Filter.filter(), Size: in.Size, Proposals: in.Proposals})
+		Locked: in.Locked, Excluded: in.Excluded, Filter: in.Filter.filter(), Size: in.Size, Proposals: in.Proposals, Budget: in.Budget})
 	var ie *live.InfeasibleError
 	if errors.As(err, &ie) {
 		writeProblem(w, r, infeasibleProblem(r, ie))

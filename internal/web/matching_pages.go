@@ -156,7 +156,7 @@ func (s *Server) newMatchForm(r *http.Request, action string, q url.Values, cons
 	for _, k := range directory.Kinds {
 		f.Kinds = append(f.Kinds, option{k, l.T("kind." + k), k == f.Kind})
 	}
-	for _, ro := range directory.PractitionerRoles {
+	for _, ro := range directory.Roles {
 		f.Roles = append(f.Roles, option{ro, l.T("role." + ro), ro == f.Role})
 	}
 	clusters, err := s.dir.Store().ListClusters(r.Context(), directory.Filter{Limit: directory.MaxListLimit, NoCounts: true})
@@ -288,6 +288,7 @@ func (s *Server) partnersPage(w http.ResponseWriter, r *http.Request, c *calls.C
 type memberView struct {
 	live.Member
 	KindText string
+	Budget   string   // its part of the proposed budget split
 	Brings   []string // the rules it counts toward
 	Reasons  []string
 }
@@ -374,7 +375,8 @@ func proposalOf(l *Localizer, caps map[string]directory.Capability, n int, p liv
 			"countries", scoreText(l, p.Parts.Countries), "clusters", scoreText(l, p.Parts.Clusters),
 			"coverage", scoreText(l, p.Parts.Coverage))}
 	for _, m := range p.Members {
-		mv := memberView{Member: m, KindText: kindText(l, m.Ranked), Reasons: reasonTexts(l, caps, m.Ranked)}
+		mv := memberView{Member: m, KindText: kindText(l, m.Ranked), Reasons: reasonTexts(l, caps, m.Ranked),
+			Budget: memberBudgetText(l, m.Member, p.Budget.Total)}
 		for _, ri := range m.Rules {
 			if ri < len(p.Results) {
 				mv.Brings = append(mv.Brings, ruleSummary(l, p.Results[ri].Rule))
@@ -382,7 +384,15 @@ func proposalOf(l *Localizer, caps map[string]directory.Capability, n int, p liv
 		}
 		pv.Members = append(pv.Members, mv)
 	}
+	budget := p.Budget.Results
 	for _, res := range p.Results {
+		if calls.IsBudgetRule(res.Rule) && len(budget) > 0 {
+			// The split's standing, in percent of the budget.
+			res, budget = budget[0], budget[1:]
+			pv.Results = append(pv.Results, resultView{Rule: ruleSummary(l, res.Rule), Satisfied: res.Satisfied,
+				Have: l.T("match.budget_have", "have", l.Num(res.Have), "need", l.Num(res.Need))})
+			continue
+		}
 		pv.Results = append(pv.Results, resultView{Rule: ruleSummary(l, res.Rule), Satisfied: res.Satisfied,
 			Have: l.T("match.have_need", "have", l.Num(res.Have), "need", l.Num(res.Need))})
 	}
@@ -488,6 +498,10 @@ func ruleSummary(l *Localizer, r calls.Rule) string {
 	types := make([]string, len(r.Types))
 	for i, t := range r.Types {
 		types[i] = partnerTypeLabel(l, t)
+	}
+	if calls.IsBudgetRule(r) {
+		return l.T("match.budget_rule_summary", "kind", l.T("rule_kind."+r.Kind), "percent", l.Num(r.Percent),
+			"types", strings.Join(types, " "+l.T("call.and")+" "))
 	}
 	s := l.T("match.rule_summary", "kind", l.T("rule_kind."+r.Kind), "count", l.Num(r.Count),
 		"types", strings.Join(types, " "+l.T("call.or")+" "))

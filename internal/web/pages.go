@@ -244,7 +244,7 @@ func (s *Server) readFilterForm(r *http.Request, kinds []string, allowed ...stri
 			q.Del(k)
 		}
 	}
-	form := filterForm{Kinds: kinds, KindPrefix: "kind", Roles: directory.PractitionerRoles}
+	form := filterForm{Kinds: kinds, KindPrefix: "kind", Roles: directory.Roles}
 	if len(kinds) > 0 && kinds[0] == directory.FacilityKinds[0] {
 		form.KindPrefix = "facility_kind"
 	}

@@ -211,6 +211,14 @@ func (s *Server) callsRoutes() []route {
 		{"POST /calls/{id}/rules/{n}", s.page(s.postRule)},
 		{"GET /calls/{id}/partners", s.page(s.pageCallPartners)},
 		{"GET /calls/{id}/consortium", s.page(s.pageCallConsortium)},
+		// Following the calls that match one's organisation
+		// (callsx_api.go).
+		{"GET /api/v1/following/calls", api(s.apiFollowingCalls)},
+		{"POST /api/v1/following/calls/feed", api(s.apiNewCallsFeed)},
+		{"PUT /api/v1/following/calls/digest", api(s.apiCallsDigest)},
+		{"GET /feeds/calls/{token}", api(s.handleCallsFeed)},
+		{"GET /following/calls", s.page(s.pageFollowingCalls)},
+		{"POST /following/calls", s.page(s.postFollowingCalls)},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/calls"
+	"github.com/escnet/escnet/internal/calls/follow"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/exchanges"
@@ -53,6 +54,8 @@ type Server struct {
 	match *live.Service
 	proj  *projects.Service
 	calls *calls.Service
+	// follow is following the calls that match one's organisation.
+	follow *follow.Service
 	// practices is the practices library.
 	practices *practices.Service
 	// exchanges is the exchange of people.
@@ -73,7 +76,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return &Server{dir: a.Directory, accounts: a.Accounts, health: a.Health, network: a.Network, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
-		match: a.Match, proj: a.Projects, calls: a.Calls, practices: a.Practices, exchanges: a.Exchanges, gov: a.Governance,
+		match: a.Match, proj: a.Projects, calls: a.Calls, follow: a.Follow, practices: a.Practices, exchanges: a.Exchanges, gov: a.Governance,
 		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 

@@ -12,12 +12,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
+	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/demo"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
@@ -87,8 +89,12 @@ func newApp(t testing.TB, db *sqlstore.DB, cfg envConfig) *app.App {
 		cfg.Attachments.Dir = t.TempDir()
 	}
 	return app.New(db, app.Config{Accounts: cfg.Accounts, Mail: cfg.Mail, Logger: cfg.Logger, Text: text, Version: "test",
-		Inquiries: cfg.Inquiries, Attachments: cfg.Attachments})
+		Inquiries: cfg.Inquiries, Attachments: cfg.Attachments, Now: callsNow})
 }
+
+// callsNow is the calls' clock in the tests: the demo's 2026 topic has
+// closed, its 2027 ones are open, whenever the tests run.
+func callsNow() time.Time { return time.Date(2026, 12, 2, 12, 0, 0, 0, calls.Brussels) }
 
 func newEnvWith(t *testing.T, db *sqlstore.DB, cfg envConfig) *testEnv {
 	t.Helper()

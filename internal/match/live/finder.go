@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/escnet/escnet/internal/access"
@@ -78,6 +79,10 @@ type ConsortiumRequest struct {
 	// Proposals is the number of alternatives (match.DefaultProposals
 	// when 0).
 	Proposals int
+	// Budget is the EU contribution the consortium divides, in cents (0:
+	// the call's budget per project). It must lie within the call's
+	// budget range.
+	Budget int64
 }
 
 // DefaultSize is the size of a consortium when the request gives none and
@@ -106,6 +111,12 @@ type Consortia struct {
 	Rules     []calls.Rule `json:"rules"`
 	Proposals []Proposal   `json:"proposals"`
 	Change    int64        `json:"change"`
+	// Status is the call's status (calls.StatusOpen or
+	// calls.StatusForthcoming: the builder refuses a closed call).
+	Status string `json:"status"`
+	// Budget is the EU contribution divided among the partners, in cents
+	// (0: the call states none; the splits are then in percent only).
+	Budget int64 `json:"budget"`
 }
 
 // InfeasibleError is a match.InfeasibleError with the index of the call's
@@ -207,8 +218,8 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 		}
 	}
 	for i, r := range f.Roles {
-		if !slices.Contains(directory.PractitionerRoles, r) {
-			errs.Add(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "choices", strings.Join(directory.PractitionerRoles, ", "))
+		if !slices.Contains(directory.Roles, r) {
+			errs.Add(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "choices", strings.Join(directory.Roles, ", "))
 		}
 	}
 	for i, c := range f.Clusters {
@@ -322,6 +333,14 @@ func (s *Service) Consortium(ctx context.Context, req ConsortiumRequest) (Consor
 	if errs = append(errs, perrs...); len(errs) > 0 {
 		return Consortia{}, errs
 	}
+	status := qy.call.StatusAt(s.now())
+	if status == calls.StatusClosed {
+		errs.Add("call", CallClosed, "deadline", qy.call.Deadline)
+	}
+	budget, berr := budgetFor(qy.call, req.Budget)
+	if berr != nil {
+		errs = append(errs, *berr)
+	}
 	size := req.Size
 	if size == 0 {
 		size = SizeFor(qy.rules)
@@ -341,7 +360,7 @@ func (s *Service) Consortium(ctx context.Context, req ConsortiumRequest) (Consor
 	if len(errs) > 0 {
 		return Consortia{}, errs
 	}
-	props, err := v.Index.Consortium(match.ConsortiumRequest{Query: qy.q, Rules: qy.rules, Size: size, Proposals: req.Proposals})
+	props, err := v.Index.Consortium(match.ConsortiumRequest{Query: qy.q, Rules: qy.rules, Size: size, Proposals: req.Proposals, Budget: budget})
 	var ie *match.InfeasibleError
 	if errors.As(err, &ie) {
 		idx := slices.IndexFunc(qy.rules, func(r calls.Rule) bool { return r.Describe() == ie.Rule })
@@ -351,7 +370,7 @@ func (s *Service) Consortium(ctx context.Context, req ConsortiumRequest) (Consor
 		return Consortia{}, asErrors(err)
 	}
 	out := Consortia{Call: qy.call.ID, Lead: qy.lead, Size: size, Rules: qy.rules, Proposals: make([]Proposal, len(props)),
-		Change: v.Mark.Last}
+		Change: v.Mark.Last, Status: status, Budget: budget}
 	if out.Rules == nil {
 		out.Rules = []calls.Rule{}
 	}
@@ -393,4 +412,41 @@ func SizeFor(rules []calls.Rule) int {
 		}
 	}
 	return max(min(max(n, typed), most), 1)
+}
+
+// CallClosed is the message key of a consortium asked for a call whose
+// deadline has passed.
+const CallClosed = "error.calls.closed"
+
+func init() {
+	validate.Define(map[string]string{CallClosed: "is closed: its deadline ({deadline}, 17:00 Brussels time) has passed"})
+}
+
+// now is the service's clock.
+func (s *Service) now() time.Time {
+	if s.opt.Now != nil {
+		return s.opt.Now()
+	}
+	return time.Now()
+}
+
+// budgetFor is the budget a consortium divides: the one asked for, which
+// must lie within the call's range, or the call's largest budget per
+// project.
+func budgetFor(c *calls.Call, asked int64) (int64, *validate.FieldError) {
+	if asked == 0 {
+		return max(c.BudgetMax, c.BudgetMin), nil
+	}
+	lo, hi := c.BudgetMin, c.BudgetMax
+	if hi == 0 {
+		hi = lo
+	}
+	if asked < 0 || hi > 0 && (asked < lo || asked > hi) {
+		choices := "a positive amount in cents"
+		if hi > 0 {
+			choices = fmt.Sprintf("%d..%d", lo, hi)
+		}
+		return 0, &validate.FieldError{Field: "budget", Code: validate.InvalidChoice, Args: map[string]any{"choices": choices}}
+	}
+	return asked, nil
 }

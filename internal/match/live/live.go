@@ -213,6 +213,9 @@ type Options struct {
 	Interval time.Duration
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
+	// Now is the clock that says whether a call has closed (nil:
+	// time.Now).
+	Now func() time.Time
 }
 
 // Service holds the current view and keeps it fresh.

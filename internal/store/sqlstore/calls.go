@@ -22,7 +22,7 @@ var _ calls.Store = (*DB)(nil)
 const (
 	callCols = `c.id, c.title, c.programme, c.call_identifier, c.action_type, c.stage, c.deadline,
 	c.budget_min, c.budget_max, c.expected_grants, c.keywords, c.portal_url, c.text_repaired,
-	c.rules, c.unparsed, c.created_at, c.updated_at, c.version, c.sort_key`
+	c.rules, c.unparsed, c.created_at, c.updated_at, c.version, c.sort_key, c.opens, c.portal_status`
 	callTextCols = `, c.description, c.conditions`
 )
 
@@ -42,7 +42,7 @@ func scanCall(r interface{ Scan(...any) error }, extra ...any) (keyed[calls.Call
 	var key, keywords, rules, unparsed string
 	dest := []any{&c.ID, &c.Title, &c.Programme, &c.CallIdentifier, &c.ActionType, &c.Stage, &c.Deadline,
 		&c.BudgetMin, &c.BudgetMax, &c.ExpectedGrants, &keywords, &c.PortalURL, &c.TextRepaired,
-		&rules, &unparsed, &c.CreatedAt, &c.UpdatedAt, &c.Version, &key}
+		&rules, &unparsed, &c.CreatedAt, &c.UpdatedAt, &c.Version, &key, &c.Opens, &c.PortalStatus}
 	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return keyed[calls.Call]{}, err
 	}
@@ -80,9 +80,34 @@ func (db *DB) ListCalls(ctx context.Context, f calls.Filter) (directory.Page[cal
 	if f.DeadlineAfter != "" {
 		w.add("c.deadline <> '' AND c.deadline >= " + w.arg(f.DeadlineAfter))
 	}
+	callStatus(&w, f)
 	p, _, err := page(ctx, db, directory.Filter{Limit: f.Limit, Cursor: f.Cursor}, static(callCols), "calls c", "c", &w,
 		func(r *sql.Rows) (keyed[calls.Call], error) { return scanCall(r) })
 	return p, err
+}
+
+// callStatus adds the condition of f.Status: a call is closed when its
+// deadline is before f.OpenFrom, forthcoming (when not closed) when it
+// opens after f.Today or, with no opening day, the portal said so.
+func callStatus(w *where, f calls.Filter) {
+	if f.OpenFrom == "" {
+		return
+	}
+	open := "(c.deadline = '' OR c.deadline >= " + w.arg(f.OpenFrom) + ")"
+	// Only the conditions used may number their parameters.
+	forthcoming := func() string {
+		return "(c.opens > " + w.arg(f.Today) + " OR (c.opens = '' AND c.portal_status = " + w.arg(calls.StatusForthcoming) + "))"
+	}
+	switch f.Status {
+	case calls.StatusCurrent:
+		w.add(open)
+	case calls.StatusClosed:
+		w.add("NOT " + open)
+	case calls.StatusForthcoming:
+		w.add(open + " AND " + forthcoming())
+	case calls.StatusOpen:
+		w.add(open + " AND NOT " + forthcoming())
+	}
 }
 
 // GetCall returns the call with that topic identifier, with its texts.
@@ -117,7 +142,7 @@ func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *st
 	search := directory.SearchText(c.ID, c.Title, c.CallIdentifier, c.Programme, c.ActionType, strings.Join(c.Keywords, " "), c.Description)
 	args := []any{c.ID, c.Title, callSortKey(c), search, c.Description, c.Programme, c.CallIdentifier, c.ActionType, c.Stage,
 		c.Deadline, c.BudgetMin, c.BudgetMax, c.ExpectedGrants, string(keywords), c.PortalURL, c.Conditions, c.TextRepaired,
-		string(rules), string(unparsed), c.UpdatedAt}
+		string(rules), string(unparsed), c.UpdatedAt, c.Opens, c.PortalStatus}
 	if create {
 		h := ""
 		if hash != nil {
@@ -125,8 +150,8 @@ func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *st
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO calls (id, title, sort_key, search_text, description, programme, call_identifier,
 			action_type, stage, deadline, budget_min, budget_max, expected_grants, keywords, portal_url, conditions, text_repaired,
-			rules, unparsed, updated_at, source_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+			rules, unparsed, updated_at, opens, portal_status, source_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
 			append(args, h, c.CreatedAt)...)
 		if err != nil {
 			return err
@@ -136,9 +161,10 @@ func writeCall(ctx context.Context, tx *Tx, c *calls.Call, create bool, hash *st
 	}
 	q := `UPDATE calls SET version = version + 1, title = $2, sort_key = $3, search_text = $4, description = $5, programme = $6, call_identifier = $7,
 		action_type = $8, stage = $9, deadline = $10, budget_min = $11, budget_max = $12, expected_grants = $13, keywords = $14,
-		portal_url = $15, conditions = $16, text_repaired = $17, rules = $18, unparsed = $19, updated_at = $20`
+		portal_url = $15, conditions = $16, text_repaired = $17, rules = $18, unparsed = $19, updated_at = $20,
+		opens = $21, portal_status = $22`
 	if hash != nil {
-		q += `, source_hash = $21`
+		q += `, source_hash = $23`
 		args = append(args, *hash)
 	}
 	q += ` WHERE id = $1`

@@ -527,6 +527,18 @@ func writeBatchPlan(ctx context.Context, tx *Tx, plan projects.BatchPlan, cp pro
 	if err := insertRows(ctx, tx, "organisations", orgCols, newOrgs, ""); err != nil {
 		return err
 	}
+	// What the record shows beyond doubt of a new organisation's actor
+	// type (a PUB named "Gemeente ..." is a local authority); the rest is
+	// left to people.
+	var roleRows [][]any
+	for _, d := range plan.NewOrgs {
+		for i, r := range directory.RolesFromCORDIS(d.Fields.Kind, d.Fields.Name) {
+			roleRows = append(roleRows, []any{d.ID, r, i})
+		}
+	}
+	if err := insertRows(ctx, tx, "organisation_roles", []string{"organisation_id", "role", "position"}, roleRows, ""); err != nil {
+		return err
+	}
 	cordisCols := []string{"pic", "organisation_id", "name", "short_name", "kind", "sme", "country", "city", "website", "vat", "source_rank", "content_hash", "created_at", "updated_at"}
 	cordisRows := make([][]any, len(plan.Cordis))
 	for i, c := range plan.Cordis {

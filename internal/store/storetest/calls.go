@@ -25,6 +25,7 @@ func RunCalls(t *testing.T, newDB func(t *testing.T) *sqlstore.DB) {
 		{"CallImportIdempotent", testCallImportIdempotent},
 		{"CallImportKeepsManualRules", testCallImportKeepsManualRules},
 		{"CallImportAllOrNothing", testCallImportAllOrNothing},
+		{"CallStatus", testCallStatus},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
