@@ -21,7 +21,20 @@ import (
 // Counts says how many records a load wrote.
 type Counts struct {
 	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications int
+	// Projects and Participations count the EU project records of the
+	// embedded CORDIS subset (cordis.go) that the load added.
+	Projects, Participations int
 }
+
+// Option changes what LoadAll loads.
+type Option func(*options)
+
+type options struct{ skipCORDIS bool }
+
+// WithoutCORDIS leaves out the embedded CORDIS security subset, for tests
+// that are not about EU projects, track records or rankings (the import
+// takes a few seconds).
+func WithoutCORDIS() Option { return func(o *options) { o.skipCORDIS = true } }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
 // data already; nothing was changed.
@@ -29,9 +42,14 @@ var ErrNotEmpty = errors.New("the database already holds data")
 
 // LoadAll loads the whole demonstration alliance through the application's
 // services: the directory, the calls and the facilities' bookings (dated
-// relative to now; their notices go nowhere). It refuses a database that is
-// not empty with ErrNotEmpty.
-func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
+// relative to now; their notices go nowhere), and the embedded CORDIS
+// security subset unless WithoutCORDIS is given. It refuses a database that
+// is not empty with ErrNotEmpty.
+func LoadAll(ctx context.Context, a *app.App, now time.Time, opts ...Option) (Counts, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	empty, err := Empty(ctx, a.Directory.Store())
 	if err != nil {
 		return Counts{}, err
@@ -54,8 +72,17 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	if n.Inquiries, err = LoadInquiries(ctx, a.Inquiries.WithMail(silent), a.Directory.Store()); err != nil { // inquiries.go
 		return n, err
 	}
-	n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(silent), a.Directory.Store()) // governance.go
-	return n, err
+	if n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(silent), a.Directory.Store()); err != nil { // governance.go
+		return n, err
+	}
+	if !o.skipCORDIS {
+		sum, err := LoadCORDIS(ctx, a) // cordis.go
+		if err != nil {
+			return n, err
+		}
+		n.Projects, n.Participations = sum.Projects.New, sum.Participations.New
+	}
+	return n, nil
 }
 
 // Empty reports whether the directory holds no clusters and no
