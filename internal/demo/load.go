@@ -20,7 +20,7 @@ import (
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications, Postings int
 	// Projects and Participations count the EU project records of the
 	// embedded CORDIS subset (cordis.go) that the load added.
 	Projects, Participations int
@@ -73,6 +73,9 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time, opts ...Option) (Co
 		return n, err
 	}
 	if n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(silent), a.Directory.Store()); err != nil { // governance.go
+		return n, err
+	}
+	if n.Postings, err = LoadPostings(ctx, a.Postings.WithMail(silent), a.Directory.Store()); err != nil { // postings.go
 		return n, err
 	}
 	if !o.skipCORDIS {

@@ -141,6 +141,9 @@ type Store interface {
 	// PostingInterests lists a posting's interests, oldest first; with
 	// org set, only that organisation's.
 	PostingInterests(ctx context.Context, postingID, org string) ([]Interest, error)
-	// PostingAuthor returns the account that published a posting.
-	PostingAuthor(ctx context.Context, userID string) (Author, error)
+	// PostingRecipients returns who is told of an interest: the enabled
+	// account userID, or when there is none (the account is gone, or the
+	// posting was loaded by the system) the enabled administrators of
+	// organisation org.
+	PostingRecipients(ctx context.Context, userID, org string) ([]Author, error)
 }

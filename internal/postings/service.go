@@ -311,12 +311,13 @@ func (s *Service) ExpressInterest(ctx context.Context, postingID, message string
 	return in, nil
 }
 
-// notify e-mails the author of p about in.
+// notify e-mails the author of p (or, without one, the administrators
+// of its organisation) about in.
 func (s *Service) notify(ctx context.Context, p Posting, in Interest) {
 	sys := access.WithScope(ctx, access.System)
-	author, err := s.store.PostingAuthor(sys, p.CreatedBy)
-	if err != nil || author.Email == "" {
-		s.cfg.Logger.WarnContext(ctx, "posting interest: no author to notify", "posting", p.ID, "err", err)
+	to, err := s.store.PostingRecipients(sys, p.CreatedBy, p.OrganisationID)
+	if err != nil || len(to) == 0 {
+		s.cfg.Logger.WarnContext(ctx, "posting interest: nobody to notify", "posting", p.ID, "err", err)
 		return
 	}
 	from := in.OrganisationID
@@ -324,14 +325,16 @@ func (s *Service) notify(ctx context.Context, p Posting, in Interest) {
 		from = o.Name
 	}
 	t := s.cfg.Text
-	msg := mail.Message{
-		To:      author.Email,
-		Subject: t(ctx, "mail.posting.interest.subject", "title", p.Title, "organisation", from),
-		Text: t(ctx, "mail.posting.interest.body", "name", author.Name, "title", p.Title, "organisation", from,
-			"message", in.Message, "link", s.cfg.BaseURL+"/postings/"+p.ID),
-	}
-	if err := s.mail.Send(ctx, msg); err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "posting interest: notice not sent", "posting", p.ID, "err", err)
+	for _, author := range to {
+		msg := mail.Message{
+			To:      author.Email,
+			Subject: t(ctx, "mail.posting.interest.subject", "title", p.Title, "organisation", from),
+			Text: t(ctx, "mail.posting.interest.body", "name", author.Name, "title", p.Title, "organisation", from,
+				"message", in.Message, "link", s.cfg.BaseURL+"/postings/"+p.ID),
+		}
+		if err := s.mail.Send(ctx, msg); err != nil {
+			s.cfg.Logger.ErrorContext(ctx, "posting interest: notice not sent", "posting", p.ID, "err", err)
+		}
 	}
 }
 

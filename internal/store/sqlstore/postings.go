@@ -129,12 +129,28 @@ func (db *DB) PostingInterests(ctx context.Context, postingID, org string) ([]po
 	return out, rows.Err()
 }
 
-// PostingAuthor returns the name and address of an account.
-func (db *DB) PostingAuthor(ctx context.Context, userID string) (postings.Author, error) {
+// PostingRecipients returns the enabled account userID, or the enabled
+// administrators of org when that account does not exist.
+func (db *DB) PostingRecipients(ctx context.Context, userID, org string) ([]postings.Author, error) {
 	var a postings.Author
 	err := db.queryRow(ctx, `SELECT email, name FROM users WHERE id = $1 AND disabled = $2`, userID, false).Scan(&a.Email, &a.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, notFound("account", userID)
+	if err == nil {
+		return []postings.Author{a}, nil
 	}
-	return a, err
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT email, name FROM users WHERE organisation_id = $1 AND org_admin = $2 AND disabled = $3 ORDER BY email`, org, true, false)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []postings.Author{}
+	for rows.Next() {
+		if err := rows.Scan(&a.Email, &a.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
