@@ -202,6 +202,7 @@ type callPage struct {
 	CanEdit       bool
 	PartnersURL   string
 	ConsortiumURL string
+	Postings      *postingsSection // postings_pages.go
 }
 
 // ruleEdit is a submitted rule form that was refused: the page opens it
@@ -271,7 +272,9 @@ func (s *Server) pageCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "call", s.callPageData(r, c, nil))
+	data := s.callPageData(r, c, nil)
+	data.Postings = s.postingsFor(r, c.ID)
+	return s.render(w, http.StatusOK, "call", data)
 }
 
 // ---- correcting rules

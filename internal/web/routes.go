@@ -26,6 +26,7 @@ func (s *Server) routes() []route {
 		s.exchangesRoutes(),
 		s.eventsRoutes(),
 		s.governanceRoutes(),
+		s.postingsRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -368,6 +369,22 @@ func (s *Server) exchangesRoutes() []route {
 		{"POST /api/v1/exchange-applications/{id}/sign", api(pr(s.apiSign))},
 		{"POST /api/v1/exchange-applications/{id}/report", api(pr(s.apiReport))},
 		{"POST /api/v1/exchange-applications/{id}/practice", api(pr(s.apiReportToPractice))},
+	}
+}
+
+// postingsRoutes: partner search postings and expressions of interest.
+func (s *Server) postingsRoutes() []route {
+	return []route{
+		{"GET /api/v1/postings", api(pr(s.apiListPostings))},
+		{"POST /api/v1/postings", api(pr(s.apiCreatePosting))},
+		{"GET /api/v1/postings/{id}", api(pr(s.apiGetPosting))},
+		{"POST /api/v1/postings/{id}/interests", api(pr(s.apiExpressInterest))},
+		{"GET /postings", s.page(pr(s.pagePostings))},
+		{"GET /postings/mine", s.page(pr(s.pageMyPostings))},
+		{"GET /postings/new", s.page(pr(s.pageNewPosting))},
+		{"POST /postings/new", s.page(pr(s.postNewPosting))},
+		{"GET /postings/{id}", s.page(pr(s.pagePosting))},
+		{"POST /postings/{id}/interests", s.page(pr(s.postInterest))},
 	}
 }
 
