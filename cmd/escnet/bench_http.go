@@ -141,7 +141,7 @@ func benchServers(ctx context.Context, eng store.Engine, f benchHTTPFlags, stder
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(db, app.Config{Logger: logger, Mail: mail.Log{Logger: quiet}, Text: text, Version: versionString()})
 	stops = append(stops, func() { a.Close() })
-	if _, err := demo.LoadAll(cliContext(ctx), a, time.Now()); err != nil {
+	if _, err := demo.LoadAll(cliContext(ctx), a, time.Now(), demo.WithoutCORDIS()); err != nil {
 		return "", "", nil, fmt.Errorf("load the demo: %w", err)
 	}
 	if f.orgs > 0 {

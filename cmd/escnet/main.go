@@ -72,6 +72,7 @@ func commands() []command {
 		{"calls", "jobs on the calls: calls digest (e-mail members the new and closing calls that match them)", runCalls},
 		{"practices", "the practices library as Markdown files with front matter: practices import|export --dir DIR", runPractices},
 		{"exchanges", "the exchange of people: exchanges list", runExchanges},
+		{"postings", "partner search postings: postings list [--call ID] [--kind seek|offer]", runPostings},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
 		{"inquiries", "questions to the alliance for desk staff: inquiries list|show|stats", runInquiries},
 		{"version", "print the version", runVersion},

@@ -148,6 +148,8 @@ func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Loaded %d demonstration bookings of the shared facilities.\n", n.Bookings)
 		fmt.Fprintf(stdout, "Loaded %d demonstration questions to the alliance.\n", n.Inquiries)
 		fmt.Fprintf(stdout, "Loaded %d demonstration exchange applications (accounts such as guest.sdis13@example.org, same password).\n", n.Exchanges)
+		fmt.Fprintf(stdout, "Loaded %d EU security research projects with %d participations from the embedded CORDIS subset (%s).\n",
+			n.Projects, n.Participations, demo.CORDISAttribution)
 	}
 	if err := demo.LoadAccounts(ctx, a.Directory.Store(), a.Accounts); err != nil {
 		return err

@@ -26,6 +26,7 @@ import (
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/postings"
 	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/projects"
 	"github.com/escnet/escnet/internal/store"
@@ -80,6 +81,9 @@ type App struct {
 	Practices  *practices.Service
 	Exchanges  *exchanges.Service
 	Governance *governance.Service
+	// Postings is the partner search: postings and expressions of
+	// interest.
+	Postings *postings.Service
 	// Match is the partner finder's live snapshot, kept fresh from the
 	// change feed (writes of this process notify it).
 	Match *live.Service
@@ -143,6 +147,8 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	a.Postings = postings.NewService(db, cfg.Mail, postings.Config{NoticeConfig: mail.NoticeConfig{Text: cfg.Text,
+		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger}})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval, Now: cfg.Now})
 	a.Follow = follow.New(db, a.Calls, a.Match, cfg.Mail, mail.NoticeConfig{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL,

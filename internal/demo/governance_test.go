@@ -17,7 +17,7 @@ import (
 func TestLoadGovernance(t *testing.T) {
 	a := app.New(storetest.NewSQLite(t), app.Config{Mail: noMail{}})
 	t.Cleanup(func() { a.Close() })
-	n, err := demo.LoadAll(context.Background(), a, time.Now().UTC())
+	n, err := demo.LoadAll(context.Background(), a, time.Now().UTC(), demo.WithoutCORDIS())
 	if err != nil {
 		t.Fatal(err)
 	}

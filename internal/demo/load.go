@@ -20,10 +20,23 @@ import (
 
 // Counts says how many records a load wrote.
 type Counts struct {
-	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications int
+	Clusters, Organisations, People, Facilities, Calls, Bookings, Events, Inquiries, Practices, Applications, Postings int
 	// Exchanges counts the applications of the exchange of people.
 	Exchanges int
+	// Projects and Participations count the EU project records of the
+	// embedded CORDIS subset (cordis.go) that the load added.
+	Projects, Participations int
 }
+
+// Option changes what LoadAll loads.
+type Option func(*options)
+
+type options struct{ skipCORDIS bool }
+
+// WithoutCORDIS leaves out the embedded CORDIS security subset, for tests
+// that are not about EU projects, track records or rankings (the import
+// takes a few seconds).
+func WithoutCORDIS() Option { return func(o *options) { o.skipCORDIS = true } }
 
 // ErrNotEmpty is LoadAll's refusal to load into a database that holds
 // data already; nothing was changed.
@@ -31,9 +44,14 @@ var ErrNotEmpty = errors.New("the database already holds data")
 
 // LoadAll loads the whole demonstration alliance through the application's
 // services: the directory, the calls and the facilities' bookings (dated
-// relative to now; their notices go nowhere). It refuses a database that is
-// not empty with ErrNotEmpty.
-func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
+// relative to now; their notices go nowhere), and the embedded CORDIS
+// security subset unless WithoutCORDIS is given. It refuses a database that
+// is not empty with ErrNotEmpty.
+func LoadAll(ctx context.Context, a *app.App, now time.Time, opts ...Option) (Counts, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	empty, err := Empty(ctx, a.Directory.Store())
 	if err != nil {
 		return Counts{}, err
@@ -59,8 +77,20 @@ func LoadAll(ctx context.Context, a *app.App, now time.Time) (Counts, error) {
 	if n.Applications, err = LoadGovernance(ctx, a.Governance.WithMail(silent), a.Directory.Store()); err != nil { // governance.go
 		return n, err
 	}
-	n.Exchanges, err = LoadExchanges(ctx, a.Exchanges, a.Directory.Store(), a.Accounts, now) // exchanges.go
-	return n, err
+	if n.Exchanges, err = LoadExchanges(ctx, a.Exchanges, a.Directory.Store(), a.Accounts, now); err != nil { // exchanges.go
+		return n, err
+	}
+	if n.Postings, err = LoadPostings(ctx, a.Postings.WithMail(silent), a.Directory.Store()); err != nil { // postings.go
+		return n, err
+	}
+	if !o.skipCORDIS {
+		sum, err := LoadCORDIS(ctx, a) // cordis.go
+		if err != nil {
+			return n, err
+		}
+		n.Projects, n.Participations = sum.Projects.New, sum.Participations.New
+	}
+	return n, nil
 }
 
 // Empty reports whether the directory holds no clusters and no

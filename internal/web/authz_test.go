@@ -300,6 +300,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, clusterFormExpectations(t, pol))  // facilities_forms_authz_test.go
 		maps.Copy(exps, governanceExpectations(t, pol))   // authz_governance_test.go
 		maps.Copy(exps, callsxExpectations(t, pol))       // authz_callsx_test.go
+		maps.Copy(exps, postingExpectations(t, pol))      // authz_postings_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {

@@ -234,6 +234,8 @@ func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 		"call-partners":      "/calls/DEMO-CL3-2027-01-DRS-01/partners",
 		"call-consortium":    "/calls/DEMO-CL3-2027-01-DRS-01/consortium",
 		"consortium-none":    "/calls/DEMO-CL3-2027-01-BM-01/consortium",
+		"postings":           "/postings",
+		"posting-new":        "/postings/new?call=DEMO-CL3-2027-01-DRS-01",
 	}
 }
 

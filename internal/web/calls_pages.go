@@ -207,6 +207,7 @@ type callPage struct {
 	ConsortiumURL string
 	Status        string // the call's status now, in words
 	Closed        bool
+	Postings      *postingsSection // postings_pages.go
 }
 
 // ruleEdit is a submitted rule form that was refused: the page opens it
@@ -278,7 +279,9 @@ func (s *Server) pageCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "call", s.callPageData(r, c, nil))
+	data := s.callPageData(r, c, nil)
+	data.Postings = s.postingsFor(r, c.ID)
+	return s.render(w, http.StatusOK, "call", data)
 }
 
 // ---- correcting rules

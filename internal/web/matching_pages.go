@@ -219,6 +219,7 @@ type matchPage struct {
 	// PartnersURL and ConsortiumURL link a call's two finder pages.
 	PartnersURL   string
 	ConsortiumURL string
+	Postings      *postingsSection // postings_pages.go
 }
 
 // pagePartners is the partner finder for an idea: a text and the same
@@ -248,6 +249,11 @@ func (s *Server) partnersPage(w http.ResponseWriter, r *http.Request, c *calls.C
 	}
 	l := s.loc(r)
 	data := matchPage{layout: s.layout(r, "title.partners", "partners"), Call: c, Form: form}
+	if c != nil {
+		data.Postings = s.postingsFor(r, c.ID)
+	} else {
+		data.Postings = s.postingsFor(r, "")
+	}
 	if c != nil {
 		data.layout.Title = l.T("title.call_partners", "call", c.ID)
 		data.PartnersURL, data.ConsortiumURL = action, "/calls/"+url.PathEscape(c.ID)+"/consortium"

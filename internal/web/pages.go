@@ -77,10 +77,11 @@ func loadPages() (*pages, error) {
 	}
 	for _, name := range names {
 		base := path.Base(name)
-		if base == "layout.html" || base == "filters.html" {
+		if base == "layout.html" || base == "filters.html" || strings.HasPrefix(base, "partial_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/filters.html", name)
+		// partial_*.html hold sections that several pages show.
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/filters.html", "templates/partial_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}

@@ -53,13 +53,13 @@ func TestPagesShowNoIdsOrGoValues(t *testing.T) {
 		}
 	}()
 	for _, who := range []string{"admin@example.org", "manager.hsd@example.org", "member.tno@example.org"} {
-		for _, p := range []string{"/", "/events", "/inquiries", "/practices", "/roadmap", "/letter", "/membership-requests", "/admin/applications", "/bookings", "/organisations/tno", "/clusters/hsd", "/facilities", "/exchanges", "/events?when=all"} {
+		for _, p := range []string{"/", "/events", "/inquiries", "/practices", "/roadmap", "/letter", "/membership-requests", "/admin/applications", "/bookings", "/organisations/tno", "/clusters/hsd", "/facilities", "/exchanges", "/events?when=all", "/postings", "/postings/mine", "/projects"} {
 			r := env.do("GET", p, nil, "Authorization", "Bearer "+env.tokens[who])
 			text := tag.ReplaceAllString(string(r.body), " ")
 			if m := uuid.FindAllString(text, 3); len(m) > 0 || gov.MatchString(text) {
 				t.Errorf("%s %s %d: uuids %v go %v", who, p, r.status, m, gov.FindAllString(text, 3))
 			}
-			for _, href := range regexp.MustCompile(`href="(/(?:events|inquiries|practices|roadmap|admin/applications|bookings|exchanges)/[^"?#]+)"`).FindAllStringSubmatch(string(r.body), 6) {
+			for _, href := range regexp.MustCompile(`href="(/(?:events|inquiries|practices|roadmap|admin/applications|bookings|exchanges|postings|projects)/[^"?#]+)"`).FindAllStringSubmatch(string(r.body), 6) {
 				d := env.do("GET", href[1], nil, "Authorization", "Bearer "+env.tokens[who])
 				dt := tag.ReplaceAllString(string(d.body), " ")
 				if m := uuid.FindAllString(dt, 3); len(m) > 0 || gov.MatchString(dt) || d.status >= 500 {

@@ -26,6 +26,7 @@ func (s *Server) routes() []route {
 		s.exchangesRoutes(),
 		s.eventsRoutes(),
 		s.governanceRoutes(),
+		s.postingsRoutes(),
 	} {
 		all = append(all, group...)
 	}
@@ -392,6 +393,22 @@ func (s *Server) exchangesRoutes() []route {
 		{"POST /exchanges/applications/{id}/sign", s.page(pr(s.applicationForm(s.postExchangeSign)))},
 		{"POST /exchanges/applications/{id}/report", s.page(pr(s.applicationForm(s.postExchangeReport)))},
 		{"POST /exchanges/applications/{id}/practice", s.page(pr(s.applicationForm(s.postExchangePractice)))},
+	}
+}
+
+// postingsRoutes: partner search postings and expressions of interest.
+func (s *Server) postingsRoutes() []route {
+	return []route{
+		{"GET /api/v1/postings", api(pr(s.apiListPostings))},
+		{"POST /api/v1/postings", api(pr(s.apiCreatePosting))},
+		{"GET /api/v1/postings/{id}", api(pr(s.apiGetPosting))},
+		{"POST /api/v1/postings/{id}/interests", api(pr(s.apiExpressInterest))},
+		{"GET /postings", s.page(pr(s.pagePostings))},
+		{"GET /postings/mine", s.page(pr(s.pageMyPostings))},
+		{"GET /postings/new", s.page(pr(s.pageNewPosting))},
+		{"POST /postings/new", s.page(pr(s.postNewPosting))},
+		{"GET /postings/{id}", s.page(pr(s.pagePosting))},
+		{"POST /postings/{id}/interests", s.page(pr(s.postInterest))},
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/match/live"
+	"github.com/escnet/escnet/internal/postings"
 	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/projects"
 )
@@ -60,6 +61,8 @@ type Server struct {
 	practices *practices.Service
 	// exchanges is the exchange of people.
 	exchanges *exchanges.Service
+	// postings is the partner search.
+	postings *postings.Service
 }
 
 // New returns a server over the application's services.
@@ -77,7 +80,8 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	}
 	return &Server{dir: a.Directory, accounts: a.Accounts, health: a.Health, network: a.Network, fac: a.Facilities, ev: a.Events, inq: a.Inquiries,
 		match: a.Match, proj: a.Projects, calls: a.Calls, follow: a.Follow, practices: a.Practices, exchanges: a.Exchanges, gov: a.Governance,
-		cfg: cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
+		postings: a.Postings,
+		cfg:      cfg, log: cfg.Logger, metrics: newMetrics(), pages: p, catalog: cat}, nil
 }
 
 // MailText renders e-mail message keys in the language of the request that
