@@ -74,7 +74,25 @@ type Query struct {
 	// Limit is the number of organisations returned (DefaultLimit when
 	// 0, at most MaxLimit).
 	Limit int
-	// Weights overrides the ranking weights (nil: DefaultWeights).
+	// CallTitle is a call's title and keywords: capabilities they name
+	// are needed for sure, where the description's count only when it
+	// says them twice. Like CallText, it loses the template's words.
+	CallTitle string
+	// CallText is a call's text (its description): unlike
+	// Text, the words of the call template ("expected outcome", "scope",
+	// "proposals", the destination, links and footnotes) are left out of
+	// it (textindex.IsBoilerplate).
+	CallText string
+	// ActionType is the call's type of action (RIA, IA, CSA, ...), when
+	// known.
+	ActionType string
+	// Needs are capability codes the call or idea needs; the
+	// capabilities whose label the texts hold are added.
+	Needs []string
+	// Model overrides the ranking model (nil: DefaultModel).
+	Model *Model
+	// Weights ranks with the former hand-set linear weights instead of
+	// the model (nil: the model); the evaluation compares the two.
 	Weights *Weights
 }
 
@@ -99,6 +117,9 @@ type Weights struct {
 	// projects: who the field works with. It measured neutral on the
 	// validation replay and is off by default.
 	Circle float64
+	// Capability weighs a declared capability against the query's
+	// needs.
+	Capability float64
 }
 
 // DefaultWeights are the weights of the ranking.
@@ -113,6 +134,8 @@ var DefaultWeights = Weights{
 	Synergy:  0.5,
 	Activity: 0.3,
 	Circle:   0,
+	// Capability is as the model has it.
+	Capability: 1.5,
 }
 
 // Signals are an organisation's normalised scores per signal, each in
@@ -127,6 +150,8 @@ type Signals struct {
 	Popularity float64 `json:"popularity"`
 	Activity   float64 `json:"activity"`
 	Circle     float64 `json:"circle"`
+	// Capability is how well a declared capability meets the needs.
+	Capability float64 `json:"capability"`
 }
 
 // Ranked is an organisation in a ranking with the reasons it is there.
@@ -226,15 +251,28 @@ type prepared struct {
 	prefer  []string
 	limit   int
 	filter  Filter
+	needs   []string
+	action  string
+	model   *Model
+	legacy  bool // rank with p.w, not the model
 }
 
 func (ix *Index) prepare(q Query) (*prepared, error) {
-	p := &prepared{q: q, w: DefaultWeights, lead: -1}
+	p := &prepared{q: q, w: DefaultWeights, lead: -1, model: DefaultModel}
 	if q.Weights != nil {
-		p.w = *q.Weights
+		p.w, p.legacy = *q.Weights, true
 	}
+	if q.Model != nil {
+		p.model = q.Model
+	}
+	p.action = strings.ToUpper(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(q.ActionType)), "HORIZON-"))
 	text := strings.TrimSpace(q.Text)
+	callText := strings.TrimSpace(q.CallTitle + "\n" + q.CallText)
 	switch {
+	case len(text)+len(callText) > MaxQueryBytes:
+		return nil, queryErr("text", validate.TooLong, "the query is %d bytes long; at most %d are read: give the call's title and description or a summary of the idea", len(text)+len(callText), MaxQueryBytes)
+	case !utf8.ValidString(callText):
+		return nil, queryErr("text", validate.InvalidFormat, "the query is not valid UTF-8 text")
 	case len(text) > MaxQueryBytes:
 		return nil, queryErr("text", validate.TooLong, "the query is %d bytes long; at most %d are read: give the call's title and description or a summary of the idea", len(text), MaxQueryBytes)
 	case !utf8.ValidString(text):
@@ -297,17 +335,50 @@ func (ix *Index) prepare(q Query) (*prepared, error) {
 			p.skip = append(p.skip, i)
 		}
 	}
-	p.toks = textindex.Analyze(text)
-	p.pq = ix.projText.Query(p.toks, maxQueryTerms)
-	p.oq = ix.orgText.Query(p.toks, maxQueryTerms)
+	ix.analyse(p, strings.TrimSpace(q.CallTitle), strings.TrimSpace(q.CallText), text)
 	switch {
-	case text == "" && len(p.anchors) == 0:
+	case text == "" && callText == "" && len(p.anchors) == 0:
 		return nil, queryErr("text", validate.Required, "describe the call or the idea, or name a lead organisation")
 	case len(p.toks) == 0 && len(p.anchors) == 0:
 		return nil, queryErr("text", validate.InvalidFormat, "the query has no searchable words (only function words, numbers or symbols)")
 	}
 	p.prefer = q.Prefer
 	return p, nil
+}
+
+// analyse turns the query's texts into terms, without the call
+// template's, and reads the capabilities they need.
+func (ix *Index) analyse(p *prepared, callTitle, callText, text string) {
+	var strong, weak []textindex.Token
+	for _, ct := range []string{callTitle, callText} {
+		if ct == "" {
+			continue
+		}
+		toks := textindex.Analyze(textindex.StripCallMarkup(ct))
+		if ct == callTitle {
+			strong = append(strong, toks...)
+		} else {
+			weak = append(weak, toks...)
+		}
+		p.toks = append(p.toks, textindex.DropBoilerplate(slices.Clone(toks), true)...)
+	}
+	if text != "" {
+		tt := textindex.Analyze(text)
+		strong = append(strong, tt...)
+		p.toks = append(p.toks, textindex.DropBoilerplate(slices.Clone(tt), false)...)
+	}
+	p.pq = ix.projText.Query(p.toks, maxQueryTerms)
+	p.oq = ix.orgText.Query(p.toks, maxQueryTerms)
+	for _, c := range p.q.Needs {
+		if _, ok := ix.caps[c]; ok && !slices.Contains(p.needs, c) && len(p.needs) < maxNeeds {
+			p.needs = append(p.needs, c)
+		}
+	}
+	for _, c := range ix.inferNeeds(strong, weak) {
+		if !slices.Contains(p.needs, c) && len(p.needs) < maxNeeds {
+			p.needs = append(p.needs, c)
+		}
+	}
 }
 
 func (p *prepared) checkFilter(f Filter) error {
@@ -396,6 +467,11 @@ type evidence struct {
 	aa        float32 // shared partners with anchors (Adamic-Adar)
 	circle    float32 // worked with organisations that did similar projects
 	nSimilar  uint16
+	coN       uint16  // projects with an anchor
+	lastCo    float32 // start of the latest of them, in years
+	capBest   float32 // best relation of a declared capability to a need
+	capSeen   uint16  // needs covered, as bits
+	capNeeds  uint8   // how many
 	candidate bool
 }
 
@@ -470,9 +546,17 @@ func (ix *Index) scoreOrg(p *prepared, w *work, o uint32) scoredOrg {
 	if ix.maxActivity > 0 {
 		s.Activity = float64(ix.orgs[o].activity / ix.maxActivity)
 	}
+	s.Capability = capSignal(ev)
+	if !p.legacy {
+		f := ix.features(p, w, o, ev, &s)
+		m := p.model
+		lin := m.linear(&f) + m.Declared*s.Declared + m.Capability*s.Capability + m.Fit*s.Fit
+		return scoredOrg{org: o, score: softplus(lin), sig: s}
+	}
 	wt := &p.w
 	score := wt.Text*s.Text + wt.Breadth*s.Breadth + wt.Declared*s.Declared + wt.Lead*s.Lead +
-		wt.Network*s.Network + wt.Fit*s.Fit + wt.Prior*s.Popularity + wt.Activity*s.Activity + wt.Circle*s.Circle
+		wt.Network*s.Network + wt.Fit*s.Fit + wt.Prior*s.Popularity + wt.Activity*s.Activity + wt.Circle*s.Circle +
+		wt.Capability*s.Capability
 	if syn := max(s.Text, s.Declared) * max(s.Lead, s.Network); syn > 0 {
 		score += wt.Synergy * math.Sqrt(syn)
 	}

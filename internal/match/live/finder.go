@@ -139,7 +139,7 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 	case !utf8.ValidString(text):
 		errs.Add("text", validate.InvalidFormat)
 	}
-	var parts []string
+	var callTitle, callWords string
 	if callID != "" {
 		c, err := s.store.GetCall(ctx, callID)
 		switch {
@@ -150,15 +150,13 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 		default:
 			qy.call = &c
 			qy.rules = c.Rules
-			parts = append(parts, callText(c))
+			callTitle = c.Title + "\n" + strings.Join(c.Keywords, ", ")
+			callWords = clip(c.Description, match.MaxQueryBytes-len(callTitle))
 		}
 	} else if callRequired {
 		errs.Add("call", validate.Required)
 	}
-	if text != "" {
-		parts = append(parts, text)
-	}
-	qy.text = clip(strings.Join(parts, "\n"), match.MaxQueryBytes)
+	qy.text = clip(text, max(match.MaxQueryBytes-len(callTitle)-len(callWords)-1, 0))
 	if len(locked) > maxNamed {
 		errs.Add("locked", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d organisations", maxNamed))
 	}
@@ -179,7 +177,10 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 	if strings.TrimSpace(lead) != "" {
 		qy.lead = resolve(lead)
 	}
-	q := match.Query{Text: qy.text, Lead: qy.lead, Visible: visible}
+	q := match.Query{Text: qy.text, CallTitle: callTitle, CallText: callWords, Lead: qy.lead, Visible: visible}
+	if qy.call != nil {
+		q.ActionType = qy.call.ActionType
+	}
 	for _, k := range locked {
 		if strings.TrimSpace(k) != "" {
 			q.Locked = append(q.Locked, resolve(k))
@@ -231,12 +232,6 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 
 // maxNamed bounds the locked and excluded organisations of a request.
 const maxNamed = 200
-
-// callText is what a call says about the work: its title, keywords and
-// description.
-func callText(c calls.Call) string {
-	return c.Title + "\n" + strings.Join(c.Keywords, ", ") + "\n" + c.Description
-}
 
 // clip cuts s to at most n bytes at a character boundary.
 func clip(s string, n int) string {
