@@ -66,6 +66,7 @@ func (ix *Index) gather(p *prepared, w *work) {
 	}
 
 	ix.gatherCapabilities(p, w)
+	ix.gatherRoles(p, w)
 	ix.gatherNetwork(p, w, top)
 
 	w.norm = norms{}

@@ -36,7 +36,9 @@ type Index struct {
 	// by code.
 	caps    map[string]*capInfo
 	capList []*capInfo
-	work    sync.Pool
+	// byRole lists the organisations of each practitioner role.
+	byRole map[string][]uint32
+	work   sync.Pool
 }
 
 type orgInfo struct {
@@ -176,6 +178,14 @@ func Build(s Snapshot, opt BuildOptions) (*Index, error) {
 	ix.weigh(latest, opt.AsOf, an)
 	ix.buildGraph()
 	ix.indexCapabilities(opt.Taxonomy)
+	ix.byRole = map[string][]uint32{}
+	for i := range ix.orgs {
+		for _, r := range ix.orgs[i].Roles {
+			if l := ix.byRole[r]; len(l) == 0 || l[len(l)-1] != uint32(i) {
+				ix.byRole[r] = append(l, uint32(i))
+			}
+		}
+	}
 	ix.work.New = func() any { return ix.newWork() }
 	return ix, nil
 }

@@ -76,18 +76,26 @@ func (ix *Index) indexCapabilities(tax []Capability) {
 				continue
 			}
 			l, _ := textindex.ParseLang(lang)
-			var all, content []string
-			for _, t := range textindex.AnalyzeLang(label, l) {
-				all = appendNew(all, t.Term)
-				if !textindex.IsBoilerplate(t.Term) {
-					content = appendNew(content, t.Term)
+			// "Cryptology (Cryptography and Cryptanalysis)" names its
+			// subject three ways.
+			alts := []string{label}
+			if head, rest, ok := strings.Cut(label, "("); ok {
+				alts = append(alts, head, strings.TrimSuffix(strings.TrimSpace(rest), ")"))
+			}
+			for _, alt := range alts {
+				var all, content []string
+				for _, t := range textindex.AnalyzeLang(alt, l) {
+					all = appendNew(all, t.Term)
+					if !textindex.IsBoilerplate(t.Term) {
+						content = appendNew(content, t.Term)
+					}
 				}
-			}
-			if len(content) == 0 {
-				content = all
-			}
-			if len(content) > 0 {
-				ci.terms = append(ci.terms, content)
+				if len(content) == 0 {
+					content = all
+				}
+				if len(content) > 0 {
+					ci.terms = append(ci.terms, content)
+				}
 			}
 		}
 		ix.capList = append(ix.capList, ci)
@@ -96,20 +104,13 @@ func (ix *Index) indexCapabilities(tax []Capability) {
 }
 
 // inferNeeds are the capabilities whose label the query's words hold:
-// every word of a label of one or two words, all but one of a longer one,
+// every word of a label of up to three words, all but one of a longer one,
 // once among the strong words (an idea, a call's title and keywords) or
 // twice among the weak ones (a call's description, where a word said in
 // passing names no need).
-func (ix *Index) inferNeeds(strong, weak []textindex.Token) []string {
-	if len(ix.capList) == 0 || len(strong)+len(weak) == 0 {
+func (ix *Index) inferNeeds(tf map[string]int) []string {
+	if len(ix.capList) == 0 || len(tf) == 0 {
 		return nil
-	}
-	tf := make(map[string]int, len(strong)+len(weak))
-	for _, t := range strong {
-		tf[t.Term] += 2
-	}
-	for _, t := range weak {
-		tf[t.Term]++
 	}
 	var out []string
 	for _, ci := range ix.capList {
@@ -120,7 +121,7 @@ func (ix *Index) inferNeeds(strong, weak []textindex.Token) []string {
 					m++
 				}
 			}
-			if m == len(terms) || len(terms) >= 3 && m >= len(terms)-1 {
+			if m == len(terms) || len(terms) >= 4 && m >= len(terms)-1 {
 				out = append(out, ci.Code)
 				break
 			}
@@ -134,6 +135,19 @@ func (ix *Index) inferNeeds(strong, weak []textindex.Token) []string {
 		out = out[:maxNeeds]
 	}
 	return out
+}
+
+// needTF counts the query's terms for inferNeeds and inferRoles: a strong
+// word counts twice.
+func needTF(strong, weak []textindex.Token) map[string]int {
+	tf := make(map[string]int, len(strong)+len(weak))
+	for _, t := range strong {
+		tf[t.Term] += 2
+	}
+	for _, t := range weak {
+		tf[t.Term]++
+	}
+	return tf
 }
 
 // capRelation is how much declaring code counts against a need.
@@ -170,6 +184,16 @@ func (ix *Index) gatherCapabilities(p *prepared, w *work) {
 				}
 				ev.capBest = max(ev.capBest, r)
 			}
+		}
+	}
+}
+
+// gatherRoles makes the organisations of a practitioner role the query
+// asks for candidates: the role is evidence of its own.
+func (ix *Index) gatherRoles(p *prepared, w *work) {
+	for _, t := range p.prefer {
+		for _, o := range ix.byRole[t] {
+			w.at(o).candidate = true
 		}
 	}
 }
@@ -240,4 +264,65 @@ func (ix *Index) capLabel(code string) string {
 		}
 	}
 	return code
+}
+
+// roleWords are how texts name the practitioner roles, per language: a
+// call or an idea that names one needs it, as a partner type a call's
+// rules ask for.
+var roleWords = map[string]map[textindex.Lang][]string{
+	directory.RolePolice: {textindex.English: {"police", "law enforcement"}, textindex.Dutch: {"politie"},
+		textindex.French: {"police", "gendarmerie"}, textindex.German: {"Polizei", "Strafverfolgungsbehörden"}},
+	directory.RoleBorderGuard: {textindex.English: {"border guard", "coast guard"}, textindex.Dutch: {"grenswacht", "kustwacht", "marechaussee"},
+		textindex.French: {"garde-frontières", "garde-côtes"}, textindex.German: {"Grenzschutz", "Küstenwache"}},
+	directory.RoleCustoms: {textindex.English: {"customs"}, textindex.Dutch: {"douane"}, textindex.French: {"douane"}, textindex.German: {"Zoll"}},
+	directory.RoleFirstResponder: {textindex.English: {"first responder", "firefighter", "fire brigade", "rescue service"},
+		textindex.Dutch: {"brandweer", "hulpdiensten"}, textindex.French: {"pompiers", "secours"}, textindex.German: {"Feuerwehr", "Rettungskräfte"}},
+	directory.RoleMedicalEmergency: {textindex.English: {"emergency medical", "ambulance"}, textindex.Dutch: {"ambulancezorg"},
+		textindex.French: {"aide médicale urgente"}, textindex.German: {"Rettungsdienst", "Notfallmedizin"}},
+	directory.RoleCivilProtection: {textindex.English: {"civil protection"}, textindex.Dutch: {"civiele bescherming"},
+		textindex.French: {"protection civile", "sécurité civile"}, textindex.German: {"Katastrophenschutz", "Bevölkerungsschutz"}},
+	directory.RoleCriticalInfrastructure: {textindex.English: {"infrastructure operator"}, textindex.Dutch: {"netbeheerder"},
+		textindex.French: {"opérateur d'infrastructure"}, textindex.German: {"Infrastrukturbetreiber"}},
+}
+
+// roleTerms are roleWords analysed, built once.
+var roleTerms = func() map[string][][]string {
+	out := map[string][][]string{}
+	for role, byLang := range roleWords {
+		for lang, phrases := range byLang {
+			for _, ph := range phrases {
+				var terms []string
+				for _, t := range textindex.AnalyzeLang(ph, lang) {
+					terms = append(terms, t.Term)
+				}
+				if len(terms) > 0 {
+					out[role] = append(out[role], terms)
+				}
+			}
+		}
+	}
+	return out
+}()
+
+// inferRoles are the practitioner roles the query's words name (as
+// inferNeeds reads labels: once among the strong words, twice among the
+// weak ones), in the order of directory.PractitionerRoles.
+func inferRoles(tf map[string]int) []string {
+	var out []string
+	for _, role := range directory.PractitionerRoles {
+		for _, terms := range roleTerms[role] {
+			ok := true
+			for _, t := range terms {
+				if tf[t] < 2 {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				out = append(out, role)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -184,12 +184,15 @@ type ProjectRef struct {
 const (
 	ReasonSimilarProjects = "similar_projects"
 	ReasonDeclared        = "declared"
-	ReasonWorkedWith      = "worked_with"
-	ReasonSharedPartners  = "shared_partners"
-	ReasonFit             = "fit"
-	ReasonProfile         = "profile"
-	ReasonCluster         = "cluster"
-	ReasonTrackRecord     = "track_record"
+	// ReasonCapability: a declared capability that is, or is next to in
+	// the taxonomy, one the call or idea needs.
+	ReasonCapability     = "capability"
+	ReasonWorkedWith     = "worked_with"
+	ReasonSharedPartners = "shared_partners"
+	ReasonFit            = "fit"
+	ReasonProfile        = "profile"
+	ReasonCluster        = "cluster"
+	ReasonTrackRecord    = "track_record"
 )
 
 // Reason is one human-readable reason with its kind, so a page can show
@@ -205,13 +208,20 @@ type Reason struct {
 	// Words are the query's words the evidence shares, as written.
 	Words []string `json:"words,omitempty"`
 	// Projects are project labels ("ACRONYM, 2017"), best or most recent
-	// first.
+	// first; Titles their titles, in the same order.
 	Projects []string `json:"projects,omitempty"`
+	Titles   []string `json:"titles,omitempty"`
 	// Names are declared capabilities (their English labels), clusters,
 	// or the partner worked with (Who is WhoPartner).
 	Names []string `json:"names,omitempty"`
-	// Codes are the codes of the declared capabilities in Names.
+	// Codes are the codes of the declared capabilities in Names; for a
+	// capability reason, Needs are the capabilities needed that each
+	// counts for, in the same order.
 	Codes []string `json:"codes,omitempty"`
+	Needs []string `json:"needs,omitempty"`
+	// Types are the partner types the call asks for that the
+	// organisation is (a fit reason): practitioner roles, "sme", ...
+	Types []string `json:"types,omitempty"`
 	// Who says whose network a worked_with or shared_partners reason
 	// refers to: WhoLead, WhoConsortium or WhoPartner.
 	Who string `json:"who,omitempty"`
@@ -231,6 +241,10 @@ type Result struct {
 	Terms []string `json:"terms"`
 	// Candidates is how many organisations the query reached.
 	Candidates int `json:"candidates"`
+	// Needs are the capabilities (codes) the query needs: given, or
+	// read from its text; Prefer the partner types it asks for.
+	Needs  []string `json:"needs"`
+	Prefer []string `json:"prefer"`
 }
 
 // anchor is the lead or a locked partner, with how much it counts.
@@ -342,7 +356,6 @@ func (ix *Index) prepare(q Query) (*prepared, error) {
 	case len(p.toks) == 0 && len(p.anchors) == 0:
 		return nil, queryErr("text", validate.InvalidFormat, "the query has no searchable words (only function words, numbers or symbols)")
 	}
-	p.prefer = q.Prefer
 	return p, nil
 }
 
@@ -374,9 +387,16 @@ func (ix *Index) analyse(p *prepared, callTitle, callText, text string) {
 			p.needs = append(p.needs, c)
 		}
 	}
-	for _, c := range ix.inferNeeds(strong, weak) {
+	tf := needTF(strong, weak)
+	for _, c := range ix.inferNeeds(tf) {
 		if !slices.Contains(p.needs, c) && len(p.needs) < maxNeeds {
 			p.needs = append(p.needs, c)
+		}
+	}
+	p.prefer = slices.Clone(p.q.Prefer)
+	for _, r := range inferRoles(tf) {
+		if !slices.Contains(p.prefer, r) {
+			p.prefer = append(p.prefer, r)
 		}
 	}
 }
@@ -504,7 +524,8 @@ func (ix *Index) Rank(q Query) (Result, error) {
 	defer ix.work.Put(w)
 	ix.gather(p, w)
 	scored := ix.top(p, w, p.limit)
-	res := Result{Candidates: len(w.touched), Terms: ix.queryWords(p, 8)}
+	res := Result{Candidates: len(w.touched), Terms: ix.queryWords(p, 8), Needs: append([]string{}, p.needs...),
+		Prefer: append([]string{}, p.prefer...)}
 	res.Orgs = make([]Ranked, len(scored))
 	for i, s := range scored {
 		res.Orgs[i] = ix.explain(p, w, s)
@@ -656,35 +677,39 @@ func (w *work) topProjects(ix *Index) []textindex.Hit {
 	return w.ps.Top(topProjects)
 }
 
-// fit is 1 when the organisation is of a partner type the call asks for.
+// fit is 1 when the organisation has a practitioner role (or another
+// specific type) the call asks for, 0.5 when it is only of a broad type
+// the call asks for (any practitioner, an SME, a research organisation).
 func (ix *Index) fit(o uint32, prefer []string) float64 {
-	if len(prefer) == 0 {
-		return 0
-	}
-	org := &ix.orgs[o].Org
+	f := 0.0
 	for _, t := range prefer {
-		switch t {
-		case "legal_entity":
+		if !ix.isType(o, t) {
 			continue
-		case "practitioner":
-			if len(org.Roles) > 0 {
-				return 1
-			}
-		case "sme":
-			if org.SME {
-				return 1
-			}
-		case "research_organisation":
-			if org.Kind == directory.KindResearch {
-				return 1
-			}
+		}
+		switch t {
+		case "practitioner", "sme", "research_organisation":
+			f = max(f, 0.5)
 		default:
-			if slices.Contains(org.Roles, t) || slices.Contains(org.Types, t) {
-				return 1
-			}
+			return 1
 		}
 	}
-	return 0
+	return f
+}
+
+// isType reports whether an organisation is of a partner type.
+func (ix *Index) isType(o uint32, t string) bool {
+	org := &ix.orgs[o].Org
+	switch t {
+	case "legal_entity":
+		return false
+	case "practitioner":
+		return len(org.Roles) > 0
+	case "sme":
+		return org.SME
+	case "research_organisation":
+		return org.Kind == directory.KindResearch
+	}
+	return slices.Contains(org.Roles, t) || slices.Contains(org.Types, t)
 }
 
 // queryWords are the query's most telling words as written: among the

@@ -55,8 +55,8 @@ func Collect(s match.Snapshot, cutoff string, opt Options) ([]Group, error) {
 // profiles).
 const (
 	HandDeclared   = 1.0
-	HandCapability = 1.0
-	HandFit        = 1.0 / 3
+	HandCapability = 2.0
+	HandFit        = 2.0
 )
 
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
@@ -148,8 +148,12 @@ func Train(groups []Group, start *match.Model, opt TrainOptions) (*match.Model, 
 	out.Weights = w
 	// The hand-set weights follow the learned scale: a declared profile
 	// that matches the query counts like a similar past project, a
-	// declared capability the query needs as much again, a partner type
-	// the call asks for a third of it.
+	// declared capability the query needs twice that (a
+	// member that declares what is needed must rank among the first few
+	// however many projects others did: the trust cases of
+	// internal/match/live), and so does a practitioner role the call
+	// asks for (by its rules or by name in its text; a broad type such
+	// as "any practitioner" or "SME" half of it).
 	scale := w[0] // the text feature
 	out.Declared = round3(HandDeclared * scale)
 	out.Capability = round3(HandCapability * scale)

@@ -57,8 +57,13 @@ type Partners struct {
 	// Terms are the query's words that counted most.
 	Terms []string `json:"terms"`
 	// Candidates is how many organisations the query reached.
-	Candidates int       `json:"candidates"`
-	Partners   []Partner `json:"partners"`
+	Candidates int `json:"candidates"`
+	// Needs are the capabilities (codes) the call or idea needs, as read
+	// from its text; Prefer the partner types it asks for (by its rules
+	// or by name in its text).
+	Needs    []string  `json:"needs"`
+	Prefer   []string  `json:"prefer"`
+	Partners []Partner `json:"partners"`
 	// Change is the change-feed entry the ranking's data reflects.
 	Change int64 `json:"change"`
 }
@@ -279,7 +284,7 @@ func (s *Service) Partners(ctx context.Context, req PartnerRequest) (Partners, e
 		return Partners{}, asErrors(err)
 	}
 	out := Partners{Lead: qy.lead, Terms: res.Terms, Candidates: res.Candidates, Partners: make([]Partner, len(res.Orgs)),
-		Change: v.Mark.Last}
+		Needs: res.Needs, Prefer: res.Prefer, Change: v.Mark.Last}
 	if qy.call != nil {
 		out.Call = qy.call.ID
 	}
