@@ -38,7 +38,7 @@ func (ix *Index) gather(p *prepared, w *work) {
 
 	// The circle of the field: partners of the organisations with the
 	// most similar projects.
-	if p.w.Circle != 0 {
+	if !p.legacy && p.model.Weights[fCircle] != 0 || p.legacy && p.w.Circle != 0 {
 		for _, h := range hits[:min(len(hits), circleProjects)] {
 			e := h.Score / top
 			for _, n := range ix.projects[h.Doc].members {

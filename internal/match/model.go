@@ -20,34 +20,42 @@ import (
 
 // Features, in the order of Model.Weights.
 const (
-	fText        = iota // the most similar past project (relative, recency-weighted)
-	fBreadth            // more similar projects: log(1 + their summed similarity)
-	fLead               // projects with the lead or locked partners, recent and on-topic ones counting more
-	fLeadCount          // how many projects with the lead: log(1+n)/log(9)
-	fLeadRecent         // how recent the latest project with the lead is (half-life 2 years)
-	fNetwork            // partners shared with the lead (Adamic-Adar, relative)
-	fPopularity         // past projects: log(1+n), relative to the most
-	fActivity           // recent projects (half-life 2 years), relative
-	fSynergy            // on the subject and close to the lead: sqrt(text × max(lead, network))
-	fTextPop            // text × popularity
-	fSameCountry        // same country as the lead
-	fSameKind           // same kind as the lead
-	fResearch           // a research organisation
-	fUniversity         // a university
-	fCompany            // a company
-	fPublic             // a public body
-	fSME                // an SME
-	fCSAPop             // coordination and support action × popularity
-	fCSAText            // coordination and support action × text
-	fIACompany          // innovation action × company
-	fNoLeadText         // no lead known × text
+	fText         = iota // the most similar past project (relative, recency-weighted)
+	fBreadth             // more similar projects: log(1 + their summed similarity)
+	fLead                // projects with the lead or locked partners, recent and on-topic ones counting more
+	fLeadCount           // how many projects with the lead: log(1+n)/log(9)
+	fLeadRecent          // how recent the latest project with the lead is (half-life 2 years)
+	fNetwork             // partners shared with the lead (Adamic-Adar, relative)
+	fPopularity          // past projects: log(1+n), relative to the most
+	fActivity            // recent projects (half-life 2 years), relative
+	fSynergy             // on the subject and close to the lead: sqrt(text × max(lead, network))
+	fTextPop             // text × popularity
+	fSameCountry         // same country as the lead
+	fSameKind            // same kind as the lead
+	fResearch            // a research organisation
+	fUniversity          // a university
+	fCompany             // a company
+	fPublic              // a public body
+	fSME                 // an SME
+	fCSAPop              // coordination and support action × popularity
+	fCSAText             // coordination and support action × text
+	fIACompany           // innovation action × company
+	fNoLeadText          // no lead known × text
+	fLeadShare           // share of the lead's projects it was in
+	fPartnerShare        // share of its projects that were with the lead
+	fLeadText            // lead × text
+	fLeadPop             // lead × popularity
+	fNetworkText         // network × text
+	fActivityText        // activity × text
+	fCircle              // worked with the organisations of the most similar projects
 	numFeatures
 )
 
 // FeatureNames name the features in order.
 var FeatureNames = []string{"text", "breadth", "lead", "lead_count", "lead_recent", "network", "popularity",
 	"activity", "synergy", "text_popularity", "same_country", "same_kind", "research", "university", "company",
-	"public_body", "sme", "csa_popularity", "csa_text", "ia_company", "no_lead_text"}
+	"public_body", "sme", "csa_popularity", "csa_text", "ia_company", "no_lead_text", "lead_share", "partner_share",
+	"lead_text", "lead_popularity", "network_text", "activity_text", "circle"}
 
 // Model is the ranking model: learned weights of the features and
 // hand-set weights of what the replay cannot teach.
@@ -115,6 +123,15 @@ func (ix *Index) features(p *prepared, w *work, o uint32, ev *evidence, s *Signa
 		age := max(ix.asOf-float64(ev.lastCo), 0)
 		f[fLeadRecent] = math.Pow(0.5, age/2)
 	}
+	if ev.coN > 0 && p.lead >= 0 {
+		f[fLeadShare] = min(float64(ev.coN)/float64(max(len(ix.orgs[p.lead].projects), 1)), 1)
+		f[fPartnerShare] = min(float64(ev.coN)/float64(max(len(org.projects), 1)), 1)
+	}
+	f[fLeadText] = s.Lead * s.Text
+	f[fLeadPop] = s.Lead * s.Popularity
+	f[fNetworkText] = s.Network * s.Text
+	f[fActivityText] = s.Activity * s.Text
+	f[fCircle] = s.Circle
 	f[fNetwork] = s.Network
 	f[fPopularity] = s.Popularity
 	f[fActivity] = s.Activity
@@ -161,6 +178,14 @@ func (m *Model) linear(f *[numFeatures]float64) float64 {
 		s += m.Weights[i] * x
 	}
 	return s
+}
+
+// hand is the hand-weighted part of a score: the declared text, and the
+// better of a capability the query needs and a partner type it asks for
+// (a fire brigade asked for as first responders and declaring "first
+// responders" has shown one thing, not two).
+func (m *Model) hand(s *Signals) float64 {
+	return m.Declared*s.Declared + max(m.Capability*s.Capability, m.Fit*s.Fit)
 }
 
 // softplus keeps scores positive (the consortium builder divides by the

@@ -571,7 +571,7 @@ func (ix *Index) scoreOrg(p *prepared, w *work, o uint32) scoredOrg {
 	if !p.legacy {
 		f := ix.features(p, w, o, ev, &s)
 		m := p.model
-		lin := m.linear(&f) + m.Declared*s.Declared + m.Capability*s.Capability + m.Fit*s.Fit
+		lin := m.linear(&f) + m.hand(&s)
 		return scoredOrg{org: o, score: softplus(lin), sig: s}
 	}
 	wt := &p.w

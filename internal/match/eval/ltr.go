@@ -1,9 +1,11 @@
 package eval
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/escnet/escnet/internal/match"
 )
@@ -50,14 +52,78 @@ func Collect(s match.Snapshot, cutoff string, opt Options) ([]Group, error) {
 	return groups, err
 }
 
+// pairGrad adds the gradient of the pairwise logistic loss of a group's
+// positives against its hard best-scored negatives to grad and returns the
+// group's loss.
+func pairGrad(g *Group, scores []float64, hard int, grad []float64) float64 {
+	negs := make([]int, 0, len(scores))
+	for i, p := range g.Positive {
+		if !p {
+			negs = append(negs, i)
+		}
+	}
+	slices.SortFunc(negs, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	negs = negs[:min(hard, len(negs))]
+	var loss float64
+	local := make([]float64, len(grad))
+	n := 0
+	for i, p := range g.Positive {
+		if !p {
+			continue
+		}
+		for _, j := range negs {
+			d := scores[i] - scores[j]
+			loss += math.Log1p(math.Exp(-d))
+			sig := 1 / (1 + math.Exp(d)) // -dloss/dd
+			for k := range local {
+				local[k] -= sig * (g.Candidates[i].Features[k] - g.Candidates[j].Features[k])
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	for k := range grad {
+		grad[k] += local[k] / float64(n)
+	}
+	return loss / float64(n)
+}
+
 // The hand-set weights, relative to the learned weight of text
 // similarity (what the replay cannot teach: CORDIS has no declared
 // profiles).
 const (
 	HandDeclared   = 1.0
-	HandCapability = 2.0
+	HandCapability = 2.5
 	HandFit        = 2.0
 )
+
+// topGap is the mean gap of the learned scores between the first and the
+// twentieth candidate of the groups.
+func topGap(groups []Group, w []float64) float64 {
+	var sum float64
+	n := 0
+	for _, g := range groups {
+		scores := make([]float64, len(g.Candidates))
+		for i := range g.Candidates {
+			for k, x := range g.Candidates[i].Features {
+				scores[i] += w[k] * x
+			}
+		}
+		if len(scores) < 20 {
+			continue
+		}
+		slices.Sort(scores)
+		slices.Reverse(scores)
+		sum += scores[0] - scores[19]
+		n++
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
+}
 
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
@@ -65,7 +131,11 @@ func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 type TrainOptions struct {
 	Iterations int     // full-batch steps (default 600)
 	Rate       float64 // Adam's step size (default 0.05)
-	L2         float64 // weight decay (default 0.001)
+	L2         float64 // weight decay (default 0.01)
+	// Hard, when set, trains on pairs instead: each real partner against
+	// the Hard best-scored others of its query (by the current weights),
+	// with the logistic loss, which looks at the top of the ranking only.
+	Hard int
 }
 
 // Train learns the features' weights from the groups by gradient descent
@@ -80,7 +150,7 @@ func Train(groups []Group, start *match.Model, opt TrainOptions) (*match.Model, 
 		opt.Rate = 0.05
 	}
 	if opt.L2 == 0 {
-		opt.L2 = 0.001
+		opt.L2 = 0.01
 	}
 	n := match.NumFeatures
 	w := make([]float64, n)
@@ -90,7 +160,7 @@ func Train(groups []Group, start *match.Model, opt TrainOptions) (*match.Model, 
 	const b1, b2, eps = 0.9, 0.999, 1e-8
 	var loss float64
 	fixed := func(c *match.Candidate) float64 {
-		return start.Declared*c.Declared + start.Capability*c.Capability + start.Fit*c.Fit
+		return start.Declared*c.Declared + max(start.Capability*c.Capability, start.Fit*c.Fit)
 	}
 	scores := []float64{}
 	for it := 1; it <= opt.Iterations; it++ {
@@ -108,6 +178,10 @@ func Train(groups []Group, start *match.Model, opt TrainOptions) (*match.Model, 
 				}
 				scores = append(scores, s)
 				top = max(top, s)
+			}
+			if opt.Hard > 0 {
+				loss += pairGrad(g, scores, opt.Hard, grad)
+				continue
 			}
 			var z float64
 			for i := range scores {
@@ -146,15 +220,16 @@ func Train(groups []Group, start *match.Model, opt TrainOptions) (*match.Model, 
 	}
 	out := *start
 	out.Weights = w
-	// The hand-set weights follow the learned scale: a declared profile
-	// that matches the query counts like a similar past project, a
-	// declared capability the query needs twice that (a
+	// The hand-set weights follow the learned scale, measured as the mean
+	// gap between the first and the twentieth organisation of a query: a
+	// declared profile that matches the query counts as much as that, a
+	// declared capability the query needs two and a half times that (a
 	// member that declares what is needed must rank among the first few
 	// however many projects others did: the trust cases of
 	// internal/match/live), and so does a practitioner role the call
 	// asks for (by its rules or by name in its text; a broad type such
 	// as "any practitioner" or "SME" half of it).
-	scale := w[0] // the text feature
+	scale := topGap(groups, w)
 	out.Declared = round3(HandDeclared * scale)
 	out.Capability = round3(HandCapability * scale)
 	out.Fit = round3(HandFit * scale)

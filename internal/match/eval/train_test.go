@@ -33,7 +33,11 @@ func TestTrain(t *testing.T) {
 	}
 	start := *match.DefaultModel
 	start.Weights = make([]float64, match.NumFeatures)
-	m, loss := Train(groups, &start, TrainOptions{})
+	topt := TrainOptions{}
+	if h := os.Getenv("ESCNET_TRAIN_OPTS"); h != "" { // "iterations rate l2 hard", to try others
+		fmt.Sscan(h, &topt.Iterations, &topt.Rate, &topt.L2, &topt.Hard)
+	}
+	m, loss := Train(groups, &start, topt)
 	fmt.Printf("%d groups, loss %.4f\n", len(groups), loss)
 	for i, n := range match.FeatureNames {
 		fmt.Printf("  %-16s %+.3f\n", n, m.Weights[i])
