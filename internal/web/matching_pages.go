@@ -210,6 +210,8 @@ type matchPage struct {
 	Asked    bool
 	Partners []partnerView
 	Terms    []string
+	// Needs are the capabilities the call or idea needs, by label.
+	Needs []string
 	// Rules are the call's rules in words; Size the consortium size the
 	// proposals have.
 	Rules      []string
@@ -269,6 +271,9 @@ func (s *Server) partnersPage(w http.ResponseWriter, r *http.Request, c *calls.C
 				return err
 			}
 			data.Terms = res.Terms
+			for _, code := range res.Needs {
+				data.Needs = append(data.Needs, labelOf(caps, code, l.Lang))
+			}
 			for _, p := range res.Partners {
 				data.Partners = append(data.Partners, partnerView{Partner: p, KindText: kindText(l, p.Ranked),
 					Reasons: reasonTexts(l, caps, p.Ranked)})

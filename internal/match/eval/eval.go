@@ -519,6 +519,13 @@ func (r Report) Table() string {
 		s, n := r.Rows[0].Seen, r.Rows[0].New
 		fmt.Fprintf(&b, "\nPartners to find: %d seen before the cutoff (in %d projects), %d new (in %d projects).\n",
 			s.Partners, s.Projects, n.Partners, n.Projects)
+		for _, q := range QueryKinds {
+			m, pop := r.Row(MethodModel, q), r.Row(MethodPopularity, q)
+			if pop.Overall.Recall20 > 0 && pop.Seen.Recall20 > 0 {
+				fmt.Fprintf(&b, "Lift of escnet over popularity, %s queries: recall@20 %.2f× (seen partners %.2f×); recall@20 on new partners %.3f.\n",
+					q, m.Overall.Recall20/pop.Overall.Recall20, m.Seen.Recall20/pop.Seen.Recall20, m.New.Recall20)
+			}
+		}
 	}
 	return b.String()
 }
