@@ -39,26 +39,7 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 				Words: words, Projects: []string{refs[0].label()}, Titles: []string{refs[0].Title}})
 		}
 	}
-	var capCodes []string
-	if ev.capBest > 0 {
-		if ms := ix.capabilityMatches(p, o); len(ms) > 0 {
-			re := Reason{Kind: ReasonCapability}
-			var parts []string
-			for _, m := range ms {
-				re.Codes = append(re.Codes, m.Code)
-				re.Needs = append(re.Needs, m.Need)
-				re.Names = append(re.Names, ix.capLabel(m.Code))
-				capCodes = append(capCodes, m.Code)
-				part := ix.capLabel(m.Code)
-				if m.Code != m.Need {
-					part += " (for " + ix.capLabel(m.Need) + ")"
-				}
-				parts = append(parts, part)
-			}
-			re.Text = "declares " + strings.Join(parts, "; ") + ", which the query needs"
-			r.Reasons = append(r.Reasons, re)
-		}
-	}
+	capCodes := ix.capabilityReason(p, o, ev, &r)
 	if ev.declared > 0 {
 		caps, codes := ix.matchingCapabilities(p, o)
 		for i := len(codes) - 1; i >= 0; i-- {
@@ -97,30 +78,7 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 			Count: len(shared), Projects: names, Titles: titles, Names: partner, Who: whoKind})
 	}
 	if ev.aa > 0 && ev.co == 0 {
-		n := 0
-		var closest []neighbour
-		for _, a := range p.anchors {
-			cn := ix.commonNeighbours(a.org, s.org)
-			n += len(cn)
-			closest = append(closest, cn...)
-		}
-		if n > 0 {
-			who, whoKind := "your lead", WhoLead
-			if p.lead < 0 || len(p.anchors) > 1 {
-				who, whoKind = "your consortium", WhoConsortium
-			}
-			slices.SortStableFunc(closest, func(a, b neighbour) int { return int(b.count) - int(a.count) })
-			var names []string
-			for _, nb := range closest {
-				if len(names) == 3 {
-					break
-				}
-				names = appendNew(names, ix.orgs[nb.org].displayName())
-			}
-			r.Reasons = append(r.Reasons, Reason{Kind: ReasonSharedPartners,
-				Text:  fmt.Sprintf("shares %s with %s (%s)", count(n, "partner", "partners"), who, strings.Join(names, "; ")),
-				Count: n, Who: whoKind, Names: names})
-		}
+		ix.sharedPartnersReason(p, s.org, &r)
 	}
 	if s.sig.Fit > 0 {
 		var types []string
@@ -143,6 +101,61 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 		r.Reasons = append(r.Reasons, Reason{Kind: ReasonTrackRecord, Text: count(n, "EU project", "EU projects") + " in the record", Count: n})
 	}
 	return r
+}
+
+// capabilityReason adds the reason of the declared capabilities that
+// meet the query's needs and returns their codes.
+func (ix *Index) capabilityReason(p *prepared, o *orgInfo, ev *evidence, r *Ranked) []string {
+	var capCodes []string
+	if ev.capBest > 0 {
+		if ms := ix.capabilityMatches(p, o); len(ms) > 0 {
+			re := Reason{Kind: ReasonCapability}
+			var parts []string
+			for _, m := range ms {
+				re.Codes = append(re.Codes, m.Code)
+				re.Needs = append(re.Needs, m.Need)
+				re.Names = append(re.Names, ix.capLabel(m.Code))
+				capCodes = append(capCodes, m.Code)
+				part := ix.capLabel(m.Code)
+				if m.Code != m.Need {
+					part += " (for " + ix.capLabel(m.Need) + ")"
+				}
+				parts = append(parts, part)
+			}
+			re.Text = "declares " + strings.Join(parts, "; ") + ", which the query needs"
+			r.Reasons = append(r.Reasons, re)
+		}
+	}
+	return capCodes
+}
+
+// sharedPartnersReason adds the reason of the partners an organisation
+// shares with the lead and locked partners, the closest named.
+func (ix *Index) sharedPartnersReason(p *prepared, org uint32, r *Ranked) {
+	n := 0
+	var closest []neighbour
+	for _, a := range p.anchors {
+		cn := ix.commonNeighbours(a.org, org)
+		n += len(cn)
+		closest = append(closest, cn...)
+	}
+	if n > 0 {
+		who, whoKind := "your lead", WhoLead
+		if p.lead < 0 || len(p.anchors) > 1 {
+			who, whoKind = "your consortium", WhoConsortium
+		}
+		slices.SortStableFunc(closest, func(a, b neighbour) int { return int(b.count) - int(a.count) })
+		var names []string
+		for _, nb := range closest {
+			if len(names) == 3 {
+				break
+			}
+			names = appendNew(names, ix.orgs[nb.org].displayName())
+		}
+		r.Reasons = append(r.Reasons, Reason{Kind: ReasonSharedPartners,
+			Text:  fmt.Sprintf("shares %s with %s (%s)", count(n, "partner", "partners"), who, strings.Join(names, "; ")),
+			Count: n, Who: whoKind, Names: names})
+	}
 }
 
 // similarProjects returns the organisation's most similar projects, best
