@@ -150,6 +150,16 @@ func needTF(strong, weak []textindex.Token) map[string]int {
 	return tf
 }
 
+// HasCapability reports whether the index knows a capability code (from
+// the taxonomy or an organisation's declaration).
+func (ix *Index) HasCapability(code string) bool {
+	_, ok := ix.caps[code]
+	return ok
+}
+
+// MaxNeeds is the most capabilities a query may need.
+const MaxNeeds = maxNeeds
+
 // capRelation is how much declaring code counts against a need.
 func capRelation(code, need string) float32 {
 	switch {

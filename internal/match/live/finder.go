@@ -38,6 +38,9 @@ type PartnerRequest struct {
 	Locked   []string
 	Excluded []string
 	Filter   Filter
+	// Needs are capability codes the idea or call needs, besides those
+	// read from its text.
+	Needs []string
 	// Limit is the number of partners (match.DefaultLimit when 0).
 	Limit int
 }
@@ -276,6 +279,18 @@ func (s *Service) Partners(ctx context.Context, req PartnerRequest) (Partners, e
 		return Partners{}, err
 	}
 	if errs = append(errs, perrs...); len(errs) > 0 {
+		return Partners{}, errs
+	}
+	if len(req.Needs) > match.MaxNeeds {
+		errs.Add("needs", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d capabilities", match.MaxNeeds))
+	}
+	for i, code := range req.Needs {
+		if !v.Index.HasCapability(strings.TrimSpace(code)) {
+			errs.Add(fmt.Sprintf("needs[%d]", i), validate.NotFound)
+		}
+		qy.q.Needs = append(qy.q.Needs, strings.TrimSpace(code))
+	}
+	if len(errs) > 0 {
 		return Partners{}, errs
 	}
 	qy.q.Limit = req.Limit
