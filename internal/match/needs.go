@@ -32,7 +32,11 @@ type capInfo struct {
 	// terms are, per label, the analysed words that name the subject
 	// (the call template's words left out, unless nothing else is left).
 	terms [][]string
-	orgs  []uint32 // organisations declaring it
+	// compounds are its Dutch and German one-word labels, lower case and
+	// folded ("dronebestrijding", "drohnenabwehr"), which a text may
+	// write in two words ("drone-detectie en -bestrijding").
+	compounds []string
+	orgs      []uint32 // organisations declaring it
 }
 
 // indexCapabilities collects the taxonomy (the options' nodes and every
@@ -76,6 +80,10 @@ func (ix *Index) indexCapabilities(tax []Capability) {
 				continue
 			}
 			l, _ := textindex.ParseLang(lang)
+			if w := textindex.Fold(strings.ToLower(strings.TrimSpace(label))); (l == textindex.Dutch || l == textindex.German) &&
+				!strings.ContainsAny(w, " -") && len(w) >= 10 {
+				ci.compounds = append(ci.compounds, w)
+			}
 			// "Cryptology (Cryptography and Cryptanalysis)" names its
 			// subject three ways.
 			alts := []string{label}
@@ -108,12 +116,16 @@ func (ix *Index) indexCapabilities(tax []Capability) {
 // once among the strong words (an idea, a call's title and keywords) or
 // twice among the weak ones (a call's description, where a word said in
 // passing names no need).
-func (ix *Index) inferNeeds(tf map[string]int) []string {
+func (ix *Index) inferNeeds(tf map[string]int, words map[string]bool) []string {
 	if len(ix.capList) == 0 || len(tf) == 0 {
 		return nil
 	}
 	var out []string
 	for _, ci := range ix.capList {
+		if slices.ContainsFunc(ci.compounds, func(c string) bool { return splitCompound(c, words) }) {
+			out = append(out, ci.Code)
+			continue
+		}
 		for _, terms := range ci.terms {
 			m := 0
 			for _, t := range terms {
@@ -133,6 +145,34 @@ func (ix *Index) inferNeeds(tf map[string]int) []string {
 	})
 	if len(out) > maxNeeds {
 		out = out[:maxNeeds]
+	}
+	return out
+}
+
+// splitCompound reports whether a compound is two of the words, with or
+// without a linking s, e or n ("drohnen" + "abwehr", "drone" +
+// "bestrijding").
+func splitCompound(c string, words map[string]bool) bool {
+	for i := 3; i <= len(c)-3; i++ {
+		head, tail := c[:i], c[i:]
+		if !words[tail] {
+			continue
+		}
+		if words[head] || len(head) > 4 && strings.ContainsAny(head[len(head)-1:], "sen") && words[head[:len(head)-1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// compoundWords are the strong words of a query as written (lower case,
+// folded), for splitCompound.
+func compoundWords(strong []textindex.Token) map[string]bool {
+	out := make(map[string]bool, len(strong))
+	for _, t := range strong {
+		if len(t.Surface) >= 3 {
+			out[textindex.Fold(t.Surface)] = true
+		}
 	}
 	return out
 }

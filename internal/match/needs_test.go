@@ -59,6 +59,30 @@ func TestCapabilitiesCountByTheirPlaceInTheTaxonomy(t *testing.T) {
 	}
 }
 
+// TestCompoundLabels: a Dutch or German one-word label is found where a
+// text writes it in two words.
+func TestCompoundLabels(t *testing.T) {
+	s := taxonomyFixture()
+	s.Orgs[1].Capabilities[0].Labels["nl"] = "Dronebestrijding"
+	s.Orgs[1].Capabilities[0].Labels["de"] = "Drohnenabwehr"
+	ix, err := Build(s, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"Drone-detectie en -bestrijding rond luchthavens", "Die Abwehr von Drohnen an Flughäfen", "Drohnen-Abwehr"} {
+		res, err := ix.Rank(Query{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(res.Needs, "drones.counter-drone") || len(res.Orgs) == 0 || res.Orgs[0].ID != "exact" {
+			t.Errorf("%q: needs %v, ranking %v", text, res.Needs, ids(res.Orgs))
+		}
+	}
+	if res, _ := ix.Rank(Query{Text: "drone detectie"}); slices.Contains(res.Needs, "drones.counter-drone") {
+		t.Errorf("half a compound counted: %v", res.Needs)
+	}
+}
+
 func TestRolesNamedInTheTextAreAskedFor(t *testing.T) {
 	ix, err := Build(taxonomyFixture(), BuildOptions{})
 	if err != nil {

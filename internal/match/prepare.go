@@ -146,7 +146,7 @@ func (ix *Index) analyse(p *prepared, callTitle, callText, text string) {
 		}
 	}
 	tf := needTF(strong, weak)
-	for _, c := range ix.inferNeeds(tf) {
+	for _, c := range ix.inferNeeds(tf, compoundWords(strong)) {
 		if !slices.Contains(p.needs, c) && len(p.needs) < maxNeeds {
 			p.needs = append(p.needs, c)
 		}

@@ -89,7 +89,7 @@ var rankingCases = []rankingCase{
 	{"biometrics", live.PartnerRequest{Text: "Biometrics at the entrances of stadiums and the protection of public spaces"}, []string{"voorbeeld-beveiliging"}, 5, match.ReasonCapability},
 	{"document fraud", live.PartnerRequest{Text: "Detection of document fraud and forged passports at border crossings"}, []string{"finnish-customs"}, 5, match.ReasonCapability},
 	{"training of first responders", live.PartnerRequest{Text: "Training and exercises for first responders in a virtual reality training centre"}, []string{"pirkanmaa-rescue-department", "stad-genk", "provincie-limburg", "veiligheidsregio-twente"}, 5, match.ReasonCapability},
-	{"counter-drone idea in Dutch", live.PartnerRequest{Text: "Dronebestrijding en detectie van drones rond luchthavens en grote evenementen"}, []string{"proef-drones", "muster-aerospace"}, 5, match.ReasonCapability},
+	{"counter-drone idea in Dutch", live.PartnerRequest{Text: "Drone-detectie en -bestrijding rond luchthavens en grote evenementen"}, []string{"proef-drones", "muster-aerospace"}, 5, match.ReasonCapability},
 	{"natural hazards in French", live.PartnerRequest{Text: "Prévision des risques naturels et alerte précoce pour les feux de forêt en Provence"}, []string{"aix-marseille-universite"}, 5, match.ReasonCapability},
 	{"energy infrastructure in German", live.PartnerRequest{Text: "Schutz der Energieinfrastruktur und der Stromnetze gegen Angriffe"}, []string{"beispiel-energie"}, 5, match.ReasonCapability},
 	{"radicalisation", live.PartnerRequest{Text: "Preventing radicalisation and violent extremism with community police officers"}, []string{"federale-politie"}, 5, match.ReasonCapability},
