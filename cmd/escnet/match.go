@@ -159,6 +159,9 @@ func runPartners(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "; the words that counted most: %s", strings.Join(res.Terms, ", "))
 	}
 	fmt.Fprintln(stdout, ".")
+	if len(res.Needs) > 0 {
+		fmt.Fprintf(stdout, "Capabilities needed (read from the text): %s.\n", strings.Join(res.Needs, ", "))
+	}
 	for i, p := range res.Partners {
 		fmt.Fprintf(stdout, "%3d. %s (%s)  score %.3f\n", i+1, p.Name, describeOrg(p.Ranked, p.PIC, p.Slug), p.Score)
 		for _, re := range p.Reasons {

@@ -174,8 +174,12 @@ func testMatchCommands(t *testing.T, dsn string) {
 	case haveCORDIS() && err != nil:
 		t.Errorf("eval: %v", err)
 	case haveCORDIS():
+		if os.Getenv("ESCNET_PRINT_EVAL") != "" {
+			t.Log("\n" + out)
+		}
 		for _, want := range []string{"Cutoff 2017-01-01: 91 projects evaluated", "| query | method | recall@10 | recall@20 | recall@50 | nDCG@20 |",
-			"| topic | escnet |", "| idea | lead's partners |", "Partners to find: 795 seen before the cutoff"} {
+			"| topic | escnet |", "| idea | escnet, hand-set weights |", "| idea | lead's partners |", "Partners to find: 795 seen before the cutoff",
+			"Lift of escnet over popularity, idea queries: recall@20 "} {
 			if !strings.Contains(out, want) {
 				t.Errorf("eval output lacks %q:\n%s", want, out)
 			}

@@ -31,18 +31,25 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 		if len(refs) > 0 {
 			words := ix.sharedWords(p, uint32(ev.bestProj), 3)
 			text := count(int(ev.nSimilar), "similar past project", "similar past projects")
-			if len(words) > 0 {
-				text += " on " + strings.Join(words, ", ")
+			text += "; the closest: " + refs[0].label()
+			if refs[0].Title != "" {
+				text += ", " + refs[0].Title
 			}
-			text += " (best: " + refs[0].label() + ")"
 			r.Reasons = append(r.Reasons, Reason{Kind: ReasonSimilarProjects, Text: text, Count: int(ev.nSimilar),
-				Words: words, Projects: []string{refs[0].label()}})
+				Words: words, Projects: []string{refs[0].label()}, Titles: []string{refs[0].Title}})
 		}
 	}
+	capCodes := ix.capabilityReason(p, o, ev, &r)
 	if ev.declared > 0 {
-		if caps, codes := ix.matchingCapabilities(p, o); len(caps) > 0 {
+		caps, codes := ix.matchingCapabilities(p, o)
+		for i := len(codes) - 1; i >= 0; i-- {
+			if slices.Contains(capCodes, codes[i]) { // said already, as a need
+				caps, codes = slices.Delete(caps, i, i+1), slices.Delete(codes, i, i+1)
+			}
+		}
+		if len(caps) > 0 {
 			r.Reasons = append(r.Reasons, Reason{Kind: ReasonDeclared, Text: "declares " + strings.Join(caps, "; "), Names: caps, Codes: codes})
-		} else if words := ix.declaredWords(p, s.org, 3); len(words) > 0 {
+		} else if words := ix.declaredWords(p, s.org, 3); len(words) > 0 && len(capCodes) == 0 {
 			r.Reasons = append(r.Reasons, Reason{Kind: ReasonDeclared, Text: "describes itself with " + strings.Join(words, ", "), Words: words})
 		}
 	}
@@ -60,29 +67,27 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 			partner = []string{who}
 		}
 		names := make([]string, 0, 3)
+		var titles []string
 		for _, pj := range shared[:min(3, len(shared))] {
-			names = append(names, ix.projectRef(pj, 0).label())
+			ref := ix.projectRef(pj, 0)
+			names = append(names, ref.label())
+			titles = append(titles, ref.Title)
 		}
 		r.Reasons = append(r.Reasons, Reason{Kind: ReasonWorkedWith,
 			Text:  fmt.Sprintf("worked %s with %s (%s)", times(len(shared)), who, strings.Join(names, "; ")),
-			Count: len(shared), Projects: names, Names: partner, Who: whoKind})
+			Count: len(shared), Projects: names, Titles: titles, Names: partner, Who: whoKind})
 	}
 	if ev.aa > 0 && ev.co == 0 {
-		n := 0
-		for _, a := range p.anchors {
-			n += ix.commonNeighbours(a.org, s.org)
-		}
-		if n > 0 {
-			who, whoKind := "your lead", WhoLead
-			if p.lead < 0 || len(p.anchors) > 1 {
-				who, whoKind = "your consortium", WhoConsortium
-			}
-			r.Reasons = append(r.Reasons, Reason{Kind: ReasonSharedPartners,
-				Text: fmt.Sprintf("shares %s with %s", count(n, "partner", "partners"), who), Count: n, Who: whoKind})
-		}
+		ix.sharedPartnersReason(p, s.org, &r)
 	}
 	if s.sig.Fit > 0 {
-		r.Reasons = append(r.Reasons, Reason{Kind: ReasonFit, Text: "of a kind the call asks for: " + o.describeKind()})
+		var types []string
+		for _, t := range p.prefer {
+			if ix.isType(s.org, t) {
+				types = appendNew(types, t)
+			}
+		}
+		r.Reasons = append(r.Reasons, Reason{Kind: ReasonFit, Text: "of a kind the call asks for: " + o.describeKind(), Types: types})
 	}
 	profile := o.describeKind()
 	if o.Country != "" {
@@ -96,6 +101,61 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 		r.Reasons = append(r.Reasons, Reason{Kind: ReasonTrackRecord, Text: count(n, "EU project", "EU projects") + " in the record", Count: n})
 	}
 	return r
+}
+
+// capabilityReason adds the reason of the declared capabilities that
+// meet the query's needs and returns their codes.
+func (ix *Index) capabilityReason(p *prepared, o *orgInfo, ev *evidence, r *Ranked) []string {
+	var capCodes []string
+	if ev.capBest > 0 {
+		if ms := ix.capabilityMatches(p, o); len(ms) > 0 {
+			re := Reason{Kind: ReasonCapability}
+			var parts []string
+			for _, m := range ms {
+				re.Codes = append(re.Codes, m.Code)
+				re.Needs = append(re.Needs, m.Need)
+				re.Names = append(re.Names, ix.capLabel(m.Code))
+				capCodes = append(capCodes, m.Code)
+				part := ix.capLabel(m.Code)
+				if m.Code != m.Need {
+					part += " (for " + ix.capLabel(m.Need) + ")"
+				}
+				parts = append(parts, part)
+			}
+			re.Text = "declares " + strings.Join(parts, "; ") + ", which the query needs"
+			r.Reasons = append(r.Reasons, re)
+		}
+	}
+	return capCodes
+}
+
+// sharedPartnersReason adds the reason of the partners an organisation
+// shares with the lead and locked partners, the closest named.
+func (ix *Index) sharedPartnersReason(p *prepared, org uint32, r *Ranked) {
+	n := 0
+	var closest []neighbour
+	for _, a := range p.anchors {
+		cn := ix.commonNeighbours(a.org, org)
+		n += len(cn)
+		closest = append(closest, cn...)
+	}
+	if n > 0 {
+		who, whoKind := "your lead", WhoLead
+		if p.lead < 0 || len(p.anchors) > 1 {
+			who, whoKind = "your consortium", WhoConsortium
+		}
+		slices.SortStableFunc(closest, func(a, b neighbour) int { return int(b.count) - int(a.count) })
+		var names []string
+		for _, nb := range closest {
+			if len(names) == 3 {
+				break
+			}
+			names = appendNew(names, ix.orgs[nb.org].displayName())
+		}
+		r.Reasons = append(r.Reasons, Reason{Kind: ReasonSharedPartners,
+			Text:  fmt.Sprintf("shares %s with %s (%s)", count(n, "partner", "partners"), who, strings.Join(names, "; ")),
+			Count: n, Who: whoKind, Names: names})
+	}
 }
 
 // similarProjects returns the organisation's most similar projects, best
@@ -254,14 +314,17 @@ func (ix *Index) sharedProjects(a, b uint32) []uint32 {
 	return out
 }
 
-// commonNeighbours counts the organisations both a and b worked with.
-func (ix *Index) commonNeighbours(a, b uint32) int {
+// commonNeighbours lists the organisations both a and b worked with, each
+// with the fewer of the projects it shared with a and with b.
+func (ix *Index) commonNeighbours(a, b uint32) []neighbour {
 	na, nb := ix.adj[a], ix.adj[b]
-	n := 0
+	var n []neighbour
 	for i, j := 0, 0; i < len(na) && j < len(nb); {
 		switch {
 		case na[i].org == nb[j].org:
-			n++
+			if na[i].org != a && na[i].org != b {
+				n = append(n, neighbour{org: na[i].org, count: min(na[i].count, nb[j].count)})
+			}
 			i++
 			j++
 		case na[i].org < nb[j].org:

@@ -38,7 +38,7 @@ func (ix *Index) gather(p *prepared, w *work) {
 
 	// The circle of the field: partners of the organisations with the
 	// most similar projects.
-	if p.w.Circle != 0 {
+	if !p.legacy && p.model.Weights[fCircle] != 0 || p.legacy && p.w.Circle != 0 {
 		for _, h := range hits[:min(len(hits), circleProjects)] {
 			e := h.Score / top
 			for _, n := range ix.projects[h.Doc].members {
@@ -65,6 +65,8 @@ func (ix *Index) gather(p *prepared, w *work) {
 		}
 	}
 
+	ix.gatherCapabilities(p, w)
+	ix.gatherRoles(p, w)
 	ix.gatherNetwork(p, w, top)
 
 	w.norm = norms{}
@@ -92,11 +94,18 @@ func (ix *Index) gatherNetwork(p *prepared, w *work, top float32) {
 			if top > 0 {
 				r *= 1 + w.ps.Get(pj)/top
 			}
+			start := float32(ix.projects[pj].start)
 			for _, m := range ix.projects[pj].members {
 				if m != a.org {
 					ev := w.at(m)
 					ev.co += r
 					ev.candidate = true
+					if ev.coN < math.MaxUint16 {
+						ev.coN++
+					}
+					if start > ev.lastCo {
+						ev.lastCo = start
+					}
 				}
 			}
 		}

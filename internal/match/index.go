@@ -32,7 +32,13 @@ type Index struct {
 	maxPop  int
 	// maxActivity normalises orgInfo.activity.
 	maxActivity float32
-	work        sync.Pool
+	// caps is the capability taxonomy by code, capList the same sorted
+	// by code.
+	caps    map[string]*capInfo
+	capList []*capInfo
+	// byRole lists the organisations of each practitioner role.
+	byRole map[string][]uint32
+	work   sync.Pool
 }
 
 type orgInfo struct {
@@ -97,6 +103,10 @@ type BuildOptions struct {
 	// AsOf is the date recency is measured from (YYYY-MM-DD); it
 	// defaults to the latest project start.
 	AsOf string
+	// Taxonomy is the capability taxonomy (codes and labels), from which
+	// a query's needed capabilities are read; capabilities organisations
+	// declare are added to it.
+	Taxonomy []Capability
 }
 
 // Build prepares a snapshot for ranking. Organisations that appear only
@@ -167,6 +177,15 @@ func Build(s Snapshot, opt BuildOptions) (*Index, error) {
 
 	ix.weigh(latest, opt.AsOf, an)
 	ix.buildGraph()
+	ix.indexCapabilities(opt.Taxonomy)
+	ix.byRole = map[string][]uint32{}
+	for i := range ix.orgs {
+		for _, r := range ix.orgs[i].Roles {
+			if l := ix.byRole[r]; len(l) == 0 || l[len(l)-1] != uint32(i) {
+				ix.byRole[r] = append(l, uint32(i))
+			}
+		}
+	}
 	ix.work.New = func() any { return ix.newWork() }
 	return ix, nil
 }

@@ -123,7 +123,8 @@ func TestRankFindsDeclaredOnlyMemberInAnyLanguage(t *testing.T) {
 			t.Errorf("query %q: top = %v, want the declared-only member in the top 3", text, got)
 			continue
 		}
-		if txt := reasonText(find(t, res.Orgs, "declared"), ReasonDeclared); !strings.Contains(txt, "Counter-drone systems") &&
+		d := find(t, res.Orgs, "declared")
+		if txt := reasonText(d, ReasonDeclared) + reasonText(d, ReasonCapability); !strings.Contains(txt, "Counter-drone systems") &&
 			!strings.Contains(txt, "describes itself") {
 			t.Errorf("query %q: declared reason = %q", text, txt)
 		}

@@ -1,15 +1,11 @@
 package match
 
 import (
-	"fmt"
 	"math"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/textindex"
-	"github.com/escnet/escnet/internal/validate"
 )
 
 // Limits of a query: a query is a call text or an idea of a few pages at
@@ -74,7 +70,25 @@ type Query struct {
 	// Limit is the number of organisations returned (DefaultLimit when
 	// 0, at most MaxLimit).
 	Limit int
-	// Weights overrides the ranking weights (nil: DefaultWeights).
+	// CallTitle is a call's title and keywords: capabilities they name
+	// are needed for sure, where the description's count only when it
+	// says them twice. Like CallText, it loses the template's words.
+	CallTitle string
+	// CallText is a call's text (its description): unlike
+	// Text, the words of the call template ("expected outcome", "scope",
+	// "proposals", the destination, links and footnotes) are left out of
+	// it (textindex.IsBoilerplate).
+	CallText string
+	// ActionType is the call's type of action (RIA, IA, CSA, ...), when
+	// known.
+	ActionType string
+	// Needs are capability codes the call or idea needs; the
+	// capabilities whose label the texts hold are added.
+	Needs []string
+	// Model overrides the ranking model (nil: DefaultModel).
+	Model *Model
+	// Weights ranks with the former hand-set linear weights instead of
+	// the model (nil: the model); the evaluation compares the two.
 	Weights *Weights
 }
 
@@ -99,6 +113,9 @@ type Weights struct {
 	// projects: who the field works with. It measured neutral on the
 	// validation replay and is off by default.
 	Circle float64
+	// Capability weighs a declared capability against the query's
+	// needs.
+	Capability float64
 }
 
 // DefaultWeights are the weights of the ranking.
@@ -113,6 +130,8 @@ var DefaultWeights = Weights{
 	Synergy:  0.5,
 	Activity: 0.3,
 	Circle:   0,
+	// Capability is as the model has it.
+	Capability: 1.5,
 }
 
 // Signals are an organisation's normalised scores per signal, each in
@@ -127,6 +146,8 @@ type Signals struct {
 	Popularity float64 `json:"popularity"`
 	Activity   float64 `json:"activity"`
 	Circle     float64 `json:"circle"`
+	// Capability is how well a declared capability meets the needs.
+	Capability float64 `json:"capability"`
 }
 
 // Ranked is an organisation in a ranking with the reasons it is there.
@@ -159,12 +180,15 @@ type ProjectRef struct {
 const (
 	ReasonSimilarProjects = "similar_projects"
 	ReasonDeclared        = "declared"
-	ReasonWorkedWith      = "worked_with"
-	ReasonSharedPartners  = "shared_partners"
-	ReasonFit             = "fit"
-	ReasonProfile         = "profile"
-	ReasonCluster         = "cluster"
-	ReasonTrackRecord     = "track_record"
+	// ReasonCapability: a declared capability that is, or is next to in
+	// the taxonomy, one the call or idea needs.
+	ReasonCapability     = "capability"
+	ReasonWorkedWith     = "worked_with"
+	ReasonSharedPartners = "shared_partners"
+	ReasonFit            = "fit"
+	ReasonProfile        = "profile"
+	ReasonCluster        = "cluster"
+	ReasonTrackRecord    = "track_record"
 )
 
 // Reason is one human-readable reason with its kind, so a page can show
@@ -180,13 +204,20 @@ type Reason struct {
 	// Words are the query's words the evidence shares, as written.
 	Words []string `json:"words,omitempty"`
 	// Projects are project labels ("ACRONYM, 2017"), best or most recent
-	// first.
+	// first; Titles their titles, in the same order.
 	Projects []string `json:"projects,omitempty"`
+	Titles   []string `json:"titles,omitempty"`
 	// Names are declared capabilities (their English labels), clusters,
 	// or the partner worked with (Who is WhoPartner).
 	Names []string `json:"names,omitempty"`
-	// Codes are the codes of the declared capabilities in Names.
+	// Codes are the codes of the declared capabilities in Names; for a
+	// capability reason, Needs are the capabilities needed that each
+	// counts for, in the same order.
 	Codes []string `json:"codes,omitempty"`
+	Needs []string `json:"needs,omitempty"`
+	// Types are the partner types the call asks for that the
+	// organisation is (a fit reason): practitioner roles, "sme", ...
+	Types []string `json:"types,omitempty"`
 	// Who says whose network a worked_with or shared_partners reason
 	// refers to: WhoLead, WhoConsortium or WhoPartner.
 	Who string `json:"who,omitempty"`
@@ -206,169 +237,16 @@ type Result struct {
 	Terms []string `json:"terms"`
 	// Candidates is how many organisations the query reached.
 	Candidates int `json:"candidates"`
+	// Needs are the capabilities (codes) the query needs: given, or
+	// read from its text; Prefer the partner types it asks for.
+	Needs  []string `json:"needs"`
+	Prefer []string `json:"prefer"`
 }
 
 // anchor is the lead or a locked partner, with how much it counts.
 type anchor struct {
 	org    uint32
 	weight float32
-}
-
-// prepared is a validated query.
-type prepared struct {
-	q       Query
-	w       Weights
-	toks    []textindex.Token
-	pq, oq  []textindex.QueryTerm
-	anchors []anchor
-	lead    int32
-	skip    []uint32 // lead, locked, excluded
-	prefer  []string
-	limit   int
-	filter  Filter
-}
-
-func (ix *Index) prepare(q Query) (*prepared, error) {
-	p := &prepared{q: q, w: DefaultWeights, lead: -1}
-	if q.Weights != nil {
-		p.w = *q.Weights
-	}
-	text := strings.TrimSpace(q.Text)
-	switch {
-	case len(text) > MaxQueryBytes:
-		return nil, queryErr("text", validate.TooLong, "the query is %d bytes long; at most %d are read: give the call's title and description or a summary of the idea", len(text), MaxQueryBytes)
-	case !utf8.ValidString(text):
-		return nil, queryErr("text", validate.InvalidFormat, "the query is not valid UTF-8 text")
-	}
-	switch {
-	case q.Limit < 0 || q.Limit > MaxLimit:
-		return nil, queryErr("limit", validate.InvalidChoice, "limit must be between 1 and %d, not %d", MaxLimit, q.Limit)
-	case q.Limit == 0:
-		p.limit = DefaultLimit
-	default:
-		p.limit = q.Limit
-	}
-	if len(q.Locked) > maxIDs || len(q.Excluded) > maxIDs {
-		return nil, queryErr("locked", validate.TooLarge, "at most %d locked and %d excluded organisations", maxIDs, maxIDs)
-	}
-	if err := p.checkFilter(q.Filter); err != nil {
-		return nil, err
-	}
-	visible := func(i uint32) bool { return q.Visible == nil || q.Visible(ix.orgs[i].ID) }
-	find := func(field, id string) (uint32, error) {
-		i, ok := ix.byID[id]
-		if !ok || !visible(i) {
-			return 0, queryErr(field, validate.NotFound, "organisation %q is not known (or not visible to you)", id)
-		}
-		return i, nil
-	}
-	excluded := map[string]bool{}
-	for _, id := range q.Excluded {
-		excluded[id] = true
-		if i, ok := ix.byID[id]; ok {
-			p.skip = append(p.skip, i) // unknown exclusions exclude nothing: no error
-		}
-	}
-	if q.Lead != "" {
-		if excluded[q.Lead] {
-			return nil, queryErr("excluded", validate.InvalidChoice, "the lead %q is also excluded", q.Lead)
-		}
-		i, err := find("lead", q.Lead)
-		if err != nil {
-			return nil, err
-		}
-		p.lead = int32(i)
-		p.skip = append(p.skip, i)
-		p.anchors = append(p.anchors, anchor{i, 1})
-	}
-	for k, id := range q.Locked {
-		if excluded[id] {
-			return nil, queryErr("excluded", validate.InvalidChoice, "organisation %q is both locked and excluded", id)
-		}
-		if id == q.Lead {
-			continue
-		}
-		i, err := find(fmt.Sprintf("locked[%d]", k), id)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.Contains(p.skip, i) {
-			p.anchors = append(p.anchors, anchor{i, 0.5})
-			p.skip = append(p.skip, i)
-		}
-	}
-	p.toks = textindex.Analyze(text)
-	p.pq = ix.projText.Query(p.toks, maxQueryTerms)
-	p.oq = ix.orgText.Query(p.toks, maxQueryTerms)
-	switch {
-	case text == "" && len(p.anchors) == 0:
-		return nil, queryErr("text", validate.Required, "describe the call or the idea, or name a lead organisation")
-	case len(p.toks) == 0 && len(p.anchors) == 0:
-		return nil, queryErr("text", validate.InvalidFormat, "the query has no searchable words (only function words, numbers or symbols)")
-	}
-	p.prefer = q.Prefer
-	return p, nil
-}
-
-func (p *prepared) checkFilter(f Filter) error {
-	for i, c := range f.Countries {
-		c = strings.ToUpper(strings.TrimSpace(c))
-		switch c {
-		case "EL":
-			c = "GR"
-		case "UK":
-			c = "GB"
-		}
-		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-			return queryErr(fmt.Sprintf("filter.countries[%d]", i), validate.InvalidCountry, "%q is not a two-letter country code", f.Countries[i])
-		}
-		p.filter.Countries = append(p.filter.Countries, c)
-	}
-	for i, k := range f.Kinds {
-		if !slices.Contains(directory.Kinds, k) {
-			return queryErr(fmt.Sprintf("filter.kinds[%d]", i), validate.InvalidChoice, "%q is not an organisation kind (%s)", k, strings.Join(directory.Kinds, ", "))
-		}
-	}
-	for i, r := range f.Roles {
-		if !slices.Contains(directory.Roles, r) {
-			return queryErr(fmt.Sprintf("filter.roles[%d]", i), validate.InvalidChoice, "%q is not a practitioner role or actor type (%s)", r, strings.Join(directory.Roles, ", "))
-		}
-	}
-	p.filter.Kinds, p.filter.Roles, p.filter.Clusters = f.Kinds, f.Roles, f.Clusters
-	return nil
-}
-
-// admits reports whether an organisation passes the filters, the
-// visibility and the exclusions.
-func (ix *Index) admits(p *prepared, o uint32) bool {
-	if len(p.skip) > 0 && slices.Contains(p.skip, o) {
-		return false
-	}
-	org := &ix.orgs[o].Org
-	f := &p.filter
-	if len(f.Countries) > 0 && !slices.Contains(f.Countries, normCountry(org.Country)) {
-		return false
-	}
-	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, org.Kind) {
-		return false
-	}
-	if len(f.Roles) > 0 && !slices.ContainsFunc(org.Roles, func(r string) bool { return slices.Contains(f.Roles, r) }) {
-		return false
-	}
-	if len(f.Clusters) > 0 && !slices.ContainsFunc(org.Clusters, func(c string) bool { return slices.Contains(f.Clusters, c) }) {
-		return false
-	}
-	return p.q.Visible == nil || p.q.Visible(org.ID)
-}
-
-func normCountry(c string) string {
-	switch c {
-	case "EL":
-		return "GR"
-	case "UK":
-		return "GB"
-	}
-	return c
 }
 
 // work holds one query's per-organisation accumulators; arrays the size
@@ -396,6 +274,11 @@ type evidence struct {
 	aa        float32 // shared partners with anchors (Adamic-Adar)
 	circle    float32 // worked with organisations that did similar projects
 	nSimilar  uint16
+	coN       uint16  // projects with an anchor
+	lastCo    float32 // start of the latest of them, in years
+	capBest   float32 // best relation of a declared capability to a need
+	capSeen   uint16  // needs covered, as bits
+	capNeeds  uint8   // how many
 	candidate bool
 }
 
@@ -428,7 +311,8 @@ func (ix *Index) Rank(q Query) (Result, error) {
 	defer ix.work.Put(w)
 	ix.gather(p, w)
 	scored := ix.top(p, w, p.limit)
-	res := Result{Candidates: len(w.touched), Terms: ix.queryWords(p, 8)}
+	res := Result{Candidates: len(w.touched), Terms: ix.queryWords(p, 8), Needs: append([]string{}, p.needs...),
+		Prefer: append([]string{}, p.prefer...)}
 	res.Orgs = make([]Ranked, len(scored))
 	for i, s := range scored {
 		res.Orgs[i] = ix.explain(p, w, s)
@@ -470,9 +354,17 @@ func (ix *Index) scoreOrg(p *prepared, w *work, o uint32) scoredOrg {
 	if ix.maxActivity > 0 {
 		s.Activity = float64(ix.orgs[o].activity / ix.maxActivity)
 	}
+	s.Capability = capSignal(ev)
+	if !p.legacy {
+		f := ix.features(p, w, o, ev, &s)
+		m := p.model
+		lin := m.linear(&f) + m.hand(&s)
+		return scoredOrg{org: o, score: softplus(lin), sig: s}
+	}
 	wt := &p.w
 	score := wt.Text*s.Text + wt.Breadth*s.Breadth + wt.Declared*s.Declared + wt.Lead*s.Lead +
-		wt.Network*s.Network + wt.Fit*s.Fit + wt.Prior*s.Popularity + wt.Activity*s.Activity + wt.Circle*s.Circle
+		wt.Network*s.Network + wt.Fit*s.Fit + wt.Prior*s.Popularity + wt.Activity*s.Activity + wt.Circle*s.Circle +
+		wt.Capability*s.Capability
 	if syn := max(s.Text, s.Declared) * max(s.Lead, s.Network); syn > 0 {
 		score += wt.Synergy * math.Sqrt(syn)
 	}
@@ -572,35 +464,39 @@ func (w *work) topProjects(ix *Index) []textindex.Hit {
 	return w.ps.Top(topProjects)
 }
 
-// fit is 1 when the organisation is of a partner type the call asks for.
+// fit is 1 when the organisation has a practitioner role (or another
+// specific type) the call asks for, 0.5 when it is only of a broad type
+// the call asks for (any practitioner, an SME, a research organisation).
 func (ix *Index) fit(o uint32, prefer []string) float64 {
-	if len(prefer) == 0 {
-		return 0
-	}
-	org := &ix.orgs[o].Org
+	f := 0.0
 	for _, t := range prefer {
-		switch t {
-		case "legal_entity":
+		if !ix.isType(o, t) {
 			continue
-		case "practitioner":
-			if len(org.Roles) > 0 {
-				return 1
-			}
-		case "sme":
-			if org.SME {
-				return 1
-			}
-		case "research_organisation":
-			if org.Kind == directory.KindResearch {
-				return 1
-			}
+		}
+		switch t {
+		case "practitioner", "sme", "research_organisation":
+			f = max(f, 0.5)
 		default:
-			if slices.Contains(org.Roles, t) || slices.Contains(org.Types, t) {
-				return 1
-			}
+			return 1
 		}
 	}
-	return 0
+	return f
+}
+
+// isType reports whether an organisation is of a partner type.
+func (ix *Index) isType(o uint32, t string) bool {
+	org := &ix.orgs[o].Org
+	switch t {
+	case "legal_entity":
+		return false
+	case "practitioner":
+		return len(org.Roles) > 0
+	case "sme":
+		return org.SME
+	case "research_organisation":
+		return org.Kind == directory.KindResearch
+	}
+	return slices.Contains(org.Roles, t) || slices.Contains(org.Types, t)
 }
 
 // queryWords are the query's most telling words as written: among the

@@ -45,9 +45,13 @@ func TestReasonsCarryWhatTheySay(t *testing.T) {
 		t.Fatal(err)
 	}
 	declared := find(t, res.Orgs, "declared")
-	d := reasonOf(declared, ReasonDeclared)
-	if !slices.Equal(d.Codes, []string{"counter-uas"}) || !slices.Equal(d.Names, []string{"Counter-drone systems"}) {
-		t.Errorf("declared reason = %+v, want the capability's code and English label", d)
+	d := reasonOf(declared, ReasonCapability)
+	if !slices.Equal(d.Codes, []string{"counter-uas"}) || !slices.Equal(d.Needs, []string{"counter-uas"}) ||
+		!slices.Equal(d.Names, []string{"Counter-drone systems"}) || !slices.Equal(res.Needs, []string{"counter-uas"}) {
+		t.Errorf("capability reason = %+v (needs %v), want the capability's code, the need and the English label", d, res.Needs)
+	}
+	if re := reasonOf(declared, ReasonDeclared); len(re.Codes) > 0 {
+		t.Errorf("the capability is said twice: %+v", re)
 	}
 	if cl := reasonOf(declared, ReasonCluster); !slices.Equal(cl.Names, []string{"TSS"}) {
 		t.Errorf("cluster reason = %+v, want TSS", cl)

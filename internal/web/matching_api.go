@@ -38,6 +38,7 @@ type PartnersInput struct {
 	Locked   []string    `json:"locked"`
 	Excluded []string    `json:"excluded"`
 	Filter   MatchFilter `json:"filter"`
+	Needs    []string    `json:"needs"`
 	Limit    int         `json:"limit"`
 }
 
@@ -62,7 +63,7 @@ func (s *Server) apiPartners(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.match.Partners(r.Context(), live.PartnerRequest{Call: in.Call, Text: in.Text, Lead: in.Lead,
-		Locked: in.Locked, Excluded: in.Excluded, Filter: in.Filter.filter(), Limit: in.Limit})
+		Locked: in.Locked, Excluded: in.Excluded, Filter: in.Filter.filter(), Needs: in.Needs, Limit: in.Limit})
 	if err != nil {
 		return err
 	}

@@ -22,11 +22,12 @@ import (
 // time, by prefix, for TestLocalesComplete.
 func matchKeyFamilies() map[string][]string {
 	return map[string][]string{
-		"match.reason.": {"similar_projects", "similar_projects_plain", "declared", "described", "worked_with_lead",
-			"worked_with", "shared_partners_lead", "shared_partners_consortium", "fit", "profile", "cluster", "track_record"},
+		"match.reason.": {"similar_closest", "similar_projects_plain", "capability", "capability_for", "declared", "described",
+			"worked_with_lead", "worked_with", "shared_partners_lead", "shared_partners_consortium", "shared_partners_lead_named",
+			"shared_partners_consortium_named", "fit", "fit_types", "profile", "cluster", "track_record"},
 		"match.field.": {"call", "text", "lead", "locked", "excluded", "countries", "kinds", "roles", "clusters", "limit", "size",
 			"proposals", "rules"},
-		"match.": {"rule_summary", "rule_countries", "score_parts", "have_need"},
+		"match.": {"rule_summary", "rule_countries", "have_need"},
 		"error.": {"infeasible"},
 	}
 }
@@ -197,7 +198,6 @@ func formErrors(l *Localizer, errs validate.Errors) ([]string, int) {
 type partnerView struct {
 	live.Partner
 	KindText string
-	Score    string
 	Reasons  []string
 }
 
@@ -210,6 +210,8 @@ type matchPage struct {
 	Asked    bool
 	Partners []partnerView
 	Terms    []string
+	// Needs are the capabilities the call or idea needs, by label.
+	Needs []string
 	// Rules are the call's rules in words; Size the consortium size the
 	// proposals have.
 	Rules      []string
@@ -275,9 +277,12 @@ func (s *Server) partnersPage(w http.ResponseWriter, r *http.Request, c *calls.C
 				return err
 			}
 			data.Terms = res.Terms
+			for _, code := range res.Needs {
+				data.Needs = append(data.Needs, labelOf(caps, code, l.Lang))
+			}
 			for _, p := range res.Partners {
 				data.Partners = append(data.Partners, partnerView{Partner: p, KindText: kindText(l, p.Ranked),
-					Score: scoreText(l, p.Score), Reasons: reasonTexts(l, caps, p.Ranked)})
+					Reasons: reasonTexts(l, caps, p.Ranked)})
 			}
 			return s.render(w, http.StatusOK, "match", data)
 		}
@@ -306,10 +311,9 @@ type resultView struct {
 	Have      string
 }
 
+// proposalView shows no score: pages say why, the API gives the numbers.
 type proposalView struct {
 	N         int
-	Score     string
-	Parts     string
 	Members   []memberView
 	Results   []resultView
 	Covered   []string
@@ -376,10 +380,7 @@ func (s *Server) pageCallConsortium(w http.ResponseWriter, r *http.Request) erro
 }
 
 func proposalOf(l *Localizer, caps map[string]directory.Capability, n int, p live.Proposal) proposalView {
-	pv := proposalView{N: n, Score: scoreText(l, p.Score), Covered: p.Covered, Uncovered: p.Uncovered,
-		Parts: l.T("match.score_parts", "relevance", scoreText(l, p.Parts.Relevance), "helix", scoreText(l, p.Parts.Helix),
-			"countries", scoreText(l, p.Parts.Countries), "clusters", scoreText(l, p.Parts.Clusters),
-			"coverage", scoreText(l, p.Parts.Coverage))}
+	pv := proposalView{N: n, Covered: p.Covered, Uncovered: p.Uncovered}
 	for _, m := range p.Members {
 		mv := memberView{Member: m, KindText: kindText(l, m.Ranked), Reasons: reasonTexts(l, caps, m.Ranked),
 			Budget: memberBudgetText(l, m.Member, p.Budget.Total)}
@@ -406,8 +407,6 @@ func proposalOf(l *Localizer, caps map[string]directory.Capability, n int, p liv
 }
 
 // ---- reasons and rules in the interface language
-
-func scoreText(l *Localizer, f float64) string { return l.printer.Sprintf("%.2f", f) }
 
 // kindText says what an organisation is: its practitioner roles if it
 // has any, else its kind (SME for a small company).
@@ -447,18 +446,24 @@ func reasonText(l *Localizer, caps map[string]directory.Capability, r match.Rank
 	}
 	switch re.Kind {
 	case match.ReasonSimilarProjects:
-		if len(re.Words) > 0 {
-			return l.N("match.reason.similar_projects", re.Count, "words", strings.Join(re.Words, ", "), "best", first(re.Projects))
+		if len(re.Titles) > 0 && re.Titles[0] != "" {
+			return l.N("match.reason.similar_closest", re.Count, "best", first(re.Projects), "title", re.Titles[0])
 		}
 		return l.N("match.reason.similar_projects_plain", re.Count, "best", first(re.Projects))
+	case match.ReasonCapability:
+		parts := make([]string, len(re.Codes))
+		for i, code := range re.Codes {
+			parts[i] = capName(caps, code, re.Names, i, l.Lang)
+			if i < len(re.Needs) && re.Needs[i] != code {
+				parts[i] = l.T("match.reason.capability_for", "name", parts[i], "need", labelOf(caps, re.Needs[i], l.Lang))
+			}
+		}
+		return l.T("match.reason.capability", "names", strings.Join(parts, "; "))
 	case match.ReasonDeclared:
 		if len(re.Codes) > 0 {
 			names := make([]string, len(re.Codes))
 			for i, code := range re.Codes {
-				names[i] = labelOf(caps, code, l.Lang)
-				if names[i] == code && i < len(re.Names) {
-					names[i] = re.Names[i]
-				}
+				names[i] = capName(caps, code, re.Names, i, l.Lang)
 			}
 			return l.T("match.reason.declared", "names", strings.Join(names, "; "))
 		}
@@ -474,13 +479,25 @@ func reasonText(l *Localizer, caps map[string]directory.Capability, r match.Rank
 			return l.N("match.reason.worked_with", re.Count, "name", re.Names[0], "projects", projects)
 		}
 	case match.ReasonSharedPartners:
-		if re.Who == match.WhoLead {
+		names := strings.Join(re.Names, "; ")
+		switch {
+		case re.Who == match.WhoLead && names != "":
+			return l.N("match.reason.shared_partners_lead_named", re.Count, "names", names)
+		case re.Who == match.WhoLead:
 			return l.N("match.reason.shared_partners_lead", re.Count)
-		}
-		if re.Who == match.WhoConsortium {
+		case re.Who == match.WhoConsortium && names != "":
+			return l.N("match.reason.shared_partners_consortium_named", re.Count, "names", names)
+		case re.Who == match.WhoConsortium:
 			return l.N("match.reason.shared_partners_consortium", re.Count)
 		}
 	case match.ReasonFit:
+		if len(re.Types) > 0 {
+			types := make([]string, len(re.Types))
+			for i, t := range re.Types {
+				types[i] = partnerTypeLabel(l, t)
+			}
+			return l.T("match.reason.fit_types", "types", strings.Join(types, ", "))
+		}
 		return l.T("match.reason.fit", "kind", kindText(l, r))
 	case match.ReasonProfile:
 		if r.Country == "" {
@@ -493,6 +510,16 @@ func reasonText(l *Localizer, caps map[string]directory.Capability, r match.Rank
 		return l.N("match.reason.track_record", re.Count)
 	}
 	return re.Text
+}
+
+// capName is a capability's label in the interface language, else the
+// name the matcher gave, else its code.
+func capName(caps map[string]directory.Capability, code string, names []string, i int, lang string) string {
+	name := labelOf(caps, code, lang)
+	if name == code && i < len(names) {
+		name = names[i]
+	}
+	return name
 }
 
 // ruleSummary says in the interface language what a rule asks: its kind,

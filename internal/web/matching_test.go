@@ -82,13 +82,22 @@ func TestPartnersAPI(t *testing.T) {
 			t.Fatalf("idea: %d, top %v, want proef-drones in the top 3", r.status, got)
 		}
 
+		// A need given by code: the member that declares it comes first,
+		// with the reason naming the need.
+		r = env.do("POST", "/api/v1/partners", PartnersInput{Text: "airport protection", Needs: []string{"drones.counter-drone"}}, anon...)
+		res = decode[live.Partners](t, r)
+		if r.status != 200 || len(res.Partners) == 0 || !slices.Contains(res.Needs, "drones.counter-drone") ||
+			!slices.Contains(reasonKinds(res.Partners[0].Ranked), match.ReasonCapability) {
+			t.Fatalf("a need by code: %d, needs %v, first %+v", r.status, res.Needs, res.Partners)
+		}
+
 		// A lead by PIC, with a track record: imported projects come in
 		// through the change feed, without a restart.
 		importFixtures(t, env)
 		eventually(t, "imported projects in the snapshot", func() bool {
 			r = env.do("POST", "/api/v1/partners", PartnersInput{Text: "first responders situational picture", Lead: "999984059"}, anon...)
 			res = decode[live.Partners](t, r)
-			return r.status == 200 && len(res.Partners) > 0 && res.Partners[0].PIC != ""
+			return r.status == 200 && slices.ContainsFunc(res.Partners, func(p live.Partner) bool { return p.PIC == "900000002" })
 		})
 		if res.Lead == "" {
 			t.Error("the lead given by PIC was not resolved")
@@ -204,6 +213,8 @@ func TestPartnersAPIBadInput(t *testing.T) {
 			{"unknown locked", PartnersInput{Text: "drones", Locked: []string{"tno", "nope"}}, 422, "locked[1]"},
 			{"lead excluded", PartnersInput{Text: "drones", Lead: "tno", Excluded: []string{"999984059", "tno"}}, 422, "excluded[1]"},
 			{"limit too large", PartnersInput{Text: "drones", Limit: 1001}, 422, "limit"},
+			{"unknown need", PartnersInput{Text: "drones", Needs: []string{"drones", "no-such-capability"}}, 422, "needs[1]"},
+			{"too many needs", PartnersInput{Text: "drones", Needs: slices.Repeat([]string{"drones"}, 13)}, 422, "needs"},
 			{"negative limit", PartnersInput{Text: "drones", Limit: -1}, 422, "limit"},
 			{"bad country", PartnersInput{Text: "drones", Filter: MatchFilter{Countries: []string{"Netherlands"}}}, 422, "filter.countries[0]"},
 			{"bad kind", PartnersInput{Text: "drones", Filter: MatchFilter{Kinds: []string{"startup"}}}, 422, "filter.kinds[0]"},

@@ -84,6 +84,9 @@ func TestReplayProperties(t *testing.T) {
 	for _, q := range QueryKinds {
 		model := rep.Row(MethodModel, q).Overall.Recall20
 		for _, m := range Methods[1:] {
+			if m == MethodHand {
+				continue // not a baseline: the model before it was learned
+			}
 			if base := rep.Row(m, q).Overall.Recall20; model <= base {
 				t.Errorf("%s query: model recall@20 %.3f does not beat %s (%.3f)", q, model, m, base)
 			}

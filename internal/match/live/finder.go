@@ -39,6 +39,9 @@ type PartnerRequest struct {
 	Locked   []string
 	Excluded []string
 	Filter   Filter
+	// Needs are capability codes the idea or call needs, besides those
+	// read from its text.
+	Needs []string
 	// Limit is the number of partners (match.DefaultLimit when 0).
 	Limit int
 }
@@ -58,8 +61,13 @@ type Partners struct {
 	// Terms are the query's words that counted most.
 	Terms []string `json:"terms"`
 	// Candidates is how many organisations the query reached.
-	Candidates int       `json:"candidates"`
-	Partners   []Partner `json:"partners"`
+	Candidates int `json:"candidates"`
+	// Needs are the capabilities (codes) the call or idea needs, as read
+	// from its text; Prefer the partner types it asks for (by its rules
+	// or by name in its text).
+	Needs    []string  `json:"needs"`
+	Prefer   []string  `json:"prefer"`
+	Partners []Partner `json:"partners"`
 	// Change is the change-feed entry the ranking's data reflects.
 	Change int64 `json:"change"`
 }
@@ -150,7 +158,7 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 	case !utf8.ValidString(text):
 		errs.Add("text", validate.InvalidFormat)
 	}
-	var parts []string
+	var callTitle, callWords string
 	if callID != "" {
 		c, err := s.store.GetCall(ctx, callID)
 		switch {
@@ -161,15 +169,13 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 		default:
 			qy.call = &c
 			qy.rules = c.Rules
-			parts = append(parts, callText(c))
+			callTitle = c.Title + "\n" + strings.Join(c.Keywords, ", ")
+			callWords = clip(c.Description, match.MaxQueryBytes-len(callTitle))
 		}
 	} else if callRequired {
 		errs.Add("call", validate.Required)
 	}
-	if text != "" {
-		parts = append(parts, text)
-	}
-	qy.text = clip(strings.Join(parts, "\n"), match.MaxQueryBytes)
+	qy.text = clip(text, max(match.MaxQueryBytes-len(callTitle)-len(callWords)-1, 0))
 	if len(locked) > maxNamed {
 		errs.Add("locked", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d organisations", maxNamed))
 	}
@@ -190,7 +196,10 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 	if strings.TrimSpace(lead) != "" {
 		qy.lead = resolve(lead)
 	}
-	q := match.Query{Text: qy.text, Lead: qy.lead, Visible: visible}
+	q := match.Query{Text: qy.text, CallTitle: callTitle, CallText: callWords, Lead: qy.lead, Visible: visible}
+	if qy.call != nil {
+		q.ActionType = qy.call.ActionType
+	}
 	for _, k := range locked {
 		if strings.TrimSpace(k) != "" {
 			q.Locked = append(q.Locked, resolve(k))
@@ -243,12 +252,6 @@ func (s *Service) prepare(ctx context.Context, v *View, callID, text, lead strin
 // maxNamed bounds the locked and excluded organisations of a request.
 const maxNamed = 200
 
-// callText is what a call says about the work: its title, keywords and
-// description.
-func callText(c calls.Call) string {
-	return c.Title + "\n" + strings.Join(c.Keywords, ", ") + "\n" + c.Description
-}
-
 // clip cuts s to at most n bytes at a character boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
@@ -289,13 +292,25 @@ func (s *Service) Partners(ctx context.Context, req PartnerRequest) (Partners, e
 	if errs = append(errs, perrs...); len(errs) > 0 {
 		return Partners{}, errs
 	}
+	if len(req.Needs) > match.MaxNeeds {
+		errs.Add("needs", validate.InvalidChoice, "choices", fmt.Sprintf("at most %d capabilities", match.MaxNeeds))
+	}
+	for i, code := range req.Needs {
+		if !v.Index.HasCapability(strings.TrimSpace(code)) {
+			errs.Add(fmt.Sprintf("needs[%d]", i), validate.NotFound)
+		}
+		qy.q.Needs = append(qy.q.Needs, strings.TrimSpace(code))
+	}
+	if len(errs) > 0 {
+		return Partners{}, errs
+	}
 	qy.q.Limit = req.Limit
 	res, err := v.Index.Rank(qy.q)
 	if err != nil {
 		return Partners{}, asErrors(err)
 	}
 	out := Partners{Lead: qy.lead, Terms: res.Terms, Candidates: res.Candidates, Partners: make([]Partner, len(res.Orgs)),
-		Change: v.Mark.Last}
+		Needs: res.Needs, Prefer: res.Prefer, Change: v.Mark.Last}
 	if qy.call != nil {
 		out.Call = qy.call.ID
 	}

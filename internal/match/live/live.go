@@ -27,6 +27,7 @@ import (
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/calls"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/match"
 	"github.com/escnet/escnet/internal/store/feed"
 )
@@ -111,7 +112,7 @@ type View struct {
 // NewView indexes d.
 func NewView(d Data, mark feed.Position) (*View, error) {
 	start := time.Now()
-	ix, err := match.Build(d.Snapshot(), match.BuildOptions{})
+	ix, err := match.Build(d.Snapshot(), match.BuildOptions{Taxonomy: taxonomy()})
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +146,21 @@ func NewView(d Data, mark feed.Position) (*View, error) {
 	v.Built = time.Now()
 	v.Took = v.Built.Sub(start)
 	return v, nil
+}
+
+// taxonomy is the seed capability taxonomy as the matcher reads it;
+// capabilities added to the store are known from the organisations that
+// declare them.
+func taxonomy() []match.Capability {
+	caps, err := directory.Taxonomy()
+	if err != nil {
+		return nil
+	}
+	out := make([]match.Capability, len(caps))
+	for i, c := range caps {
+		out[i] = match.Capability{Code: c.Code, Labels: c.Labels}
+	}
+	return out
 }
 
 // Orgs is the number of organisations the view was built from; Projects
