@@ -323,11 +323,12 @@ func TestBrowserFlows(t *testing.T) {
 
 	// Switch language from the header; the choice is remembered.
 	err = chromedp.Do(b.ctx,
+		chromedp.Click(chromedp.CSS(`nav.languages summary`)),
 		chromedp.Click(chromedp.CSS(`nav.languages a[hreflang="de"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`h1`)),
 		chromedp.Navigate(b.base+"/clusters"),
 	)
-	nav, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`header nav a[href="/organisations"]`)))
+	nav, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('header nav a[href="/organisations"]').textContent`))
 	if err != nil || nav != "Organisationen" {
 		t.Errorf("language switch: %v, nav %q", err, nav)
 	}
@@ -363,4 +364,13 @@ func TestBrowserFlows(t *testing.T) {
 	if err != nil || members != 5 {
 		t.Errorf("consortium builder: %v, %d members in the first proposal, want 5", err, members)
 	}
+}
+
+// signOut opens the account menu in the header and signs out there.
+func signOut() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`nav.account summary`)),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)),
+	)
 }
