@@ -74,8 +74,11 @@ func loadPages() (*pages, error) {
 		"in":          func(v string, set ...string) bool { return slices.Contains(set, v) },
 		"upper":       strings.ToUpper,
 		"auditDetail": auditDetail,
-		"before":      func(s, sep string) string { b, _, _ := strings.Cut(s, sep); return b },
-		"after":       func(s, sep string) string { _, a, _ := strings.Cut(s, sep); return a },
+		"homeList": func(l *Localizer, items []homeItem, empty string) homeList {
+			return homeList{L: l, Items: items, Empty: empty}
+		},
+		"before": func(s, sep string) string { b, _, _ := strings.Cut(s, sep); return b },
+		"after":  func(s, sep string) string { _, a, _ := strings.Cut(s, sep); return a },
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestHomePage checks the home page as a starting point: a visitor is
+// shown how to ask and join, coming events, open calls and practices; a
+// cluster manager also what needs them, and "new" marks only what appeared
+// after their previous sign-in.
+func TestHomePage(t *testing.T) {
+	env := fullDemoEnv(t)
+	anon := string(env.do("GET", "/", nil).body)
+	for _, want := range []string{`href="/ask"`, `href="/join"`, `id="h-events"`, `href="/calls/DEMO-CL3-2027-01-DRS-01"`, `href="/practices/`, `href="/clusters/hsd"`} {
+		if !strings.Contains(anon, want) {
+			t.Errorf("anonymous home page lacks %s", want)
+		}
+	}
+	if strings.Contains(anon, `id="h-needs"`) || strings.Contains(anon, `href="/inquiries/`) {
+		t.Error("anonymous home page shows a member's section or a question")
+	}
+	ctx := context.Background()
+	u, err := env.db.GetUserByEmail(ctx, "manager.hsd@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := func() string {
+		return string(env.do("GET", "/", nil, "Authorization", "Bearer "+env.tokens["manager.hsd@example.org"]).body)
+	}
+	// Previous visit an hour ago: the demo's content is newer.
+	for _, at := range []time.Time{time.Now().Add(-time.Hour), time.Now()} {
+		if err := env.db.RecordLogin(ctx, u.ID, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := home()
+	for _, want := range []string{`id="h-needs"`, `href="/events/`, `href="/inquiries/`, `class="badge-new"`, `href="/bookings"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("manager's home page lacks %s", want)
+		}
+	}
+	// Previous visit after everything was made: nothing is new.
+	for _, at := range []time.Time{time.Now().Add(time.Hour), time.Now().Add(2 * time.Hour)} {
+		if err := env.db.RecordLogin(ctx, u.ID, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if page := home(); strings.Contains(page, `class="badge-new"`) {
+		t.Error("home page marks items as new that are older than the previous visit")
+	}
+}
