@@ -90,3 +90,19 @@
   });
   input.addEventListener("blur", function () { setTimeout(close, 200); });
 })();
+// Wide tables scroll sideways inside themselves on narrow screens; a
+// keyboard user must be able to focus them to scroll.
+(function () {
+  "use strict";
+  function mark() {
+    Array.prototype.forEach.call(document.querySelectorAll("main table"), function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) {
+        t.setAttribute("tabindex", "0");
+      } else if (t.getAttribute("tabindex") === "0") {
+        t.removeAttribute("tabindex");
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+})();
