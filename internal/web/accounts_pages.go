@@ -391,19 +391,23 @@ type detailPart struct {
 	ID   string
 }
 
+// words makes the snake_case codes in an audit detail (reasons such as
+// "same_name") readable.
+func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
 // auditDetail splits an audit detail into text and record ids.
 func auditDetail(detail string) []detailPart {
 	var parts []detailPart
 	last := 0
 	for _, m := range auditIDPattern.FindAllStringIndex(detail, -1) {
 		if m[0] > last {
-			parts = append(parts, detailPart{Text: detail[last:m[0]]})
+			parts = append(parts, detailPart{Text: words(detail[last:m[0]])})
 		}
 		parts = append(parts, detailPart{ID: detail[m[0]:m[1]]})
 		last = m[1]
 	}
 	if last < len(detail) {
-		parts = append(parts, detailPart{Text: detail[last:]})
+		parts = append(parts, detailPart{Text: words(detail[last:])})
 	}
 	return parts
 }

@@ -58,7 +58,7 @@ var pageWords = []struct {
 }{
 	{"a UUID", regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)},
 	{"a Go value", regexp.MustCompile(`0x[0-9a-f]{6,}|<nil>|%!|map\[|<no value>|\{\{`)},
-	{"a raw score", regexp.MustCompile(`\b\d+\.\d{3,}\b|(?i)\bscore\b`)},
+	{"a raw score", regexp.MustCompile(`(?i)\b(?:score|relevance|helix|coverage|weight)\b\W{0,3}\d+[.,]\d+|(?i)\bscore\b`)},
 	{"an internal code", regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)},
 }
 
@@ -106,7 +106,7 @@ func TestPagesShowNoIdsOrGoValues(t *testing.T) {
 		variants := map[string]int{}
 		queue := slices.Clone(seeds)
 		pages := 0
-		for len(queue) > 0 && pages < 700 {
+		for len(queue) > 0 && pages < 500 {
 			p := queue[0]
 			queue = queue[1:]
 			if seen[p] || skipCrawl(p) {
