@@ -52,3 +52,28 @@ func TestHomePage(t *testing.T) {
 		t.Error("home page marks items as new that are older than the previous visit")
 	}
 }
+
+// TestBookingsToDecideHoldsOnlyOpenRequests checks that "To decide" on the
+// bookings page lists only requests and waiting-list entries, and that
+// confirmed coming bookings are listed apart.
+func TestBookingsToDecideHoldsOnlyOpenRequests(t *testing.T) {
+	env := fullDemoEnv(t)
+	page := string(env.do("GET", "/bookings", nil, "Authorization", "Bearer "+env.tokens["admin@example.org"]).body)
+	start := strings.Index(page, "<h2>To decide</h2>")
+	if start < 0 {
+		t.Fatalf("no To decide section on the bookings page")
+	}
+	rest := page[start+len("<h2>To decide</h2>"):]
+	section := rest[:strings.Index(rest, "<h2>")]
+	if !strings.Contains(section, "status-requested") && !strings.Contains(section, "status-waitlisted") {
+		t.Errorf("To decide lists no open request in the demo: %s", section)
+	}
+	for _, s := range []string{"status-confirmed", "status-approved"} {
+		if strings.Contains(section, s) {
+			t.Errorf("To decide lists a booking with %s", s)
+		}
+	}
+	if !strings.Contains(page, "Coming bookings at the facilities you approve") {
+		t.Error("the confirmed coming bookings are not listed apart")
+	}
+}
