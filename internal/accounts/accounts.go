@@ -27,6 +27,9 @@ type User struct {
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 	LastLoginAt     *time.Time `json:"last_login_at,omitempty"`
+	// PreviousLoginAt is the sign-in before the last one: what the home
+	// page counts as the member's previous visit.
+	PreviousLoginAt *time.Time `json:"previous_login_at,omitempty"`
 }
 
 // Role is the highest role of u, as the access package names it.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -377,6 +378,38 @@ type auditPage struct {
 	List    AuditList
 	NextURL string
 	Action  string
+}
+
+// auditIDPattern finds the record ids inside an audit entry's detail.
+var auditIDPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// detailPart is a piece of an audit entry's detail: text, or the id of a
+// record, which the page shows as a link to that record's entries rather
+// than as a raw id.
+type detailPart struct {
+	Text string
+	ID   string
+}
+
+// words makes the snake_case codes in an audit detail (reasons such as
+// "same_name") readable.
+func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// auditDetail splits an audit detail into text and record ids.
+func auditDetail(detail string) []detailPart {
+	var parts []detailPart
+	last := 0
+	for _, m := range auditIDPattern.FindAllStringIndex(detail, -1) {
+		if m[0] > last {
+			parts = append(parts, detailPart{Text: words(detail[last:m[0]])})
+		}
+		parts = append(parts, detailPart{ID: detail[m[0]:m[1]]})
+		last = m[1]
+	}
+	if last < len(detail) {
+		parts = append(parts, detailPart{Text: words(detail[last:])})
+	}
+	return parts
 }
 
 func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {

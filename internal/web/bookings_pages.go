@@ -108,7 +108,8 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) error {
 type bookingsPage struct {
 	layout
 	Mine       []facilities.Booking
-	ToDecide   []facilities.Booking
+	ToDecide   []facilities.Booking // requested or waitlisted: waiting for the viewer's decision
+	Approved   []facilities.Booking // coming bookings the viewer decided on or may still cancel
 	OfOrg      []facilities.Booking
 	Calendars  []facilities.CalendarToken
 	Statuses   []string
@@ -140,8 +141,11 @@ func (s *Server) pageBookings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, b := range all {
-		if b.Status == facilities.StatusRequested || b.Status == facilities.StatusWaitlisted || (facilities.Holds(b.Status) && b.EndsAt.After(s.fac.Now())) {
+		switch {
+		case b.Status == facilities.StatusRequested || b.Status == facilities.StatusWaitlisted:
 			d.ToDecide = append(d.ToDecide, b)
+		case facilities.Holds(b.Status) && b.EndsAt.After(s.fac.Now()):
+			d.Approved = append(d.Approved, b)
 		}
 	}
 	if v.OrgAdmin {

@@ -97,7 +97,7 @@ func (b *browserEnv) do(t *testing.T, what string, actions ...chromedp.Action[ch
 
 func (b *browserEnv) signOut(t *testing.T) {
 	t.Helper()
-	b.do(t, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)))
+	b.do(t, "sign out", signOut())
 }
 
 // TestEventPagesAccessible visits every event page type in every

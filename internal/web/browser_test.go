@@ -4,22 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/demo"
-	"github.com/escnet/escnet/internal/directory"
-	"github.com/escnet/escnet/internal/facilities"
-	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store/storetest"
 )
 
@@ -176,24 +171,21 @@ func (b *browserEnv) signIn(t *testing.T, email string) {
 	}
 }
 
-// pageTypes lists one address per page type, for the accessibility and
-// screenshot sweep.
+// pageTypes lists one address per page type, for the accessibility,
+// layout and screenshot sweep, on the whole demo.
 func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 	ctx := access.AsSystem(context.Background())
-	person, err := b.db.ListPeople(ctx, directory.Filter{Limit: 1})
-	if err != nil || len(person.Items) == 0 {
-		t.Fatal("no person in the demo")
+	one := func(query string) string {
+		var v string
+		if err := b.db.SQL().QueryRowContext(ctx, query).Scan(&v); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return v
 	}
-	quiet := facilities.NewService(b.db, b.db, b.db, mail.Log{Logger: slog.New(slog.DiscardHandler)}, facilities.Config{})
-	if _, err := demo.LoadBookings(ctx, b.db, quiet, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	var booking string
-	if err := b.db.SQL().QueryRowContext(ctx, `SELECT id FROM bookings ORDER BY id LIMIT 1`).Scan(&booking); err != nil {
-		t.Fatalf("no booking in the demo: %v", err)
-	}
+	person := one(`SELECT id FROM people ORDER BY id LIMIT 1`)
+	event := one(`SELECT slug FROM events WHERE slug LIKE '%brokerage%' OR kind = 'brokerage' ORDER BY slug LIMIT 1`)
 	return map[string]string{
-		"booking":            "/bookings/" + booking,
+		"booking":            "/bookings/" + one(`SELECT id FROM bookings ORDER BY id LIMIT 1`),
 		"projects":           "/projects",
 		"reset-form":         "/reset/not-a-real-token",
 		"invitation-invalid": "/invitations/not-a-real-token",
@@ -203,9 +195,12 @@ func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 		"organisations":      "/organisations?country=NL",
 		"organisation":       "/organisations/tno",
 		"people":             "/people",
-		"person":             "/people/" + person.Items[0].ID,
+		"person":             "/people/" + person,
 		"facilities":         "/facilities",
 		"facility":           "/facilities/riskfactory-twente",
+		"facility-week":      "/facilities/riskfactory-twente/week",
+		"facility-new":       "/facilities/new",
+		"facility-edit":      "/facilities/riskfactory-twente/edit",
 		"capabilities":       "/capabilities",
 		"capability":         "/capabilities/cybersecurity",
 		"search":             "/search?q=drone",
@@ -221,8 +216,10 @@ func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 		"call-new":           "/calls/new",
 		"organisation-edit":  "/organisations/tno/edit",
 		"organisation-new":   "/organisations/new",
-		"person-edit":        "/people/" + person.Items[0].ID + "/edit",
+		"person-edit":        "/people/" + person + "/edit",
 		"cluster-edit":       "/clusters/hsd/edit",
+		"cluster-new":        "/clusters/new",
+		"membership":         "/membership-requests",
 		"import":             "/admin/import",
 		"merges":             "/admin/merges",
 		"slots":              "/slots?kind=test_range&days=1",
@@ -236,14 +233,39 @@ func (b *browserEnv) pageTypes(t *testing.T) map[string]string {
 		"consortium-none":    "/calls/DEMO-CL3-2027-01-BM-01/consortium",
 		"postings":           "/postings",
 		"posting-new":        "/postings/new?call=DEMO-CL3-2027-01-DRS-01",
+		"events":             "/events",
+		"event-calendar":     "/events/calendar",
+		"event":              "/events/" + event,
+		"event-participants": "/events/" + event + "/participants",
+		"event-meetings":     "/events/" + event + "/meetings",
+		"event-attendees":    "/events/" + event + "/attendees",
+		"event-figures":      "/events/" + event + "/figures",
+		"practices":          "/practices",
+		"practice":           "/practices/" + one(`SELECT id FROM practice_entries ORDER BY id LIMIT 1`),
+		"practice-new":       "/practices/new",
+		"ask":                "/ask",
+		"inquiries":          "/inquiries",
+		"inquiry":            "/inquiries/" + one(`SELECT id FROM inquiries ORDER BY id LIMIT 1`),
+		"inquiry-stats":      "/inquiries/stats",
+		"join":               "/join",
+		"applications":       "/admin/applications",
+		"application":        "/admin/applications/" + one(`SELECT id FROM governance_applications ORDER BY id LIMIT 1`),
+		"letter":             "/letter",
+		"roadmap":            "/roadmap",
 	}
 }
 
+// sweepWidths are the screen widths every page type is checked at: a phone
+// and a laptop.
+var sweepWidths = []int64{390, 1366}
+
 // TestPagesAccessibleInEveryLanguage visits every page type in every
-// interface language as the alliance administrator (who sees every page),
-// checks it with axe-core and saves a screenshot.
+// interface language at a phone's and a laptop's width, as the alliance
+// administrator (who sees every page), on the whole demo: it checks each
+// with axe-core, fails on sideways scrolling and, on the laptop, on a
+// header of more than one row, and saves a screenshot.
 func TestPagesAccessibleInEveryLanguage(t *testing.T) {
-	b := newBrowser(t)
+	b := browserOver(t, browserPath(t), fullDemoEnv(t))
 	axe := axeSource(t)
 	// The sign-in page first, before signing in.
 	for _, lang := range []string{"en", "nl", "fr", "de"} {
@@ -255,14 +277,45 @@ func TestPagesAccessibleInEveryLanguage(t *testing.T) {
 	b.visit(t, "/language/en?next=/")
 	b.signIn(t, "admin@example.org")
 	pages := b.pageTypes(t)
-	for _, lang := range []string{"en", "nl", "fr", "de"} {
-		b.visit(t, "/language/"+lang+"?next=/")
-		for name, path := range pages {
-			b.visit(t, path)
-			b.checkLang(t, lang)
-			b.checkAccessible(t, axe, name+"-"+lang)
-			b.screenshot(t, name+"-"+lang)
+	for _, width := range sweepWidths {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+			t.Fatal(err)
 		}
+		for _, lang := range []string{"en", "nl", "fr", "de"} {
+			b.visit(t, "/language/"+lang+"?next=/")
+			for name, path := range pages {
+				shot := fmt.Sprintf("%s-%s-%d", name, lang, width)
+				b.visit(t, path)
+				b.checkLang(t, lang)
+				b.checkAccessible(t, axe, shot)
+				b.checkLayout(t, shot, width)
+				b.screenshot(t, shot)
+			}
+		}
+	}
+}
+
+// checkLayout fails when the page scrolls sideways at the given width, or
+// when the header takes more than one row on a laptop screen.
+func (b *browserEnv) checkLayout(t *testing.T, name string, width int64) {
+	t.Helper()
+	scroll, err := chromedp.Run(b.ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if scroll > width {
+		wide, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(" | ")`))
+		t.Errorf("%s: the page is %d px wide at %d px: it scrolls sideways (%s)", name, scroll, width, wide)
+	}
+	if width < 1200 {
+		return
+	}
+	header, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.querySelector("header.site").getBoundingClientRect().height`))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if header > 80 {
+		t.Errorf("%s: the header is %.0f px high at %d px: it wraps onto a second row", name, header, width)
 	}
 }
 
@@ -325,11 +378,12 @@ func TestBrowserFlows(t *testing.T) {
 
 	// Switch language from the header; the choice is remembered.
 	err = chromedp.Do(b.ctx,
+		chromedp.Click(chromedp.CSS(`nav.languages summary`)),
 		chromedp.Click(chromedp.CSS(`nav.languages a[hreflang="de"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`h1`)),
 		chromedp.Navigate(b.base+"/clusters"),
 	)
-	nav, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`header nav a[href="/organisations"]`)))
+	nav, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('header nav a[href="/organisations"]').textContent`))
 	if err != nil || nav != "Organisationen" {
 		t.Errorf("language switch: %v, nav %q", err, nav)
 	}
@@ -365,4 +419,13 @@ func TestBrowserFlows(t *testing.T) {
 	if err != nil || members != 5 {
 		t.Errorf("consortium builder: %v, %d members in the first proposal, want 5", err, members)
 	}
+}
+
+// signOut opens the account menu in the header and signs out there.
+func signOut() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`nav.account summary`)),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`header a[href="/login"]`)),
+	)
 }

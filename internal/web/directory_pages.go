@@ -11,38 +11,6 @@ import (
 // capability taxonomy. Each reads through the directory service, which
 // shows only what the viewer may see.
 
-// ---- home
-
-type homePage struct {
-	layout
-	Clusters      []directory.Cluster
-	Organisations int
-	People        int
-	Facilities    int
-}
-
-func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	cl, err := s.dir.ListClusters(ctx, directory.Filter{Limit: directory.MaxListLimit})
-	if err != nil {
-		return err
-	}
-	orgs, err := s.dir.ListOrganisations(ctx, directory.Filter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	people, err := s.dir.ListPeople(ctx, directory.Filter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	fac, err := s.dir.ListFacilities(ctx, directory.Filter{Limit: 1})
-	if err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "home", homePage{layout: s.layout(r, "title.home", "home"),
-		Clusters: cl.Items, Organisations: orgs.Total, People: people.Total, Facilities: fac.Total})
-}
-
 // ---- clusters
 
 type clustersPage struct {

@@ -92,7 +92,7 @@ func TestBrowserJoinAcceptSign(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/applications"][aria-current]`+`, main strong`)),
 	)
 	state = textBecomes("main strong", "Accepted")
-	step("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+	step("sign out", signOut())
 	if state != "Accepted" {
 		t.Fatalf("after accepting: state %q", state)
 	}

@@ -122,6 +122,16 @@ func (l *Localizer) T(key string, args ...any) string {
 	return l.fill(e.forms["other"], args)
 }
 
+// TOr returns the message for key, or fallback with its underscores made
+// spaces when the catalogue has none: for labels of open-ended codes, so
+// that a page never shows a snake_case code.
+func (l *Localizer) TOr(key, fallback string) string {
+	if _, ok := l.lookup(key); !ok {
+		return strings.ReplaceAll(fallback, "_", " ")
+	}
+	return l.T(key)
+}
+
 // N returns the plural form of key for n, with {n} and other placeholders
 // filled.
 func (l *Localizer) N(key string, n int, args ...any) string {

@@ -136,6 +136,9 @@ func usedKeys(t *testing.T) map[string]bool {
 	for prefix, values := range postingKeyFamilies() { // postings_pages.go
 		family(prefix, values)
 	}
+	for prefix, values := range portalKeyFamilies() { // audit_words.go
+		family(prefix, values)
+	}
 	// Prefix-only matches from Go ("title.status." + code) are not keys.
 	for k := range used {
 		if strings.HasSuffix(k, ".") {

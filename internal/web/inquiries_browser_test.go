@@ -191,7 +191,7 @@ func TestBrowserQuestionToAnswer(t *testing.T) {
 	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`button[value="assign"]`)), chromedp.WaitNotPresent(chromedp.CSS(`#expert-`+kees.ID))); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(b.ctx, chromedp.Submit(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`))); err != nil {
+	if err := chromedp.Do(b.ctx, signOut()); err != nil {
 		t.Fatal(err)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,10 +67,18 @@ func loadPages() (*pages, error) {
 		p.staticURL[name] = "/static/" + hashed
 	}
 	funcs := template.FuncMap{
-		"static": func(name string) string { return p.staticURL[name] },
-		"label":  labelOf,
-		"join":   strings.Join,
-		"list":   func(items ...string) []string { return items },
+		"static":      func(name string) string { return p.staticURL[name] },
+		"label":       labelOf,
+		"join":        strings.Join,
+		"list":        func(items ...string) []string { return items },
+		"in":          func(v string, set ...string) bool { return slices.Contains(set, v) },
+		"upper":       strings.ToUpper,
+		"auditDetail": auditDetail,
+		"homeList": func(l *Localizer, items []homeItem, empty string) homeList {
+			return homeList{L: l, Items: items, Empty: empty}
+		},
+		"before": func(s, sep string) string { b, _, _ := strings.Cut(s, sep); return b },
+		"after":  func(s, sep string) string { _, a, _ := strings.Cut(s, sep); return a },
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {

@@ -75,7 +75,7 @@ func TestBrowserPracticeSummary(t *testing.T) {
 	}
 
 	// Another cluster's member: the summary is found, the entry is not.
-	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`))); err != nil {
+	if err := chromedp.Do(b.ctx, signOut()); err != nil {
 		t.Fatalf("sign out: %v", err)
 	}
 	b.signIn(t, outsider.Email)

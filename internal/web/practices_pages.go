@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/practices"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -25,6 +26,7 @@ type practicesPage struct {
 	Langs   []string
 	NextURL string
 	CanAdd  bool
+	Caps    map[string]directory.Capability // labels of the capability facet
 }
 
 func (s *Server) pagePractices(w http.ResponseWriter, r *http.Request) error {
@@ -57,6 +59,9 @@ func (s *Server) pagePractices(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Filter = f
 	data.NextURL = nextURL(r, data.Results.Next)
+	if data.Caps, _, err = s.capabilityMap(r); err != nil {
+		return err
+	}
 	v := viewerFrom(r.Context())
 	data.CanAdd = !v.Anonymous() && v.OrganisationID != ""
 	data.layout = s.layoutQ(r, "title.practices", "practices", f.Query)
@@ -76,6 +81,7 @@ type practicePage struct {
 	Errors       []ProblemField
 	Langs        []string
 	Missing      []string // languages without a version yet
+	Caps         map[string]directory.Capability
 }
 
 func (s *Server) practiceData(r *http.Request, id string) (practicePage, error) {
@@ -91,6 +97,9 @@ func (s *Server) practiceData(r *http.Request, id string) (practicePage, error) 
 	t := e.In(lang)
 	data := practicePage{Entry: e, Text: t, Body: practices.RenderMarkdown(t.Body), Langs: practices.Langs,
 		CanEdit: s.practices.CanEdit(ctx, e), CanSummarise: s.practices.CanSummarise(ctx, e), CanComment: s.practices.CanComment(ctx)}
+	if data.Caps, _, err = s.capabilityMap(r); err != nil {
+		return data, err
+	}
 	for _, l := range practices.Langs {
 		if e.In(l).Lang != l {
 			data.Missing = append(data.Missing, l)

@@ -16,16 +16,20 @@ import (
 var _ accounts.Store = (*DB)(nil)
 
 const userCols = `u.id, u.email, u.name, COALESCE(u.organisation_id, ''), COALESCE(u.person_id, ''), u.alliance_admin, u.org_admin,
-	u.password_hash, u.disabled, u.created_at, u.updated_at, u.last_login_at`
+	u.password_hash, u.disabled, u.created_at, u.updated_at, u.last_login_at, u.previous_login_at`
 
 func scanUser(r interface{ Scan(...any) error }) (accounts.User, error) {
 	var u accounts.User
-	var last sql.NullTime
+	var last, previous sql.NullTime
 	err := r.Scan(&u.ID, &u.Email, &u.Name, &u.OrganisationID, &u.PersonID, &u.AllianceAdmin, &u.OrgAdmin,
-		&u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt, &last)
+		&u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt, &last, &previous)
 	if last.Valid {
 		t := last.Time
 		u.LastLoginAt = &t
+	}
+	if previous.Valid {
+		t := previous.Time
+		u.PreviousLoginAt = &t
 	}
 	return u, err
 }
@@ -169,7 +173,7 @@ func (db *DB) SetPassword(ctx context.Context, userID, hash string) error {
 // RecordLogin notes the time of a successful sign-in.
 func (db *DB) RecordLogin(ctx context.Context, userID string, at time.Time) error {
 	return db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET last_login_at = $2 WHERE id = $1`, userID, at)
+		_, err := tx.ExecContext(ctx, `UPDATE users SET previous_login_at = last_login_at, last_login_at = $2 WHERE id = $1`, userID, at)
 		return err
 	})
 }
@@ -200,7 +204,7 @@ func (db *DB) EraseUser(ctx context.Context, userID string) error {
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = $2, name = '', password_hash = '!', disabled = $3, alliance_admin = $4, org_admin = $4,
-			person_id = NULL, last_login_at = NULL, updated_at = $5 WHERE id = $1`,
+			person_id = NULL, last_login_at = NULL, previous_login_at = NULL, updated_at = $5 WHERE id = $1`,
 			userID, "erased-"+userID+"@invalid", true, false, now()); err != nil {
 			return err
 		}

@@ -1,5 +1,25 @@
 // escnet: small progressive enhancements. Every page works without this
-// file; it only adds suggestions to the search box while typing.
+// file; it adds suggestions to the search box while typing and keeps at
+// most one header menu open.
+(function () {
+  "use strict";
+  var menus = Array.prototype.slice.call(document.querySelectorAll("details.menu"));
+  function closeAll(except) {
+    menus.forEach(function (m) { if (m !== except) { m.open = false; } });
+  }
+  menus.forEach(function (m) {
+    m.addEventListener("toggle", function () { if (m.open) { closeAll(m); } });
+  });
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest("details.menu")) { closeAll(null); }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    var open = menus.filter(function (m) { return m.open; });
+    closeAll(null);
+    if (open.length) { open[0].querySelector("summary").focus(); }
+  });
+})();
 (function () {
   "use strict";
   var input = document.querySelector("input[data-suggest]");
@@ -69,4 +89,20 @@
     }
   });
   input.addEventListener("blur", function () { setTimeout(close, 200); });
+})();
+// Wide tables scroll sideways inside themselves on narrow screens; a
+// keyboard user must be able to focus them to scroll.
+(function () {
+  "use strict";
+  function mark() {
+    Array.prototype.forEach.call(document.querySelectorAll("main table"), function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) {
+        t.setAttribute("tabindex", "0");
+      } else if (t.getAttribute("tabindex") === "0") {
+        t.removeAttribute("tabindex");
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
 })();
