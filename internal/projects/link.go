@@ -37,25 +37,25 @@ const (
 
 // Reason codes of a comparison (message keys "links.reason.<code>").
 const (
-	ReasonSamePIC       = "same_pic"
-	ReasonSameName      = "same_name"      // the same name, read across languages and legal forms
-	ReasonNameContains  = "name_contains"  // one name holds the other's
-	ReasonNameWords     = "name_words"     // some distinctive words in common
-	ReasonBothNames     = "both_names"     // the short names agree too
-	ReasonAcronym       = "acronym"        // an acronym or short name in common
-	ReasonSameWebsite   = "same_website"   // the same website
-	ReasonSameDomain    = "same_domain"    // the same domain, another address
-	ReasonGroupWebsite  = "group_website"  // a website several organisations share
-	ReasonSameCity      = "same_city"      // the same city (Köln, Koeln, Cologne)
-	ReasonSameKind      = "same_kind"      // the same kind of organisation
-	ReasonOtherCity     = "other_city"     // another city
-	ReasonOtherWords    = "other_words"    // distinctive words on both sides the other lacks
-	ReasonOtherAcronym  = "other_acronym"  // other acronyms
-	ReasonOtherVAT      = "other_vat"      // another VAT number
-	ReasonOtherPIC      = "other_pic"      // another PIC
-	ReasonOtherKind     = "other_kind"     // another kind of organisation
-	ReasonOtherCountry  = "other_country"  // another country
-	ReasonOtherForm     = "other_form"     // another legal form: a foundation and a company
+	ReasonSamePIC      = "same_pic"
+	ReasonSameName     = "same_name"     // the same name, read across languages and legal forms
+	ReasonNameContains = "name_contains" // one name holds the other's
+	ReasonNameWords    = "name_words"    // some distinctive words in common
+	ReasonBothNames    = "both_names"    // the short names agree too
+	ReasonAcronym      = "acronym"       // an acronym or short name in common
+	ReasonSameWebsite  = "same_website"  // the same website
+	ReasonSameDomain   = "same_domain"   // the same domain, another address
+	ReasonGroupWebsite = "group_website" // a website several organisations share
+	ReasonSameCity     = "same_city"     // the same city (Köln, Koeln, Cologne)
+	ReasonSameKind     = "same_kind"     // the same kind of organisation
+	ReasonOtherCity    = "other_city"    // another city
+	ReasonOtherWords   = "other_words"   // distinctive words on both sides the other lacks
+	ReasonOtherAcronym = "other_acronym" // other acronyms
+	ReasonOtherVAT     = "other_vat"     // another VAT number
+	ReasonOtherPIC     = "other_pic"     // another PIC
+	ReasonOtherKind    = "other_kind"    // another kind of organisation
+	ReasonOtherCountry = "other_country" // another country
+	ReasonOtherForm    = "other_form"    // another legal form: a foundation and a company
 )
 
 // LinkReasonCodes lists every reason code, for the translations' test.
