@@ -132,7 +132,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Practices = practices.NewService(db, nil, practices.Config{Attachments: att, Viewer: access.ViewerFrom})
 	a.Exchanges = exchanges.NewService(db, a.Practices, exchanges.Config{Viewer: access.ViewerFrom})
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
-	a.Projects = projects.NewService(db, db)
+	a.Projects = projects.NewService(db, db).WithMail(cfg.Mail, a.Accounts.Config().BaseURL)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})

@@ -67,6 +67,9 @@ type Summary struct {
 	Projects       Counts            `json:"projects"`
 	Organisations  Counts            `json:"organisations"`
 	Linked         int               `json:"linked"`
+	// Links is what the linker did after the import: CORDIS records
+	// linked to organisations entered in the directory (linking.go).
+	Links LinkRun `json:"links"`
 	Participations Counts            `json:"participations"`
 	Rejected       int               `json:"rejected"`
 	Warnings       int               `json:"warnings"`
