@@ -174,7 +174,9 @@ func (c *LinkCorpus) names(a, b analysed, add, against adder) {
 				same++
 			}
 			if r.better(best) {
-				best, bestWords = r, r.shared
+				// The reason names the record's name as written (not the
+				// concepts it was read as).
+				best, bestWords = r, b.names[j]
 			}
 		}
 	}
@@ -197,11 +199,11 @@ func (c *LinkCorpus) names(a, b analysed, add, against adder) {
 	case namePartial:
 		add(ReasonNameWords, bestWords, 0.5)
 		if best.extra != "" {
-			against(ReasonOtherWords, best.extra, -1)
+			against(ReasonOtherWords, bestWords, -1)
 		}
 	case nameNone:
 		if best.extra != "" {
-			against(ReasonOtherWords, best.extra, -1)
+			against(ReasonOtherWords, b.names[0], -1)
 		}
 	}
 }
@@ -275,6 +277,7 @@ func (c *LinkCorpus) place(a, b LinkRecord, add adder) {
 // analysed is what the linker reads of a record's names.
 type analysed struct {
 	variants []map[string]float64 // the name, and a short name of several words, as weighted concepts
+	names    []string             // the variants as written
 	acronyms map[string]bool      // short name and upper-case words of the name, folded, letters only
 	initials map[string]bool      // initials of the name's words
 	short    string               // the short name if it is one acronym-like word
@@ -285,12 +288,12 @@ func analyse(r LinkRecord) analysed {
 	a := analysed{acronyms: map[string]bool{}, initials: map[string]bool{}, words: map[string]bool{}}
 	city := cityKeys(r.City)
 	if v := conceptWords(r.Name, city); len(v) > 0 {
-		a.variants = append(a.variants, v)
+		a.variants, a.names = append(a.variants, v), append(a.names, r.Name)
 	}
 	shortWords := nameWords(r.ShortName)
 	if len(shortWords) >= 2 {
 		if v := conceptWords(r.ShortName, city); len(v) > 0 {
-			a.variants = append(a.variants, v)
+			a.variants, a.names = append(a.variants, v), append(a.names, r.ShortName)
 		}
 	}
 	if sq := squash(r.ShortName); sq != "" && (len(shortWords) == 1 || len(sq) <= 10) {

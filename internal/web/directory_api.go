@@ -179,13 +179,14 @@ func noContent(w http.ResponseWriter, err error) error {
 // ---- organisations
 
 func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) error {
-	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "role")
+	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "role", "membership")
 	if err != nil {
 		return err
 	}
 	if err := checkKind(f, directory.Kinds); err != nil {
 		return err
 	}
+	f.Membership = membersByDefault(f.Membership)
 	p, err := s.dir.ListOrganisations(r.Context(), f)
 	if err != nil {
 		return err
