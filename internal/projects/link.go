@@ -139,7 +139,9 @@ func (c *LinkCorpus) Compare(entered, record LinkRecord) LinkEvidence {
 		against(ReasonOtherVAT, vb, -3)
 	}
 	if entered.PIC != "" && record.PIC != "" {
-		against(ReasonOtherPIC, record.PIC, -3)
+		// CORDIS knows some entities under several PICs (VTT before and
+		// after 2015): another PIC weighs against, it does not rule out.
+		add(ReasonOtherPIC, record.PIC, -1.5)
 	}
 	na, nb := analyse(entered), analyse(record)
 	if fa, fb := formOf(entered.Name), formOf(record.Name); fa != "" && fb != "" && fa != fb {
@@ -330,9 +332,18 @@ func analyse(r LinkRecord) analysed {
 	}
 	if ini.Len() >= 2 {
 		a.initials[ini.String()] = true
+		// National bodies' acronyms often start with the country's
+		// initial in English: "BFP" for the Belgian federal police.
+		if c := countryInitial[normCountry(r.Country)]; c != "" {
+			a.initials[c+ini.String()] = true
+		}
 	}
 	return a
 }
+
+// countryInitial is the first letter of a country's English adjective.
+var countryInitial = map[string]string{"BE": "b", "NL": "n", "DE": "g", "FR": "f", "FI": "f", "DK": "d", "ES": "s", "IT": "i",
+	"AT": "a", "SE": "s", "NO": "n", "GR": "h", "PT": "p", "PL": "p", "IE": "i", "GB": "b", "RO": "r", "LU": "l"}
 
 // nameWords splits a name into its words as written, dropping dots so
 // that "e.V." is one word.
