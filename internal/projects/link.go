@@ -526,31 +526,38 @@ func cityKeys(city string) map[string]bool {
 	out := map[string]bool{}
 	var words []string
 	for _, w := range nameWords(strings.ReplaceAll(city, "'", " ")) {
-		f := foldUmlauts(squash(w))
+		f := squash(w)
 		if len(f) < 2 || f == "cedex" || stopWords[f] && f != "den" && f != "the" && f != "la" || strings.IndexFunc(f, unicode.IsDigit) >= 0 {
 			continue
 		}
 		words = append(words, f)
 	}
-	key := func(s string) string {
+	// key maps a name to the one other names share, trying it as written
+	// and with umlauts written out ("koeln" is "koln").
+	key := func(s string) (string, bool) {
 		if c, ok := cityNames[s]; ok {
-			return c
+			return c, true
 		}
-		return s
+		if c, ok := cityNames[foldUmlauts(s)]; ok {
+			return c, true
+		}
+		return foldUmlauts(s), false
 	}
 	for i, w := range words {
-		if stopWords[w] {
-			continue
-		}
-		out[key(w)] = true
 		if i+1 < len(words) {
-			if c, ok := cityNames[w+" "+words[i+1]]; ok {
+			if c, ok := key(w + " " + words[i+1]); ok {
 				out[c] = true
 			}
 		}
+		if stopWords[w] {
+			continue
+		}
+		k, _ := key(w)
+		out[k] = true
 	}
-	if i := len(words); i > 1 {
-		out[key(strings.Join(words, " "))] = true
+	if len(words) > 1 {
+		k, _ := key(strings.Join(words, " "))
+		out[k] = true
 	}
 	return out
 }
