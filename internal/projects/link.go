@@ -105,6 +105,13 @@ func NewLinkCorpus(records []LinkRecord) *LinkCorpus {
 // Compare weighs the evidence that entered (a directory organisation) and
 // record (a CORDIS participant) are one legal entity.
 func (c *LinkCorpus) Compare(entered, record LinkRecord) LinkEvidence {
+	return c.compare(entered, record, func() (analysed, analysed) { return analyse(entered), analyse(record) })
+}
+
+// compare is Compare with the names' analysis given (read once per
+// record when many pairs are compared), computed only when identifiers
+// and the country do not decide.
+func (c *LinkCorpus) compare(entered, record LinkRecord, names func() (analysed, analysed)) LinkEvidence {
 	var ev LinkEvidence
 	add := func(code, value string, points float64) {
 		ev.Reasons = append(ev.Reasons, LinkReason{code, value})
@@ -140,7 +147,7 @@ func (c *LinkCorpus) Compare(entered, record LinkRecord) LinkEvidence {
 		// after 2015): another PIC weighs against, it does not rule out.
 		add(ReasonOtherPIC, record.PIC, -1.5)
 	}
-	na, nb := analyse(entered), analyse(record)
+	na, nb := names()
 	if fa, fb := formOf(entered.Name), formOf(record.Name); fa != "" && fb != "" && fa != fb {
 		against(ReasonOtherForm, fb, -1)
 	}

@@ -59,6 +59,7 @@ func PlanLinks(keys []LinkKey, skip map[[2]string]bool, only map[string]bool) (l
 		}
 	}
 	corpus := NewLinkCorpus(records)
+	cache := map[int]analysed{}        // the records' names, read once
 	best := map[string][]PlannedLink{} // record id → its strongest automatic links
 	for _, e := range keys {
 		if !e.Entered() || only != nil && !only[e.ID] {
@@ -72,12 +73,20 @@ func PlanLinks(keys []LinkKey, skip map[[2]string]bool, only map[string]bool) (l
 		if len(e.VATs) > 0 && entered.VAT == "" {
 			entered.VAT = e.VATs[0]
 		}
+		ne := analyse(entered)
 		for _, j := range byCountry[c] {
 			r := keys[j]
 			if r.ID == e.ID || skip[pairKey(e.ID, r.ID)] {
 				continue
 			}
-			ev := corpus.Compare(entered, r.LinkRecord)
+			ev := corpus.compare(entered, r.LinkRecord, func() (analysed, analysed) {
+				nr, ok := cache[j]
+				if !ok {
+					nr = analyse(r.LinkRecord)
+					cache[j] = nr
+				}
+				return ne, nr
+			})
 			ev.Reasons = sortEvidence(ev.Reasons)
 			pl := PlannedLink{Entered: e.Ref(), Record: r.Ref(), Evidence: ev}
 			switch ev.Verdict {
