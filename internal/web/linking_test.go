@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/projects"
@@ -33,6 +35,39 @@ func TestLinkingOnTheDemo(t *testing.T) {
 	}
 	if n := doc(t, env.do("GET", "/organisations/tno", nil)).Find("section.track-record").Length(); n != 1 {
 		t.Error("TNO's page shows no EU projects")
+	}
+
+	// The partner finder ranks members and outsiders, and marks outsiders.
+	var ranked struct {
+		Items []struct {
+			Slug     string `json:"slug"`
+			Outsider bool   `json:"outsider"`
+		} `json:"partners"`
+	}
+	var in, out int
+	for try := 0; try < 50 && (in == 0 || out == 0); try++ {
+		ranked.Items = nil
+		r := env.do("POST", "/api/v1/partners", PartnersInput{Text: "crisis management for first responders and police", Limit: 50})
+		if err := json.Unmarshal(r.body, &ranked); err != nil {
+			t.Fatalf("partners: %d %s", r.status, r.body)
+		}
+		in, out = 0, 0
+		for _, p := range ranked.Items {
+			if p.Outsider {
+				out++
+			} else {
+				in++
+			}
+		}
+		if in == 0 || out == 0 {
+			time.Sleep(100 * time.Millisecond) // the finder follows the import's changes
+		}
+	}
+	if in == 0 || out == 0 {
+		t.Errorf("partners: %d members, %d outsiders, want both", in, out)
+	}
+	if d := doc(t, env.do("GET", "/partners?text=crisis+management+for+first+responders+and+police", nil)); d.Find("ol.ranked .outsider").Length() == 0 {
+		t.Error("the partner finder's page marks no outsider")
 	}
 
 	// Members by default; the switch.
