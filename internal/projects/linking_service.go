@@ -473,3 +473,27 @@ func (s *Service) withLinkCandidates(ctx context.Context, cs []MergeCandidate) (
 	}
 	return append(out, cs...), nil
 }
+
+// LinkEntered links organisation org (id or slug), just entered, to the
+// CORDIS records strong evidence ties it to, when the viewer may link it
+// (the alliance administrator, a manager of one of its clusters); for
+// anyone else it does nothing. Weaker evidence waits as candidates.
+func (s *Service) LinkEntered(ctx context.Context, org string) (run LinkRun, err error) {
+	defer wrap(&err, "projects.LinkEntered(%q)", org)
+	ls, ok := s.store.(LinkStore)
+	if !ok {
+		return run, nil
+	}
+	v := access.ViewerFrom(ctx)
+	if !v.WriteAllowed || v.Anonymous() {
+		return run, nil
+	}
+	e, err := ls.LinkVisible(ctx, org)
+	if err != nil {
+		return run, err
+	}
+	if !v.AllianceAdmin && !slices.ContainsFunc(e.Clusters, func(c string) bool { return slices.Contains(v.ManagedClusters, c) }) {
+		return run, nil
+	}
+	return s.linkRun(system(ctx), []string{e.ID})
+}

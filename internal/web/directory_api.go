@@ -216,6 +216,11 @@ func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) e
 	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
 		return err
 	}
+	// Entered: linked at once to the EU record strong evidence ties it to
+	// (linking_service.go); the answer shows it with the record's PIC.
+	if _, err := s.proj.LinkEntered(r.Context(), o.ID); err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/api/v1/organisations/"+o.ID)
 	return s.respondOrganisation(w, r, http.StatusCreated, o.ID)
 }

@@ -138,6 +138,18 @@ func TestLinkingOnTheDemo(t *testing.T) {
 	if r := form("/organisations/new", newOrg); r.status != 303 {
 		t.Errorf("entering it anyway: %d %.300s", r.status, r.body)
 	}
+	// Entered through the API: linked at once when the evidence is strong.
+	entry := map[string]any{"slug": "maastricht-university", "name": "Maastricht University", "kind": "higher_education", "country": "NL",
+		"city": "Maastricht", "website": "https://www.maastrichtuniversity.nl", "visibility": "public", "tlp": "CLEAR",
+		"memberships": []map[string]string{{"cluster_id": "hsd", "role": "member"}}}
+	if r := env.do("POST", "/api/v1/organisations", entry, manager...); r.status != 201 {
+		t.Fatalf("enter Maastricht University: %d %s", r.status, r.body)
+	} else if o := decode[directory.Organisation](t, r); o.Slug != "maastricht-university" || o.PIC != "999975911" {
+		t.Errorf("entered %s with PIC %q, want it linked to PIC 999975911", o.Slug, o.PIC)
+	}
+	if tr := decode[projects.TrackRecord](t, env.do("GET", "/api/v1/organisations/maastricht-university/track-record", nil)); tr.Projects == 0 {
+		t.Error("Maastricht University shows no EU projects once entered")
+	}
 	matches := decode[LinkList](t, env.do("GET", "/api/v1/cordis-matches?"+url.Values{"name": {rec.Name}, "country": {rec.Country}}.Encode(), nil, manager...))
 	if len(matches.Items) == 0 || matches.Items[0].Record.Slug != rec.Slug {
 		t.Errorf("cordis-matches for %q: %+v", rec.Name, matches.Items)
