@@ -488,7 +488,9 @@ func (s *Service) LinkEntered(ctx context.Context, org string) (run LinkRun, err
 	if !v.WriteAllowed || v.Anonymous() {
 		return run, nil
 	}
-	e, err := ls.LinkVisible(ctx, org)
+	// Read whatever its sharing: one entered for its own organisation
+	// only is still the entering manager's to link.
+	e, err := ls.LinkVisible(system(ctx), org)
 	if err != nil {
 		return run, err
 	}
