@@ -499,3 +499,36 @@ func (s *Service) LinkEntered(ctx context.Context, org string) (run LinkRun, err
 	}
 	return s.linkRun(system(ctx), []string{e.ID})
 }
+
+// NotTheseRecords records that organisation org (id or slug), entered
+// although the records offered looked like it, is none of them: the pairs
+// are marked distinct, never linked or proposed again. The alliance
+// administrator or a manager of one of org's clusters; audited.
+func (s *Service) NotTheseRecords(ctx context.Context, org string, records []PlannedLink) (err error) {
+	defer wrap(&err, "projects.NotTheseRecords(%q)", org)
+	ls, ok := s.store.(LinkStore)
+	v := access.ViewerFrom(ctx)
+	if !ok || len(records) == 0 || !v.WriteAllowed || v.Anonymous() {
+		return nil
+	}
+	e, err := ls.LinkVisible(system(ctx), org)
+	if err != nil {
+		return err
+	}
+	if !v.AllianceAdmin && !slices.ContainsFunc(e.Clusters, func(c string) bool { return slices.Contains(v.ManagedClusters, c) }) {
+		return store.ErrForbidden
+	}
+	for _, r := range records {
+		if r.Record.ID == "" || r.Record.ID == e.ID {
+			continue
+		}
+		if err := s.store.MarkDistinct(system(ctx), e.ID, r.Record.ID); err != nil {
+			return err
+		}
+		if err := s.audit.Audit(ctx, "organisation.distinct", "organisation", e.ID,
+			fmt.Sprintf("%s entered as another organisation than the EU record %s (PIC %s)", e.Name, r.Record.Name, r.Record.PIC)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

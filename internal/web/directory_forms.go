@@ -190,11 +190,21 @@ func (s *Server) postNewOrganisation(w http.ResponseWriter, r *http.Request) err
 			return s.render(w, http.StatusOK, "organisation_edit", data)
 		}
 	}
+	var offered entryOffer
+	if r.PostForm.Get("create_anyway") != "" {
+		if offered, err = s.entryOffer(r, o); err != nil {
+			return err
+		}
+	}
 	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
 		return s.formError(w, err, "organisation_edit", func(fe []ProblemField) any {
 			data.New, data.In, data.Errors, data.Action = true, in, fe, "/organisations/new"
 			return data
 		})
+	}
+	// Entered anyway: none of the records offered is it.
+	if err := s.proj.NotTheseRecords(r.Context(), o.ID, offered.Records); err != nil {
+		return err
 	}
 	http.Redirect(w, r, "/organisations/"+o.Slug, http.StatusSeeOther)
 	return nil

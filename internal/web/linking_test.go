@@ -138,6 +138,10 @@ func TestLinkingOnTheDemo(t *testing.T) {
 	if r := form("/organisations/new", newOrg); r.status != 303 {
 		t.Errorf("entering it anyway: %d %.300s", r.status, r.body)
 	}
+	twin := decode[directory.Organisation](t, env.do("GET", "/api/v1/organisations/twin-"+rec.Slug, nil))
+	if n := len(decode[LinkList](t, env.do("GET", "/api/v1/organisations/"+twin.Slug+"/links", nil, manager...)).Items); n != 0 {
+		t.Errorf("entered anyway, it is still linked or proposed to %d records", n)
+	}
 	// Entered through the API: linked at once when the evidence is strong.
 	entry := map[string]any{"slug": "maastricht-university", "name": "Maastricht University", "kind": "higher_education", "country": "NL",
 		"city": "Maastricht", "website": "https://www.maastrichtuniversity.nl", "visibility": "public", "tlp": "CLEAR",
