@@ -254,6 +254,13 @@ func printSummary(w io.Writer, s projects.Summary, took time.Duration) {
 	fmt.Fprintf(w, "  projects        %s new, %s updated, %s unchanged\n", thousands(s.Projects.New), thousands(s.Projects.Updated), thousands(s.Projects.Unchanged))
 	fmt.Fprintf(w, "  organisations   %s new, %s updated, %s linked to organisations already in the directory\n",
 		thousands(s.Organisations.New), thousands(s.Organisations.Updated), thousands(s.Linked))
+	if n := len(s.Links.Linked); n > 0 || s.Links.Candidates > 0 {
+		fmt.Fprintf(w, "  EU records      %s linked to organisations entered in the directory, %s more proposed (escnet orgs candidates)\n",
+			thousands(n), thousands(s.Links.Candidates))
+		for _, l := range s.Links.Linked {
+			fmt.Fprintf(w, "                  %s ← %s (PIC %s)\n", l.Entered.Name, l.Record.Name, l.Record.PIC)
+		}
+	}
 	fmt.Fprintf(w, "  participations  %s new, %s updated, %s unchanged\n", thousands(s.Participations.New), thousands(s.Participations.Updated), thousands(s.Participations.Unchanged))
 	if s.Topics.New+s.Topics.Updated+s.Topics.Unchanged > 0 {
 		fmt.Fprintf(w, "  topics          %s new, %s updated, %s unchanged\n", thousands(s.Topics.New), thousands(s.Topics.Updated), thousands(s.Topics.Unchanged))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/escnet/escnet/internal/app"
@@ -13,7 +14,7 @@ import (
 	"github.com/escnet/escnet/internal/validate"
 )
 
-const orgsSynopsis = "candidates|merges|merge|unmerge|distinct [flags]"
+const orgsSynopsis = "candidates|merges|merge|unmerge|distinct|link [flags]"
 
 // runOrgs is "escnet orgs": duplicate organisations for an administrator —
 // list likely duplicates, merge two, undo a merge, mark a pair distinct.
@@ -30,6 +31,9 @@ func runOrgs(ctx context.Context, args []string, stdout, stderr io.Writer) error
   merge --into ORG --from ORG       merge FROM into INTO (id or slug); audited
   unmerge --merge ID                undo a merge: FROM comes back as it was
   distinct --a ORG --b ORG          mark a pair as different organisations
+  link [--org ORG]                  link organisations entered in the directory (all, or
+                                    ORG) to their EU (CORDIS) records; audited, undone
+                                    with unmerge; weaker evidence becomes candidates
 
 Every subcommand takes --db DSN (or ESCNET_DB).
 `, orgsSynopsis)
@@ -41,9 +45,11 @@ Every subcommand takes --db DSN (or ESCNET_DB).
 	sub, args := args[0], args[1:]
 	fs := newFlagSet("orgs "+sub, "", stderr)
 	dsn := fs.String("db", defaultDB, "database: a file path, sqlite:PATH or postgres://...")
-	var into, from, merge, a, b *string
+	var into, from, merge, a, b, org *string
 	var limit *int
 	switch sub {
+	case "link":
+		org = fs.String("org", "", "only this organisation (id or slug)")
 	case "candidates", "merges":
 		limit = fs.Int("limit", 100, "how many to list")
 	case "merge":
@@ -84,7 +90,11 @@ Every subcommand takes --db DSN (or ESCNET_DB).
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
 
-	err = orgsRun(ctx, application.Projects, tw, stdout, sub, limit, into, from, merge, a, b)
+	if sub == "link" {
+		err = orgsLink(ctx, application.Projects, stdout, *org)
+	} else {
+		err = orgsRun(ctx, application.Projects, tw, stdout, sub, limit, into, from, merge, a, b)
+	}
 	var ce *store.ConflictError
 	switch {
 	case errors.As(err, &ce) && ce.Code == projects.AlreadyUndone:
@@ -109,7 +119,7 @@ func orgsRun(ctx context.Context, svc *projects.Service, tw *tabwriter.Writer, s
 			if i == *limit {
 				break
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Reason, describe(c.A), describe(c.B))
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Reason+evidence(c.Evidence), describe(c.A), describe(c.B))
 		}
 		tw.Flush()
 		fmt.Fprintf(stdout, "%d candidate pairs. Merge one with: escnet orgs merge --into SLUG --from SLUG; or mark it: escnet orgs distinct --a SLUG --b SLUG\n", total)
@@ -161,4 +171,37 @@ func describe(o projects.OrgRef) string {
 		s += " PIC " + o.PIC
 	}
 	return s
+}
+
+// orgsLink is "escnet orgs link": a run of the linker.
+func orgsLink(ctx context.Context, svc *projects.Service, stdout io.Writer, org string) error {
+	var only []string
+	if org != "" {
+		only = []string{org}
+	}
+	run, err := svc.LinkOrganisations(ctx, only...)
+	if err != nil {
+		return err
+	}
+	for _, l := range run.Linked {
+		fmt.Fprintf(stdout, "Linked %s ← %s (PIC %s):%s\n", describe(l.Entered), l.Record.Name, l.Record.PIC, evidence(l.Evidence.Reasons))
+	}
+	fmt.Fprintf(stdout, "%d linked, %d refused, %d more proposed as candidates (escnet orgs candidates). Undo a link with: escnet orgs unmerge --merge ID (see escnet orgs merges)\n",
+		len(run.Linked), run.Refused, run.Candidates)
+	return nil
+}
+
+// evidence writes the linker's reasons in brief.
+func evidence(rs []projects.LinkReason) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = r.Code
+		if r.Value != "" {
+			parts[i] += "=" + r.Value
+		}
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }

@@ -145,7 +145,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Calls.Now = cfg.Now
 	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
-	a.Projects = projects.NewService(db, db)
+	a.Projects = projects.NewService(db, db).WithMail(cfg.Mail, a.Accounts.Config().BaseURL)
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Postings = postings.NewService(db, cfg.Mail, postings.Config{NoticeConfig: mail.NoticeConfig{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger}})

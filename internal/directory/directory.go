@@ -259,9 +259,24 @@ type Filter struct {
 	// Organisation narrows people and facilities to one organisation (id
 	// or slug).
 	Organisation string
-	Limit        int
-	Cursor       string // opaque, from Page.Next
+	// Membership narrows organisations to members of the alliance (in at
+	// least one cluster, MembershipMembers), to those known only from EU
+	// records (MembershipOutsiders), or not (MembershipAll, ""). Lists
+	// shown to people default to members (the web layer's choice).
+	Membership string
+	Limit      int
+	Cursor     string // opaque, from Page.Next
 }
+
+// Values of Filter.Membership.
+const (
+	MembershipMembers   = "members"
+	MembershipOutsiders = "outsiders"
+	MembershipAll       = "all"
+)
+
+// MembershipChoices lists the values of Filter.Membership, the default first.
+var MembershipChoices = []string{MembershipMembers, MembershipOutsiders, MembershipAll}
 
 // Page is one page of a list in a stable order (by name, then id): the
 // list page every paged list shares (internal/listing).

@@ -55,6 +55,7 @@ func NormalizeFilter(f Filter) (Filter, error) {
 	if f.Role != "" {
 		errs.Choice("role", f.Role, false, Roles...)
 	}
+	errs.Choice("membership", f.Membership, false, MembershipChoices...)
 	return f, errs.Err()
 }
 

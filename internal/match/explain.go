@@ -21,7 +21,7 @@ func (ix *Index) explain(p *prepared, w *work, s scoredOrg) Ranked {
 	}
 	r := Ranked{
 		ID: o.ID, Name: o.Name, Kind: o.Kind, SME: o.SME, Country: o.Country,
-		Roles: o.Roles, Clusters: o.Clusters, Score: round(s.score), Signals: s.sig,
+		Roles: o.Roles, Clusters: o.Clusters, Outsider: len(o.Clusters) == 0, Score: round(s.score), Signals: s.sig,
 		Reasons: []Reason{},
 	}
 	// Its similar projects, best first.

@@ -165,6 +165,9 @@ type Ranked struct {
 	// first.
 	Similar []ProjectRef `json:"similar,omitempty"`
 	Reasons []Reason     `json:"reasons"`
+
+	// Outsider: in no cluster of the alliance, known only from EU records.
+	Outsider bool `json:"outsider"`
 }
 
 // ProjectRef names a past project.

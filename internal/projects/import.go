@@ -62,11 +62,14 @@ type FileSummary struct {
 
 // Summary is the outcome of an import.
 type Summary struct {
-	Files          []FileSummary     `json:"files"`
-	Topics         Counts            `json:"topics"`
-	Projects       Counts            `json:"projects"`
-	Organisations  Counts            `json:"organisations"`
-	Linked         int               `json:"linked"`
+	Files         []FileSummary `json:"files"`
+	Topics        Counts        `json:"topics"`
+	Projects      Counts        `json:"projects"`
+	Organisations Counts        `json:"organisations"`
+	Linked        int           `json:"linked"`
+	// Links is what the linker did after the import: CORDIS records
+	// linked to organisations entered in the directory (linking.go).
+	Links          LinkRun           `json:"links"`
 	Participations Counts            `json:"participations"`
 	Rejected       int               `json:"rejected"`
 	Warnings       int               `json:"warnings"`

@@ -15,3 +15,12 @@ func init() {
 		store.OrgReference{Owner: "projects", Table: "organisation_distinct", Column: "b_id", Key: []string{"a_id"}, Action: store.DropWithMerge},
 	)
 }
+
+// The linking tables: a claim goes with the organisation merged away and
+// comes back with it; an invitation moves to the organisation kept.
+func init() {
+	store.DeclareOrgReferences(
+		store.OrgReference{Owner: "projects", Table: "organisation_claims", Column: "organisation_id", Key: []string{"cluster_id"}, Action: store.DropWithMerge},
+		store.OrgReference{Owner: "projects", Table: "organisation_invitations", Column: "organisation_id", Key: []string{"id"}, Action: store.MoveWithMerge},
+	)
+}

@@ -148,6 +148,9 @@ const (
 	ReasonVAT         = "same_vat"
 	ReasonNameCity    = "same_name_city"
 	ReasonNameWebsite = "same_name_website"
+	// ReasonEvidence: the linker's evidence that an organisation entered
+	// in the directory is a CORDIS record (MergeCandidate.Evidence).
+	ReasonEvidence = "cordis_evidence"
 )
 
 // OrgRef names an organisation in a candidate pair or a merge.
@@ -166,6 +169,9 @@ type MergeCandidate struct {
 	A      OrgRef `json:"a"`
 	B      OrgRef `json:"b"`
 	Reason string `json:"reason"`
+	// Evidence is the linker's, for and against, when A was entered in the
+	// directory and B is known only from CORDIS.
+	Evidence []LinkReason `json:"evidence,omitempty"`
 }
 
 // Merge records that From was merged into Into: what moved, so that undo

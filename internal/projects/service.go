@@ -9,6 +9,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/cordis"
 	"github.com/escnet/escnet/internal/directory"
+	escmail "github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -22,8 +23,10 @@ type Auditor interface {
 // merging of duplicate organisations. Each method takes the viewer from
 // the context (access.ViewerFrom) and decides what it may do.
 type Service struct {
-	store Store
-	audit Auditor
+	store   Store
+	audit   Auditor
+	mail    escmail.Sender // invitations (linking_service.go); nil: none sent
+	baseURL string
 }
 
 // NewService returns a Service over s, auditing to a.
@@ -85,6 +88,9 @@ func (s *Service) Candidates(ctx context.Context, limit int) (cs []MergeCandidat
 		return nil, 0, err
 	}
 	cs = FindCandidates(keys, distinct)
+	if cs, err = s.withLinkCandidates(ctx, cs); err != nil {
+		return nil, 0, err
+	}
 	total = len(cs)
 	if len(cs) > limit {
 		cs = cs[:limit]
@@ -167,7 +173,16 @@ func (s *Service) ImportFiles(ctx context.Context, sources []Source, opts Option
 	}
 	detail := fmt.Sprintf("files=%d projects=%+v organisations=%+v participations=%+v rejected=%d",
 		len(sources), sum.Projects, sum.Organisations, sum.Participations, sum.Rejected)
-	return sum, s.audit.Audit(ctx, "cordis.import", "", "", detail)
+	if err := s.audit.Audit(ctx, "cordis.import", "", "", detail); err != nil {
+		return sum, err
+	}
+	if _, ok := s.store.(LinkStore); !ok {
+		return sum, nil
+	}
+	// Link the imported records to the organisations entered in the
+	// directory: each link is a merge, audited and undoable.
+	sum.Links, err = s.linkRun(ctx, nil)
+	return sum, err
 }
 
 // RowError returns the row error that stopped an import, if one did.

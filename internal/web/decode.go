@@ -179,6 +179,7 @@ func listFilter(q url.Values, allowed ...string) (directory.Filter, error) {
 		Capability:   q.Get("capability"),
 		Role:         q.Get("role"),
 		Organisation: q.Get("organisation"),
+		Membership:   q.Get("membership"),
 		Cursor:       q.Get("cursor"),
 		Limit:        limit,
 	}

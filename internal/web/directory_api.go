@@ -179,13 +179,14 @@ func noContent(w http.ResponseWriter, err error) error {
 // ---- organisations
 
 func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) error {
-	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "role")
+	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "role", "membership")
 	if err != nil {
 		return err
 	}
 	if err := checkKind(f, directory.Kinds); err != nil {
 		return err
 	}
+	f.Membership = membersByDefault(f.Membership)
 	p, err := s.dir.ListOrganisations(r.Context(), f)
 	if err != nil {
 		return err
@@ -213,6 +214,11 @@ func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) e
 	}
 	o := in.organisation("")
 	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
+		return err
+	}
+	// Entered: linked at once to the EU record strong evidence ties it to
+	// (linking_service.go); the answer shows it with the record's PIC.
+	if _, err := s.proj.LinkEntered(r.Context(), o.ID); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/organisations/"+o.ID)

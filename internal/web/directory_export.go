@@ -13,13 +13,14 @@ import (
 // It is a bulk export: RED records never appear, and the export is
 // audited.
 func (s *Server) exportOrganisations(w http.ResponseWriter, r *http.Request) error {
-	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "role")
+	f, err := listFilter(r.URL.Query(), "q", "country", "kind", "cluster", "capability", "role", "membership")
 	if err != nil {
 		return err
 	}
 	if err := checkKind(f, directory.Kinds); err != nil {
 		return err
 	}
+	f.Membership = membersByDefault(f.Membership)
 	cw := csvexport.ForDownload(w, "escnet-organisations.csv")
 	cw.Write("id", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "city", "website", "pic", "vat", "clusters", "capabilities", "visibility", "tlp")
 	err = s.dir.ExportOrganisations(r.Context(), f, r.URL.RawQuery, func(o directory.Organisation) error {

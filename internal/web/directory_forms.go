@@ -31,6 +31,7 @@ type organisationForm struct {
 	TLPs         []string
 	MemberRoles  []string
 	viewer       access.Viewer
+	Offer        entryOffer // EU records it may be (linking_pages.go)
 }
 
 // MayChange reports whether the viewer changes memberships of cluster c
@@ -179,11 +180,32 @@ func (s *Server) postNewOrganisation(w http.ResponseWriter, r *http.Request) err
 	}
 	in := organisationInputFromForm(r.PostForm, data.Clusters, directory.Organisation{})
 	o := in.organisation("")
+	if r.PostForm.Get("create_anyway") == "" {
+		// An organisation known already from EU records: offer to claim
+		// it instead of entering a twin.
+		if data.Offer, err = s.entryOffer(r, o); err != nil {
+			return err
+		}
+		if len(data.Offer.Records) > 0 {
+			data.New, data.In, data.Action = true, in, "/organisations/new"
+			return s.render(w, http.StatusOK, "organisation_edit", data)
+		}
+	}
+	var offered entryOffer
+	if r.PostForm.Get("create_anyway") != "" {
+		if offered, err = s.entryOffer(r, o); err != nil {
+			return err
+		}
+	}
 	if err := s.dir.CreateOrganisation(r.Context(), o); err != nil {
 		return s.formError(w, err, "organisation_edit", func(fe []ProblemField) any {
 			data.New, data.In, data.Errors, data.Action = true, in, fe, "/organisations/new"
 			return data
 		})
+	}
+	// Entered anyway: none of the records offered is it.
+	if err := s.proj.NotTheseRecords(r.Context(), o.ID, offered.Records); err != nil {
+		return err
 	}
 	http.Redirect(w, r, "/organisations/"+o.Slug, http.StatusSeeOther)
 	return nil

@@ -98,19 +98,22 @@ type organisationsPage struct {
 	Page        directory.Page[directory.Organisation]
 	Map         *mapView
 	ExportQuery string
+	Membership  []toggleChoice // members, outsiders, all (linking_pages.go)
 }
 
 func (s *Server) pageOrganisations(w http.ResponseWriter, r *http.Request) error {
-	form, err := s.readFilterForm(r, directory.Kinds, "q", "country", "kind", "cluster", "capability", "role")
+	form, err := s.readFilterForm(r, directory.Kinds, "q", "country", "kind", "cluster", "capability", "role", "membership")
 	if err != nil {
 		return err
 	}
+	form.Filter.Membership = membersByDefault(form.Filter.Membership)
 	p, err := s.dir.ListOrganisations(r.Context(), form.Filter)
 	if err != nil {
 		return err
 	}
 	form.NextURL = nextURL(r, p.Next)
-	data := organisationsPage{layout: s.layoutQ(r, "title.organisations", "organisations", form.Filter.Query), Form: form, Page: p}
+	data := organisationsPage{layout: s.layoutQ(r, "title.organisations", "organisations", form.Filter.Query), Form: form, Page: p,
+		Membership: membershipToggle(r, form.Filter.Membership)}
 	countries, err := s.dir.OrganisationCountries(r.Context(), form.Filter)
 	if err != nil {
 		return err
@@ -139,40 +142,52 @@ type organisationPage struct {
 	Caps         map[string]directory.Capability
 	Track        *trackView // EU projects (pages_projects.go)
 	Network      *networkView
+	Linking      orgLinking // known only from EU records: claim, invite (linking_pages.go)
 }
 
 func (s *Server) pageOrganisation(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.dir.GetOrganisation(r.Context(), r.PathValue("slug"))
+	data, err := s.organisationData(r)
 	if err != nil {
 		return err
+	}
+	return s.render(w, http.StatusOK, "organisation", data)
+}
+
+func (s *Server) organisationData(r *http.Request) (data organisationPage, err error) {
+	o, err := s.dir.GetOrganisation(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return data, err
 	}
 	people, err := s.dir.ListPeople(r.Context(), directory.Filter{Organisation: o.ID, Limit: directory.MaxListLimit})
 	if err != nil {
-		return err
+		return data, err
 	}
 	fac, err := s.dir.ListFacilities(r.Context(), directory.Filter{Organisation: o.ID, Limit: directory.MaxListLimit})
 	if err != nil {
-		return err
+		return data, err
 	}
 	caps, _, err := s.capabilityMap(r)
 	if err != nil {
-		return err
+		return data, err
 	}
-	data := organisationPage{layout: s.layout(r, o.Name, "organisations"), Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps}
+	data = organisationPage{layout: s.layout(r, o.Name, "organisations"), Organisation: o, People: people.Items, Facilities: fac.Items, Caps: caps}
 	acts := s.dir.OrganisationActions(r.Context(), o)
 	data.CanInvite, data.CanEdit, data.CanAsk = acts.Invite, acts.Edit, acts.AskToJoin
 	if data.CanAsk {
 		if err := s.joinChoices(r, &data); err != nil {
-			return err
+			return data, err
 		}
 	}
+	if data.Linking, err = s.orgLinking(r, o); err != nil { // linking_pages.go
+		return data, err
+	}
 	if data.Track, err = s.trackRecord(r, o); err != nil {
-		return err
+		return data, err
 	}
 	if data.Network, err = s.collaborationNetwork(r, data.L, "org-network", data.L.T("network.heading")+": "+o.Name, []string{o.ID}); err != nil {
-		return err
+		return data, err
 	}
-	return s.render(w, http.StatusOK, "organisation", data)
+	return data, nil
 }
 
 // ---- people

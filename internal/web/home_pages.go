@@ -25,7 +25,8 @@ const homeListSize = 5
 type homePage struct {
 	layout
 	Clusters      []directory.Cluster
-	Organisations int
+	Organisations int // members of the alliance
+	Outsiders     int // organisations known only from EU records
 	People        int
 	Facilities    int
 	Map           *mapView
@@ -111,7 +112,11 @@ func (s *Server) homeDirectory(r *http.Request, data *homePage) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := s.dir.ListOrganisations(ctx, directory.Filter{Limit: 1})
+	orgs, err := s.dir.ListOrganisations(ctx, directory.Filter{Limit: 1, Membership: directory.MembershipMembers})
+	if err != nil {
+		return err
+	}
+	outsiders, err := s.dir.ListOrganisations(ctx, directory.Filter{Limit: 1, Membership: directory.MembershipOutsiders})
 	if err != nil {
 		return err
 	}
@@ -127,7 +132,7 @@ func (s *Server) homeDirectory(r *http.Request, data *homePage) error {
 	if err != nil {
 		return err
 	}
-	data.Clusters, data.Organisations, data.People, data.Facilities = cl.Items, orgs.Total, people.Total, fac.Total
+	data.Clusters, data.Organisations, data.Outsiders, data.People, data.Facilities = cl.Items, orgs.Total, outsiders.Total, people.Total, fac.Total
 	data.Map = s.directoryMap(r, data.L, "home-map", facetCounts(countries), cl.Items)
 	return nil
 }

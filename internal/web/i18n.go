@@ -376,7 +376,7 @@ var statusCodes = []int{400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 5
 
 // extraErrorCodes are message keys of errors beyond validate's own.
 var extraErrorCodes = []string{"error.password_too_short", "error.account_exists", "error.confirm_email",
-	projects.AlreadyMerged, projects.AlreadyUndone, "error.stale"}
+	projects.AlreadyMerged, projects.AlreadyUndone, "error.stale", projects.AlreadyClaimed, projects.NotOutsider}
 
 // translatedFields are the input fields whose names error messages show.
 var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "sme", "practitioner_roles", "country", "region", "city",
@@ -389,4 +389,6 @@ var translatedFields = []string{"body", "slug", "name", "short_name", "kind", "s
 	"participants", "reason", "status", "action", "approval", "min_minutes", "max_minutes", "lead_minutes", "buffer_minutes",
 	"opening_hours", "quotas", "approvers", "from", "to", "duration", "days", "near", "lat", "lon", "within_km", "target_id", "month",
 	// Directory: edit forms and requests to join a cluster.
-	"version", "note"}
+	"version", "note",
+	// Linking organisations to their EU records.
+	"record", "membership"}

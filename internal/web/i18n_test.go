@@ -108,7 +108,10 @@ func usedKeys(t *testing.T) map[string]bool {
 	for _, step := range facilities.NoticeSteps {
 		family("mail.booking."+step+".", []string{"subject", "body"})
 	}
-	family("merges.reason.", []string{projects.ReasonVAT, projects.ReasonNameCity, projects.ReasonNameWebsite})
+	family("merges.reason.", []string{projects.ReasonVAT, projects.ReasonNameCity, projects.ReasonNameWebsite, projects.ReasonEvidence})
+	for prefix, values := range linkingKeyFamilies() { // linking_pages.go
+		family(prefix, values)
+	}
 	for prefix, values := range callKeyFamilies() { // calls_pages.go
 		family(prefix, values)
 	}

@@ -94,7 +94,7 @@ func TestProjectsAPI(t *testing.T) {
 			t.Errorf("track record = %+v", tr)
 		}
 		// KENTRO FIXTURE: two projects, one coordinated, one amount unknown.
-		kentro := decode[directory.Page[directory.Organisation]](t, env.do("GET", "/api/v1/organisations?q=kentro", nil))
+		kentro := decode[directory.Page[directory.Organisation]](t, env.do("GET", "/api/v1/organisations?q=kentro&membership=outsiders", nil))
 		if kentro.Total != 1 {
 			t.Fatalf("kentro: %+v", kentro)
 		}

@@ -21,6 +21,7 @@ func (s *Server) routes() []route {
 		s.callsRoutes(),
 		s.matchingRoutes(),
 		s.projectsRoutes(),
+		s.linkingRoutes(),
 		s.inquiriesRoutes(),
 		s.practicesRoutes(),
 		s.exchangesRoutes(),
@@ -249,6 +250,21 @@ func (s *Server) projectsRoutes() []route {
 		{"POST /admin/merges", s.page(s.postMerges)},
 		{"GET /admin/import", s.page(s.pageImport)},
 		{"POST /admin/import", s.page(s.postImport)},
+	}
+}
+
+// linkingRoutes: organisations and their EU (CORDIS) records — the
+// linker's findings, links, claims and invitations to join.
+func (s *Server) linkingRoutes() []route {
+	return []route{
+		{"GET /api/v1/organisations/{id}/links", api(s.apiLinkCandidates)},
+		{"POST /api/v1/organisations/{id}/links", api(s.apiLink)},
+		{"POST /api/v1/organisations/{id}/claim", api(s.apiClaim)},
+		{"POST /api/v1/organisations/{id}/join-invitations", api(s.apiInvite)},
+		{"GET /api/v1/cordis-matches", api(s.apiCordisMatches)},
+		{"POST /api/v1/links/run", api(s.apiLinkRun)},
+		{"POST /organisations/{slug}/claim", s.page(s.postClaim)},
+		{"POST /organisations/{slug}/join-invitations", s.page(s.postJoinInvitation)},
 	}
 }
 

@@ -199,6 +199,12 @@ func orgWhere(ctx context.Context, f directory.Filter) *where {
 	if f.Role != "" {
 		w.add("EXISTS (SELECT 1 FROM organisation_roles r WHERE r.organisation_id = o.id AND r.role = " + w.arg(f.Role) + ")")
 	}
+	switch f.Membership {
+	case directory.MembershipMembers:
+		w.add("EXISTS (SELECT 1 FROM memberships mm WHERE mm.organisation_id = o.id)")
+	case directory.MembershipOutsiders:
+		w.add("NOT EXISTS (SELECT 1 FROM memberships mm WHERE mm.organisation_id = o.id)")
+	}
 	return w
 }
 

@@ -495,6 +495,14 @@ func (db *DB) applyUndo(ctx context.Context, tx *Tx, m projects.Merge, rec merge
 			}
 		}
 	}
+	// A link gave into from's PIC (LinkPIC): it goes back with from.
+	for _, r := range rec.Organisation {
+		if p := r["pic"]; p.T == "s" && p.V != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE organisations SET pic = NULL WHERE id = $1 AND pic = $2`, in, p.V); err != nil {
+				return err
+			}
+		}
+	}
 	if err := restoreRows(ctx, db, tx, "organisations", rec.Organisation); err != nil {
 		return err
 	}
