@@ -145,15 +145,18 @@ type Session struct {
 
 // Registration is one person's registration for an event.
 type Registration struct {
-	ID       string            `json:"id"`
-	EventID  string            `json:"event_id"`
-	UserID   string            `json:"-"`
-	PersonID string            `json:"-"`
-	Name     string            `json:"name"`
-	Email    string            `json:"email,omitempty"`
-	Org      string            `json:"organisation,omitempty"`
-	Status   string            `json:"status"`
-	Answers  map[string]string `json:"answers,omitempty"`
+	ID       string `json:"id"`
+	EventID  string `json:"event_id"`
+	UserID   string `json:"-"`
+	PersonID string `json:"-"`
+	Name     string `json:"name"`
+	Email    string `json:"email,omitempty"`
+	Org      string `json:"organisation,omitempty"`
+	// OrgID is the directory organisation the attendee acts for (the
+	// meeting suggestions rank it); "" for a guest.
+	OrgID   string            `json:"-"`
+	Status  string            `json:"status"`
+	Answers map[string]string `json:"answers,omitempty"`
 	// Sessions are the chosen sessions with their own state (confirmed or
 	// waiting).
 	Sessions []SessionChoice `json:"sessions,omitempty"`

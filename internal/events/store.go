@@ -66,5 +66,9 @@ type Store interface {
 	// meetings and marks them announced.
 	SavePlan(ctx context.Context, eventID string, placed []Meeting) error
 	SetUnavailable(ctx context.Context, registrationID string, times []Unavailable) error
+	// ClaimEventReminders marks the event's confirmed registrations not
+	// reminded yet as reminded at at and returns them; of concurrent
+	// callers (several nodes) each registration goes to one only.
+	ClaimEventReminders(ctx context.Context, eventID string, at time.Time) ([]Registration, error)
 	ListUnavailable(ctx context.Context, eventID string) ([]Unavailable, error)
 }
