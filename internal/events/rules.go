@@ -46,6 +46,9 @@ type SessionInput struct {
 	EndsAt   string    `json:"ends_at"`
 	Capacity int       `json:"capacity"`
 	Speakers []Speaker `json:"speakers"`
+	// Repeat, when adding, makes the session recur (a course's weekly
+	// or monthly sessions): every occurrence is stored as a session.
+	Repeat *Repeat `json:"repeat,omitempty"`
 }
 
 // Levels of a training.

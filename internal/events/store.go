@@ -30,6 +30,8 @@ type Store interface {
 	ListEvents(ctx context.Context, f Filter) ([]Event, error)
 
 	CreateEventSession(ctx context.Context, s *Session) error
+	// CreateEventSessions adds several sessions in one transaction.
+	CreateEventSessions(ctx context.Context, ss []*Session) error
 	UpdateEventSession(ctx context.Context, s *Session, expect int, check func(confirmed int) error) error
 	ListEventSessions(ctx context.Context, eventID string) ([]Session, error)
 

@@ -296,15 +296,26 @@ func scanSession(row scanner) (events.Session, error) {
 
 // CreateEventSession stores a programme item.
 func (db *DB) CreateEventSession(ctx context.Context, s *events.Session) error {
-	s.ID, s.Version = newID(), 1
+	return db.CreateEventSessions(ctx, []*events.Session{s})
+}
+
+// CreateEventSessions adds sessions (the occurrences of a repeating one)
+// in one transaction: all or none.
+func (db *DB) CreateEventSessions(ctx context.Context, ss []*events.Session) error {
 	t := now()
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO event_sessions (id, event_id, title, room, starts_at, ends_at, capacity, speakers, version, created_at, updated_at)
+		for _, s := range ss {
+			s.ID, s.Version = newID(), 1
+			_, err := tx.ExecContext(ctx, `INSERT INTO event_sessions (id, event_id, title, room, starts_at, ends_at, capacity, speakers, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`, s.ID, s.EventID, s.Title, s.Room, s.StartsAt.UTC(), s.EndsAt.UTC(), s.Capacity, tojson(s.Speakers), t)
-		if err != nil {
-			return err
+			if err != nil {
+				return err
+			}
 		}
-		return tx.Change(ctx, "event", s.EventID, "session")
+		if len(ss) == 0 {
+			return nil
+		}
+		return tx.Change(ctx, "event", ss[0].EventID, "session")
 	}))
 }
 
