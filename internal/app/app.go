@@ -136,6 +136,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
+	a.Events.SetPartnerFinder(a.Match) // meeting suggestions at brokerage events
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	a.Network = &Network{db: db}
 	return a

@@ -30,6 +30,8 @@ type Service struct {
 	users Users
 	mail  mail.Sender
 	cfg   Config
+	// partners ranks the meeting suggestions (SetPartnerFinder).
+	partners PartnerFinder
 }
 
 // NewService returns a Service.
