@@ -201,21 +201,21 @@ type checkOption struct {
 
 type eventEditPage struct {
 	layout
-	New        bool
-	Action     string
-	Event      events.Event // the stored event, when editing
-	F          eventForm
-	Kinds      []option
-	Languages  []option
-	Venues     []option
-	Visibility []option
-	Levels     []option
-	Facilities []option
-	Organisers []checkOption
-	Texts      []langText
-	Sessions   []sessionEdit
-	NewSession sessionForm
-	Errors     []string
+	New            bool
+	Action         string
+	Event          events.Event // the stored event, when editing
+	F              eventForm
+	Kinds          []option
+	EventLanguages []option
+	Venues         []option
+	Visibility     []option
+	Levels         []option
+	Facilities     []option
+	Organisers     []checkOption
+	Texts          []langText
+	Sessions       []sessionEdit
+	NewSession     sessionForm
+	Errors         []string
 	// SessionErrors are the problems of a programme form, shown above
 	// the programme.
 	SessionErrors []string
@@ -235,7 +235,7 @@ func (s *Server) eventEditData(r *http.Request, title string, f eventForm, clust
 	l := s.loc(r)
 	data := eventEditPage{layout: s.layout(r, title, "events"), F: f}
 	data.Kinds = opts(l, "event_kind.", events.Kinds, f.Kind)
-	data.Languages = opts(l, "eventform.lang.", events.Languages, f.Language)
+	data.EventLanguages = opts(l, "eventform.lang.", events.Languages, f.Language)
 	data.Venues = opts(l, "eventform.venue.", []string{events.VenueAddress, events.VenueFacility, events.VenueOnline}, f.VenueKind)
 	data.Visibility = opts(l, "eventform.visibility.", events.Visibilities, f.Visibility)
 	data.Levels = append([]option{{"", l.T("eventform.no_level"), f.Level == ""}}, opts(l, "event_level.", events.Levels, f.Level)...)
