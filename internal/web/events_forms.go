@@ -186,6 +186,27 @@ func (f eventForm) input() (events.EventInput, validate.Errors) {
 	return in, errs
 }
 
+// eventFormErrors adds to what the form could not read the service's own
+// checks of the rest (BuildEvent validates without writing), so that one
+// submission names every field that is wrong.
+func eventFormErrors(in events.EventInput, errs validate.Errors) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	if in.VenueKind == events.VenueFacility && in.TimeZone == "" {
+		return errs // the zone comes from the facility, which the service reads
+	}
+	var more validate.Errors
+	if _, err := events.BuildEvent(in); errors.As(err, &more) {
+		for _, fe := range more {
+			if !slices.ContainsFunc(errs, func(x validate.FieldError) bool { return x.Field == fe.Field }) {
+				errs = append(errs, fe)
+			}
+		}
+	}
+	return errs
+}
+
 // langText is the title and description of the event in one other
 // language, for the form.
 type langText struct {
@@ -329,7 +350,7 @@ func (s *Server) postNewEvent(w http.ResponseWriter, r *http.Request) error {
 	f := readEventForm(r.PostForm)
 	in, errs := f.input()
 	var e events.Event
-	if err = errs.Err(); err == nil {
+	if err = eventFormErrors(in, errs); err == nil {
 		e, err = s.ev.CreateEvent(r.Context(), in)
 	}
 	if err != nil {
@@ -390,7 +411,7 @@ func (s *Server) postEditEvent(w http.ResponseWriter, r *http.Request) error {
 	f.Slug = e.Slug
 	in, errs := f.input()
 	var saved events.Event
-	if err = errs.Err(); err == nil {
+	if err = eventFormErrors(in, errs); err == nil {
 		saved, err = s.ev.UpdateEvent(r.Context(), e.ID, in, formVersion(r))
 	}
 	if err != nil {
