@@ -137,6 +137,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Events.SetPartnerFinder(a.Match) // meeting suggestions at brokerage events
+	a.Events.SetCalls(db)              // the calls an event links to
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	a.Network = &Network{db: db}
 	return a

@@ -98,13 +98,16 @@ type Event struct {
 	Approval     bool       `json:"approval"`
 	Questions    []Question `json:"questions"`
 	Brokerage    *Brokerage `json:"brokerage,omitempty"`
-	Audience     string     `json:"audience,omitempty"` // trainings
-	Level        string     `json:"level,omitempty"`    // trainings
-	Confirmed    int        `json:"confirmed"`          // places taken (read only)
-	Version      int        `json:"version"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	Sessions     []Session  `json:"sessions,omitempty"`
+	// Calls are the ids of open calls the event is linked to: the
+	// meeting suggestions use the consortium builder for them.
+	Calls     []string  `json:"calls"`
+	Audience  string    `json:"audience,omitempty"` // trainings
+	Level     string    `json:"level,omitempty"`    // trainings
+	Confirmed int       `json:"confirmed"`          // places taken (read only)
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Sessions  []Session `json:"sessions,omitempty"`
 }
 
 // location is the venue's zone (UTC if unknown).

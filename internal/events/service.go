@@ -30,8 +30,10 @@ type Service struct {
 	users Users
 	mail  mail.Sender
 	cfg   Config
-	// partners ranks the meeting suggestions (SetPartnerFinder).
+	// partners ranks the meeting suggestions (SetPartnerFinder); calls
+	// checks the calls events link to (SetCalls).
 	partners PartnerFinder
+	calls    CallReader
 }
 
 // NewService returns a Service.
@@ -107,6 +109,9 @@ func (s *Service) prepare(ctx context.Context, in EventInput) (Event, error) {
 	}
 	e, err := BuildEvent(in)
 	if err != nil {
+		return e, err
+	}
+	if err := s.checkCalls(ctx, e.Calls); err != nil {
 		return e, err
 	}
 	return e, s.checkCapabilities(ctx, e.Capabilities)

@@ -40,6 +40,9 @@ func (s *Server) suggestionRows(r *http.Request, e events.Event) []suggestionRow
 		if g.Country != "" {
 			row.Profile += ", " + l.Country(g.Country)
 		}
+		for _, f := range g.Consortium {
+			row.Reasons = append(row.Reasons, l.T("suggest.consortium", "call", f.CallTitle))
+		}
 		if len(g.OfferWords) > 0 {
 			row.Reasons = append(row.Reasons, l.T("suggest.offer_words", "words", strings.Join(g.OfferWords, ", ")))
 		}

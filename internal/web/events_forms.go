@@ -27,7 +27,7 @@ type eventForm struct {
 	Slug, Kind, Title, Description, Language, VenueKind, FacilityID, Venue, OnlineURL, TimeZone string
 	StartsAt, EndsAt, Visibility, Capabilities, Capacity, Audience, Level, Questions            string
 	Waitlist, Approval, Brokerage                                                               bool
-	SlotMinutes, Tables, Cap, Days, Breaks                                                      string
+	SlotMinutes, Tables, Cap, Days, Breaks, Calls                                               string
 	Organisers                                                                                  []string
 	Translations                                                                                map[string]events.Text
 }
@@ -39,7 +39,8 @@ func formOfEvent(e events.Event) eventForm {
 	f := eventForm{Slug: e.Slug, Kind: e.Kind, Title: e.Title, Description: e.Description, Language: e.Language, VenueKind: e.VenueKind,
 		FacilityID: e.FacilityID, Venue: e.Venue, OnlineURL: e.OnlineURL, TimeZone: e.TimeZone, StartsAt: e.StartsAt.In(loc).Format(localInput),
 		EndsAt: e.EndsAt.In(loc).Format(localInput), Visibility: e.Visibility, Capabilities: strings.Join(e.Capabilities, ", "),
-		Audience: e.Audience, Level: e.Level, Waitlist: e.Waitlist, Approval: e.Approval, Organisers: e.Organisers, Translations: e.Translations}
+		Audience: e.Audience, Level: e.Level, Waitlist: e.Waitlist, Approval: e.Approval, Organisers: e.Organisers, Translations: e.Translations,
+		Calls: strings.Join(e.Calls, "\n")}
 	if e.Capacity > 0 {
 		f.Capacity = strconv.Itoa(e.Capacity)
 	}
@@ -82,7 +83,8 @@ func readEventForm(v url.Values) eventForm {
 		EndsAt: v.Get("ends_at"), Visibility: v.Get("visibility"), Capabilities: v.Get("capabilities"), Capacity: v.Get("capacity"),
 		Audience: v.Get("audience"), Level: v.Get("level"), Questions: v.Get("questions"), Waitlist: v.Get("waitlist") == "on",
 		Approval: v.Get("approval") == "on", Brokerage: v.Get("brokerage") == "on", SlotMinutes: v.Get("slot_minutes"), Tables: v.Get("tables"),
-		Cap: v.Get("cap"), Days: v.Get("days"), Breaks: v.Get("breaks"), Organisers: v["organisers"], Translations: map[string]events.Text{}}
+		Cap: v.Get("cap"), Days: v.Get("days"), Breaks: v.Get("breaks"), Organisers: v["organisers"], Translations: map[string]events.Text{},
+		Calls: v.Get("calls")}
 	for _, lang := range events.Languages {
 		t := events.Text{Title: strings.TrimSpace(v.Get("title_" + lang)), Description: v.Get("description_" + lang)}
 		if lang != f.Language && (t.Title != "" || strings.TrimSpace(t.Description) != "") {
@@ -138,6 +140,9 @@ func (f eventForm) input() (events.EventInput, validate.Errors) {
 	}
 	for _, c := range strings.FieldsFunc(f.Capabilities, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == ';' }) {
 		in.Capabilities = append(in.Capabilities, c)
+	}
+	for _, c := range strings.FieldsFunc(f.Calls, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' }) {
+		in.Calls = append(in.Calls, c)
 	}
 	for i, l := range lines(f.Questions) {
 		parts := strings.Split(l, "|")

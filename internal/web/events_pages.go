@@ -609,9 +609,9 @@ func eventKeyFamilies() map[string][]string {
 		"eventform.venue.":      {events.VenueAddress, events.VenueFacility, events.VenueOnline},
 		"eventform.visibility.": events.Visibilities,
 		"outcome.":              events.Outcomes,
-		"suggest.":              {"offer_words"},
 		"field.brokerage.":      {"days", "breaks", "slot_minutes", "tables", "cap"},
 		"field.repeat.":         {"freq", "interval", "count", "until"},
+		"suggest.":              {"offer_words", "consortium"},
 	}
 }
 

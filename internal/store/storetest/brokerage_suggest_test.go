@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/escnet/escnet/internal/access"
+	"github.com/escnet/escnet/internal/calls"
 	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/match"
 	"github.com/escnet/escnet/internal/match/live"
@@ -17,8 +18,17 @@ import (
 // fakeFinder ranks the organisations it was given, in that order, and
 // remembers the request.
 type fakeFinder struct {
-	ranked []match.Ranked
-	req    live.PartnerRequest
+	ranked     []match.Ranked
+	req        live.PartnerRequest
+	consortium []string // the members of the one proposal for any call
+}
+
+func (f *fakeFinder) Consortium(_ context.Context, req live.ConsortiumRequest) (live.Consortia, error) {
+	p := live.Proposal{}
+	for _, id := range f.consortium {
+		p.Members = append(p.Members, live.Member{Member: match.Member{Ranked: match.Ranked{ID: id}, Lead: id == req.Lead}})
+	}
+	return live.Consortia{Call: req.Call, Proposals: []live.Proposal{p}}, nil
 }
 
 func (f *fakeFinder) Partners(_ context.Context, req live.PartnerRequest) (live.Partners, error) {
@@ -41,7 +51,7 @@ func TestMeetingSuggestions(t *testing.T) {
 	w := newEventWorld(t, db, brokerageInput())
 	d := svc(db)
 	var ids []string
-	for _, o := range []struct{ slug, name string }{{"tno", "TNO"}, {"saxion", "Saxion"}, {"hidden-bv", "Hidden BV"}} {
+	for _, o := range []struct{ slug, name string }{{"tno", "TNO"}, {"saxion", "Saxion"}, {"hidden-bv", "Hidden BV"}, {"oulu-works", "Oulu Works"}} {
 		org := org(o.slug, o.name, "NL", "research", w.cluster)
 		must(t, d.CreateOrganisation(ctx, org))
 		ids = append(ids, org.ID)
@@ -58,6 +68,7 @@ func TestMeetingSuggestions(t *testing.T) {
 	reg("x", ids[1], events.RegisterInput{ShareOrg: true, Offer: "drone detection radar"})
 	reg("z", ids[1], events.RegisterInput{ShareOrg: true, Offer: "training"})
 	reg("y", ids[2], events.RegisterInput{Offer: "drone detection"}) // does not show its organisation
+	reg("o", ids[3], events.RegisterInput{ShareOrg: true})
 	f := &fakeFinder{ranked: []match.Ranked{
 		{ID: ids[2], Name: "Hidden BV"},
 		{ID: ids[1], Name: "Saxion", Kind: "research", Country: "NL", Reasons: []match.Reason{{Kind: match.ReasonDeclared, Text: "declares drones"}}},
@@ -74,6 +85,31 @@ func TestMeetingSuggestions(t *testing.T) {
 	}
 	if f.req.Lead != ids[0] || f.req.Text == "" {
 		t.Errorf("query %+v, want the attendee's organisation as the lead and their interests as the text", f.req)
+	}
+	// Linked to a call, the organisation the consortium builder puts in
+	// a consortium with the attendee's comes first; a link to a call that
+	// does not exist is refused naming it.
+	w.svc.SetCalls(db)
+	c := calls.Call{ID: "HORIZON-CL3-2027-BM-01-01", Title: "Drones at borders", Programme: "Horizon Europe"}
+	must(t, db.CreateCall(ctx, &c))
+	f.ranked = append(f.ranked, match.Ranked{ID: ids[3], Name: "Oulu Works"})
+	f.consortium = []string{ids[0], ids[3]}
+	in := brokerageInput()
+	in.Calls = []string{"NO-SUCH-CALL"}
+	if _, err := w.svc.UpdateEvent(w.organiser(), w.ev.ID, in, 0); !hasCode(err, "calls[0]", validate.InvalidChoice) {
+		t.Fatalf("unknown call: %v", err)
+	}
+	in.Calls = []string{c.ID}
+	if _, err := w.svc.UpdateEvent(w.organiser(), w.ev.ID, in, 0); err != nil {
+		t.Fatal(err)
+	}
+	sg, err = w.svc.Suggestions(as("me", ids[0]), w.ev.ID)
+	must(t, err)
+	if len(sg) != 2 || sg[0].Organisation != "Oulu Works" || len(sg[0].Consortium) != 1 || sg[0].Consortium[0].CallTitle != "Drones at borders" {
+		t.Fatalf("with a linked call: %+v, want Oulu Works first, completing the consortium", sg)
+	}
+	if f.req.Call != c.ID {
+		t.Errorf("the ranking did not use the linked call: %+v", f.req)
 	}
 	if _, err := w.svc.Suggestions(as("stranger", ""), w.ev.ID); !hasCode(err, "event", validate.NotRegistered) {
 		t.Errorf("someone not attending: %v, want not registered", err)
