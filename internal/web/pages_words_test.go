@@ -53,7 +53,8 @@ func TestPagesShowNoIdsOrGoValues(t *testing.T) {
 		}
 	}()
 	for _, who := range []string{"admin@example.org", "manager.hsd@example.org", "member.tno@example.org"} {
-		for _, p := range []string{"/", "/events", "/inquiries", "/practices", "/roadmap", "/letter", "/membership-requests", "/admin/applications", "/bookings", "/organisations/tno", "/clusters/hsd", "/facilities", "/exchanges", "/events?when=all"} {
+		for _, p := range []string{"/", "/events", "/inquiries", "/practices", "/roadmap", "/letter", "/membership-requests", "/admin/applications", "/bookings", "/organisations/tno", "/clusters/hsd", "/facilities", "/exchanges", "/events?when=all",
+			"/events/security-brokerage-day/edit", "/events/riskfactory-safety-awareness-training/edit", "/events/new", "/events/security-brokerage-day/meetings"} {
 			r := env.do("GET", p, nil, "Authorization", "Bearer "+env.tokens[who])
 			text := tag.ReplaceAllString(string(r.body), " ")
 			if m := uuid.FindAllString(text, 3); len(m) > 0 || gov.MatchString(text) {
