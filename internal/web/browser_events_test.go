@@ -147,6 +147,30 @@ func TestEventPagesAccessible(t *testing.T) {
 	if _, err := demo.LoadEvents(context.Background(), b.db, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// The administrator attends the brokerage day too (acting for TNO,
+	// showing it), so that the event page shows meeting suggestions.
+	sys := access.AsSystem(context.Background())
+	admin, err := b.db.GetUserByEmail(sys, "admin@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	av, err := b.server.viewerOf(sys, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tno, err := b.db.GetOrganisation(sys, "tno")
+	if err != nil {
+		t.Fatal(err)
+	}
+	av.WriteAllowed, av.OrganisationID = true, tno.ID
+	reg, err := b.server.ev.Register(access.WithViewer(context.Background(), av), "security-brokerage-day",
+		events.RegisterInput{ShareOrg: true, Seek: "drone detection and cyber range exercises"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sg, err := b.server.ev.Suggestions(access.WithViewer(context.Background(), av), "security-brokerage-day"); err != nil || len(sg) == 0 {
+		t.Fatalf("no suggestions for the administrator: %v", err)
+	}
 	b.signIn(t, "admin@example.org")
 	month := time.Now().AddDate(0, 0, 45).Format("2006-01")
 	pages := map[string]string{
@@ -160,11 +184,18 @@ func TestEventPagesAccessible(t *testing.T) {
 		"event-figures":      "/events/security-brokerage-day/figures",
 		"event-new":          "/events/new",
 		"event-edit":         "/events/security-brokerage-day/edit",
+		"event-brokerage":    "/events/security-brokerage-day",
+		"event-unavailable":  "/events/security-brokerage-day/registrations/" + reg.ID + "/unavailable",
 	}
 	for _, lang := range []string{"en", "nl", "fr", "de"} {
 		b.visit(t, "/language/"+lang+"?next=/")
 		for name, path := range pages {
 			b.visit(t, path)
+			if name == "event-brokerage" {
+				if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("ul.meeting-suggestions > li").length`)); n == 0 {
+					t.Errorf("%s: the event page shows no meeting suggestions", lang)
+				}
+			}
 			b.checkLang(t, lang)
 			b.checkAccessible(t, axe, name+"-"+lang)
 			b.screenshot(t, name+"-"+lang)

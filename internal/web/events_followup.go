@@ -46,7 +46,13 @@ func (s *Server) suggestionRows(r *http.Request, e events.Event) []suggestionRow
 		if len(g.OfferWords) > 0 {
 			row.Reasons = append(row.Reasons, l.T("suggest.offer_words", "words", strings.Join(g.OfferWords, ", ")))
 		}
-		row.Reasons = append(row.Reasons, reasonTexts(l, caps, match.Ranked{Name: g.Organisation, Kind: g.Kind, Country: g.Country, Reasons: g.Reasons})...)
+		var reasons []match.Reason // the profile is in the heading already
+		for _, re := range g.Reasons {
+			if re.Kind != match.ReasonProfile {
+				reasons = append(reasons, re)
+			}
+		}
+		row.Reasons = append(row.Reasons, reasonTexts(l, caps, match.Ranked{Name: g.Organisation, Kind: g.Kind, Country: g.Country, Reasons: reasons})...)
 		for _, a := range g.Attendees {
 			row.Attendees = append(row.Attendees, participantRow{ID: a.ID, Name: a.Name, Offer: a.Offer, Seek: a.Seek})
 		}

@@ -297,6 +297,10 @@ func eventProblemText(l *Localizer, pf ProblemField) string {
 	}
 	name := pf.Field
 	for k := fieldIndexRE.ReplaceAllString(pf.Field, ""); k != ""; {
+		if _, ok := l.lookup("eventform.field." + k); ok { // the form's own label
+			name = l.T("eventform.field." + k)
+			break
+		}
 		if _, ok := l.lookup("field." + k); ok {
 			name = l.T("field." + k)
 			break
