@@ -14,6 +14,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/app"
 	"github.com/escnet/escnet/internal/demo"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/inquiries"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/practices"
@@ -47,6 +48,7 @@ type serveFlags struct {
 	inquiryDeadlines                                                      string
 	attachments                                                           string
 	attachmentMaxMB                                                       int64
+	eventTick, eventReminderLead                                          time.Duration
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
@@ -63,6 +65,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (serveFlags, error) {
 	fs.DurationVar(&f.inquiryTick, "inquiry-tick", 5*time.Minute, "how often reminders, escalations and anonymisation of questions run")
 	fs.StringVar(&f.inquiryDeadlines, "inquiry-deadlines", "high=24h,normal=72h,low=168h", "targets for a first answer to a question, per urgency")
 	fs.DurationVar(&f.inquiryRetention, "inquiry-retention", 365*24*time.Hour, "how long a closed question keeps the requester's name and address")
+	fs.DurationVar(&f.eventTick, "event-tick", 5*time.Minute, "how often the event reminder job runs (0: never)")
+	fs.DurationVar(&f.eventReminderLead, "event-reminder-lead", events.DefaultReminderLead, "how long before an event starts its attendees get the reminder")
 	fs.StringVar(&f.attachments, "attachments", "attachments", "folder where the practices library keeps attachments")
 	fs.Int64Var(&f.attachmentMaxMB, "attachment-max-mb", 20, "largest attachment in MiB")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -118,6 +122,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	go runInquiryTicks(ctx, a.Inquiries, f.inquiryTick, logger)
+	go runEventReminders(ctx, a.Events, f.eventTick, f.eventReminderLead, logger)
 	// The partner index is built in the background; /readyz says when.
 	a.Start()
 	srv, err := web.New(a, web.Config{Version: versionString(), Logger: logger})

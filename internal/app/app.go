@@ -153,6 +153,8 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval, Now: cfg.Now})
 	a.Follow = follow.New(db, a.Calls, a.Match, cfg.Mail, mail.NoticeConfig{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL,
 		Now: cfg.Now, Logger: cfg.Logger})
+	a.Events.SetPartnerFinder(a.Match) // meeting suggestions at brokerage events
+	a.Events.SetCalls(db)              // the calls an event links to
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
 	a.Network = &Network{db: db}
 	return a

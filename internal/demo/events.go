@@ -9,6 +9,7 @@ import (
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/audit"
+	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/store/sqlstore"
@@ -95,7 +96,7 @@ func LoadEvents(ctx context.Context, db *sqlstore.DB, now time.Time) (int, error
 		return n, err
 	}
 	n++
-	if err := loadBrokerage(ctx, svc, now); err != nil {
+	if err := loadBrokerage(ctx, db, svc, now); err != nil {
 		return n, err
 	}
 	return n + 1, nil
@@ -125,12 +126,11 @@ func loadTraining(ctx context.Context, svc *events.Service, now time.Time) error
 	if err != nil {
 		return fmt.Errorf("demo training: %w", err)
 	}
-	for w := range 4 { // a weekly session
-		d := first.AddDate(0, 0, 7*w).Format("2006-01-02")
-		if _, err := svc.AddSession(ctx, e.ID, events.SessionInput{Title: fmt.Sprintf("Session %d", w+1), Room: "Riskfactory",
-			StartsAt: d + "T09:00", EndsAt: d + "T12:00", Capacity: 30}); err != nil {
-			return fmt.Errorf("demo training session: %w", err)
-		}
+	// A weekly session, four times: one repeating session.
+	d := first.Format("2006-01-02")
+	if _, err := svc.AddSession(ctx, e.ID, events.SessionInput{Title: "Session", Room: "Riskfactory",
+		StartsAt: d + "T09:00", EndsAt: d + "T12:00", Capacity: 30, Repeat: &events.Repeat{Freq: events.RepeatWeekly, Count: 4}}); err != nil {
+		return fmt.Errorf("demo training session: %w", err)
 	}
 	return nil
 }
@@ -138,7 +138,7 @@ func loadTraining(ctx context.Context, svc *events.Service, now time.Time) error
 // loadBrokerage makes the upcoming brokerage day: 60 fictitious attendees,
 // each asking three others for a meeting; most are accepted, some
 // declined, some still open; the scheduler has run once.
-func loadBrokerage(ctx context.Context, svc *events.Service, now time.Time) error {
+func loadBrokerage(ctx context.Context, db *sqlstore.DB, svc *events.Service, now time.Time) error {
 	d := day(now, 45).Format("2006-01-02")
 	e, err := svc.CreateEvent(ctx, events.EventInput{Slug: "security-brokerage-day", Kind: events.KindMeeting, Language: "en",
 		Title:       "Security innovation brokerage day (demonstration)",
@@ -150,10 +150,20 @@ func loadBrokerage(ctx context.Context, svc *events.Service, now time.Time) erro
 	if err != nil {
 		return fmt.Errorf("demo brokerage day: %w", err)
 	}
+	// The fictitious attendees act for organisations of the demonstration
+	// directory, so that the partner finder can suggest whom to meet.
+	orgs, err := db.ListOrganisations(ctx, directory.Filter{Limit: demoAttendees, NoCounts: true})
+	if err != nil {
+		return fmt.Errorf("demo brokerage organisations: %w", err)
+	}
 	offers := []string{"drone detection", "cyber range exercises", "crowd monitoring", "forensic data analysis", "secure communications", "CBRN sensors"}
 	regs := make([]events.Registration, demoAttendees)
 	as := func(i int) context.Context {
-		return access.WithViewer(ctx, access.Viewer{UserID: attendeeID(i), WriteAllowed: true})
+		v := access.Viewer{UserID: attendeeID(i), WriteAllowed: true}
+		if len(orgs.Items) > 0 {
+			v.OrganisationID = orgs.Items[i%len(orgs.Items)].ID
+		}
+		return access.WithViewer(ctx, v)
 	}
 	for i := range demoAttendees {
 		r, err := svc.Register(as(i), e.ID, events.RegisterInput{ShareOrg: i%2 == 0, Offer: offers[i%len(offers)], Seek: offers[(i+2)%len(offers)]})

@@ -14,6 +14,8 @@ import (
 	"github.com/escnet/escnet/internal/validate"
 )
 
+func errNoBrokerage() error { return validate.Errors{{Field: "event", Code: validate.NoBrokerage}} }
+
 // MeetingInput asks another attendee for a 1:1 meeting.
 type MeetingInput struct {
 	To      string `json:"to"` // the other attendee's registration id

@@ -98,13 +98,16 @@ type Event struct {
 	Approval     bool       `json:"approval"`
 	Questions    []Question `json:"questions"`
 	Brokerage    *Brokerage `json:"brokerage,omitempty"`
-	Audience     string     `json:"audience,omitempty"` // trainings
-	Level        string     `json:"level,omitempty"`    // trainings
-	Confirmed    int        `json:"confirmed"`          // places taken (read only)
-	Version      int        `json:"version"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	Sessions     []Session  `json:"sessions,omitempty"`
+	// Calls are the ids of open calls the event is linked to: the
+	// meeting suggestions use the consortium builder for them.
+	Calls     []string  `json:"calls"`
+	Audience  string    `json:"audience,omitempty"` // trainings
+	Level     string    `json:"level,omitempty"`    // trainings
+	Confirmed int       `json:"confirmed"`          // places taken (read only)
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Sessions  []Session `json:"sessions,omitempty"`
 }
 
 // location is the venue's zone (UTC if unknown).
@@ -145,15 +148,18 @@ type Session struct {
 
 // Registration is one person's registration for an event.
 type Registration struct {
-	ID       string            `json:"id"`
-	EventID  string            `json:"event_id"`
-	UserID   string            `json:"-"`
-	PersonID string            `json:"-"`
-	Name     string            `json:"name"`
-	Email    string            `json:"email,omitempty"`
-	Org      string            `json:"organisation,omitempty"`
-	Status   string            `json:"status"`
-	Answers  map[string]string `json:"answers,omitempty"`
+	ID       string `json:"id"`
+	EventID  string `json:"event_id"`
+	UserID   string `json:"-"`
+	PersonID string `json:"-"`
+	Name     string `json:"name"`
+	Email    string `json:"email,omitempty"`
+	Org      string `json:"organisation,omitempty"`
+	// OrgID is the directory organisation the attendee acts for (the
+	// meeting suggestions rank it); "" for a guest.
+	OrgID   string            `json:"-"`
+	Status  string            `json:"status"`
+	Answers map[string]string `json:"answers,omitempty"`
 	// Sessions are the chosen sessions with their own state (confirmed or
 	// waiting).
 	Sessions []SessionChoice `json:"sessions,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/mail"
 	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
@@ -75,6 +76,43 @@ func (s *Service) SendReminders(ctx context.Context, eventID string) (int, error
 	n := 0
 	for _, r := range rs {
 		if r.Status == StatusConfirmed {
+			s.notify(ctx, e, r, "reminder")
+			n++
+		}
+	}
+	return n, nil
+}
+
+// DefaultReminderLead is how long before an event starts its scheduled
+// reminder goes out.
+const DefaultReminderLead = 24 * time.Hour
+
+// RemindDue is the scheduled reminder job that serve runs periodically:
+// every confirmed attendee of an event starting within lead from now gets
+// one reminder. Each registration is claimed in the database before its
+// e-mail is sent, so that a reminder goes out once even when the job runs
+// again or on several nodes at the same time (a failed e-mail is logged,
+// not retried). It returns how many reminders it sent.
+func (s *Service) RemindDue(ctx context.Context, lead time.Duration) (int, error) {
+	if lead <= 0 {
+		lead = DefaultReminderLead
+	}
+	sys := access.WithScope(ctx, access.System)
+	now := s.cfg.Now()
+	evs, err := s.store.ListEvents(sys, Filter{From: now, To: now.Add(lead), Limit: 1000})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range evs {
+		if !e.StartsAt.After(now) || e.StartsAt.After(now.Add(lead)) {
+			continue
+		}
+		rs, err := s.store.ClaimEventReminders(sys, e.ID, now)
+		if err != nil {
+			return n, err
+		}
+		for _, r := range rs {
 			s.notify(ctx, e, r, "reminder")
 			n++
 		}

@@ -71,7 +71,7 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegisterInput
 	}
 	if v.OrganisationID != "" {
 		if o, err := s.dir.GetOrganisation(access.WithScope(ctx, access.System), v.OrganisationID); err == nil {
-			r.Org = o.Name
+			r.Org, r.OrgID = o.Name, o.ID
 		}
 	}
 	for _, id := range in.Sessions {

@@ -34,6 +34,7 @@ type EventInput struct {
 	Approval     bool            `json:"approval"`
 	Questions    []Question      `json:"questions"`
 	Brokerage    *Brokerage      `json:"brokerage"`
+	Calls        []string        `json:"calls"`
 	Audience     string          `json:"audience"`
 	Level        string          `json:"level"`
 }
@@ -46,6 +47,9 @@ type SessionInput struct {
 	EndsAt   string    `json:"ends_at"`
 	Capacity int       `json:"capacity"`
 	Speakers []Speaker `json:"speakers"`
+	// Repeat, when adding, makes the session recur (a course's weekly
+	// or monthly sessions): every occurrence is stored as a session.
+	Repeat *Repeat `json:"repeat,omitempty"`
 }
 
 // Levels of a training.
@@ -103,7 +107,13 @@ func BuildEvent(in EventInput) (Event, error) {
 	e := Event{Slug: in.Slug, Kind: in.Kind, Title: strings.TrimSpace(in.Title), Description: in.Description, Language: in.Language,
 		Translations: in.Translations, Organisers: in.Organisers, VenueKind: in.VenueKind, FacilityID: in.FacilityID, Venue: in.Venue,
 		OnlineURL: in.OnlineURL, TimeZone: in.TimeZone, Visibility: in.Visibility, Capabilities: in.Capabilities, Capacity: in.Capacity,
-		Waitlist: in.Waitlist, Approval: in.Approval, Questions: in.Questions, Brokerage: in.Brokerage, Audience: in.Audience, Level: in.Level}
+		Waitlist: in.Waitlist, Approval: in.Approval, Questions: in.Questions, Brokerage: in.Brokerage, Audience: in.Audience, Level: in.Level, Calls: in.Calls}
+	if e.Calls == nil {
+		e.Calls = []string{}
+	}
+	if len(e.Calls) > 10 {
+		errs.Add("calls", validate.InvalidChoice, "choices", "at most 10 calls")
+	}
 	if e.Capabilities == nil {
 		e.Capabilities = []string{}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/mail"
+	"github.com/escnet/escnet/internal/schedule"
 	"github.com/escnet/escnet/internal/store"
 	"github.com/escnet/escnet/internal/validate"
 )
@@ -29,6 +30,10 @@ type Service struct {
 	users Users
 	mail  mail.Sender
 	cfg   Config
+	// partners ranks the meeting suggestions (SetPartnerFinder); calls
+	// checks the calls events link to (SetCalls).
+	partners PartnerFinder
+	calls    CallReader
 }
 
 // NewService returns a Service.
@@ -104,6 +109,9 @@ func (s *Service) prepare(ctx context.Context, in EventInput) (Event, error) {
 	}
 	e, err := BuildEvent(in)
 	if err != nil {
+		return e, err
+	}
+	if err := s.checkCalls(ctx, e.Calls); err != nil {
 		return e, err
 	}
 	return e, s.checkCapabilities(ctx, e.Capabilities)
@@ -221,6 +229,13 @@ func (s *Service) AddSession(ctx context.Context, eventID string, in SessionInpu
 	if !s.CanManage(ctx, e) {
 		return Session{}, store.ErrForbidden
 	}
+	if in.Repeat != nil {
+		ss, err := s.addSeries(ctx, e, in)
+		if err != nil {
+			return Session{}, err
+		}
+		return ss[0], nil
+	}
 	ses, err := BuildSession(e, in)
 	if err != nil {
 		return Session{}, err
@@ -232,6 +247,37 @@ func (s *Service) AddSession(ctx context.Context, eventID string, in SessionInpu
 		return Session{}, err
 	}
 	return ses, nil
+}
+
+// addSeries adds every occurrence of a repeating session, all or none.
+func (s *Service) addSeries(ctx context.Context, e Event, in SessionInput) ([]Session, error) {
+	occ, errs := occurrences(in, e.location())
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(occ) == 0 {
+		first := in
+		first.Repeat = nil
+		if _, err := BuildSession(e, first); err != nil {
+			return nil, err
+		}
+		return nil, validate.Errors{{Field: "repeat.until", Code: schedule.NotAfterStart}}
+	}
+	ss, err := buildSeries(e, occ)
+	if err != nil {
+		return nil, err
+	}
+	ptrs := make([]*Session, len(ss))
+	for i := range ss {
+		if err := s.checkSpeakers(ctx, &ss[i]); err != nil {
+			return nil, err
+		}
+		ptrs[i] = &ss[i]
+	}
+	if err := s.store.CreateEventSessions(ctx, ptrs); err != nil {
+		return nil, err
+	}
+	return ss, nil
 }
 
 // UpdateSession changes a session; its capacity may not drop below the
@@ -246,6 +292,9 @@ func (s *Service) UpdateSession(ctx context.Context, eventID, sessionID string, 
 	}
 	if !slices.ContainsFunc(e.Sessions, func(x Session) bool { return x.ID == sessionID }) {
 		return Session{}, store.ErrNotFound
+	}
+	if in.Repeat != nil {
+		return Session{}, validate.Errors{{Field: "repeat", Code: RepeatOnAdd}}
 	}
 	ses, err := BuildSession(e, in)
 	if err != nil {

@@ -30,6 +30,8 @@ type Store interface {
 	ListEvents(ctx context.Context, f Filter) ([]Event, error)
 
 	CreateEventSession(ctx context.Context, s *Session) error
+	// CreateEventSessions adds several sessions in one transaction.
+	CreateEventSessions(ctx context.Context, ss []*Session) error
 	UpdateEventSession(ctx context.Context, s *Session, expect int, check func(confirmed int) error) error
 	ListEventSessions(ctx context.Context, eventID string) ([]Session, error)
 
@@ -66,5 +68,9 @@ type Store interface {
 	// meetings and marks them announced.
 	SavePlan(ctx context.Context, eventID string, placed []Meeting) error
 	SetUnavailable(ctx context.Context, registrationID string, times []Unavailable) error
+	// ClaimEventReminders marks the event's confirmed registrations not
+	// reminded yet as reminded at at and returns them; of concurrent
+	// callers (several nodes) each registration goes to one only.
+	ClaimEventReminders(ctx context.Context, eventID string, at time.Time) ([]Registration, error)
 	ListUnavailable(ctx context.Context, eventID string) ([]Unavailable, error)
 }

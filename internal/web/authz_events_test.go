@@ -321,3 +321,104 @@ func eventExpectations(t *testing.T, pol policy) map[string]expectation {
 		"POST /events/{slug}/attendees/{id}": othersRecord("POST", guestAttendee, nil, url.Values{"action": {"check_in"}}, 303),
 	}
 }
+
+// eventFormExpectations are the matrix's expectations for the organisers'
+// forms, the unavailable times, outcomes and suggestions.
+func eventFormExpectations(t *testing.T, pol policy) map[string]expectation {
+	sees := func(who persona, level string) bool { return pol.sees[who][eventVisibility(level)] }
+	organises := func(who persona) bool { return pol.may(t, "organise events", who) }
+	eventForm := func(slug, level string) url.Values {
+		return url.Values{"slug": {slug}, "kind": {"meeting"}, "title": {"Form event " + slug}, "language": {"en"}, "organisers": {"hsd"},
+			"venue_kind": {"address"}, "venue": {"HSD Campus"}, "time_zone": {"Europe/Amsterdam"}, "starts_at": {"2031-06-02T09:00"},
+			"ends_at": {"2031-06-02T17:00"}, "visibility": {eventVisibility(level)}, "brokerage": {"on"}, "days": {"2031-06-02 10:00-12:00"},
+			"slot_minutes": {"30"}, "tables": {"5"}}
+	}
+	sessionForm := url.Values{"title": {"Panel"}, "starts_at": {"2031-06-02T14:00"}, "ends_at": {"2031-06-02T15:00"}}
+	// organiser: hidden → 404; organisers → ok; else 401 / 403.
+	organiser := func(method string, path func(fx *authzFixture, level string) (string, events.Event), form func(fx *authzFixture, level string, e events.Event) url.Values, ok int) expectation {
+		return func(fx *authzFixture, who persona, level string) authzCase {
+			p, e := path(fx, level)
+			c := authzCase{method: method, path: p, want: denied(who)}
+			if form != nil {
+				c.form = form(fx, level, e)
+			}
+			switch {
+			case !sees(who, level):
+				c.want = 404
+			case organises(who):
+				c.want = ok
+			}
+			return c
+		}
+	}
+	fresh := func(suffix string) func(fx *authzFixture, level string) (string, events.Event) {
+		return func(fx *authzFixture, level string) (string, events.Event) {
+			e, _ := newEvent(t, fx, level)
+			return "/events/" + e.Slug + suffix, e
+		}
+	}
+	sessionPath := func(fx *authzFixture, level string) (string, events.Event) {
+		e, ses := newEvent(t, fx, level)
+		return "/events/" + e.Slug + "/sessions/" + ses.ID, e
+	}
+	guestUnavailable := func(method string, form url.Values, ok int) expectation {
+		return func(fx *authzFixture, who persona, level string) authzCase {
+			e, _ := newEvent(t, fx, level)
+			c := authzCase{method: method, path: "/events/" + e.Slug + "/registrations/" + guest(t, fx, e).ID + "/unavailable", form: form, want: 404}
+			if sees(who, level) && organises(who) {
+				c.want = ok
+			}
+			return c
+		}
+	}
+	return map[string]expectation{
+		"GET /events/new": func(_ *authzFixture, who persona, _ string) authzCase {
+			c := authzCase{method: "GET", path: "/events/new", want: denied(who)}
+			if organises(who) {
+				c.want = 200
+			}
+			return c
+		},
+		"POST /events/new": func(fx *authzFixture, who persona, level string) authzCase {
+			c := authzCase{method: "POST", path: "/events/new", form: eventForm(fx.unique("authz-form-ev"), level), want: denied(who)}
+			if organises(who) {
+				c.want = 303
+			}
+			return c
+		},
+		"GET /events/{slug}/edit": organiser("GET", fresh("/edit"), nil, 200),
+		"POST /events/{slug}/edit": organiser("POST", fresh("/edit"), func(_ *authzFixture, level string, e events.Event) url.Values {
+			return eventForm(e.Slug, level)
+		}, 303),
+		"POST /events/{slug}/sessions":                       organiser("POST", fresh("/sessions"), func(*authzFixture, string, events.Event) url.Values { return sessionForm }, 303),
+		"POST /events/{slug}/sessions/{id}":                  organiser("POST", sessionPath, func(*authzFixture, string, events.Event) url.Values { return sessionForm }, 303),
+		"GET /events/{slug}/registrations/{id}/unavailable":  guestUnavailable("GET", nil, 200),
+		"POST /events/{slug}/registrations/{id}/unavailable": guestUnavailable("POST", url.Values{"times": {"2031-06-02 10:00-11:00"}}, 303),
+		// Only the two sides record an outcome: someone else's meeting is
+		// not found, for organisers too.
+		"POST /events/{slug}/meetings/{id}/outcome": func(fx *authzFixture, who persona, level string) authzCase {
+			e, _ := newEvent(t, fx, level)
+			a, b := guest(t, fx, e), guest(t, fx, e)
+			ctx := access.WithViewer(context.Background(), access.Viewer{UserID: a.UserID, Email: a.Email, AllianceAdmin: true, WriteAllowed: true})
+			m, err := fx.env.server.ev.RequestMeeting(ctx, e.ID, events.MeetingInput{To: b.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return authzCase{method: "POST", path: "/events/" + e.Slug + "/meetings/" + m.ID + "/outcome", form: url.Values{"outcome": {"follow_up"}}, want: 404}
+		},
+		// A confirmed attendee gets suggestions; hidden → 404, anonymous → 401.
+		"GET /api/v1/events/{id}/suggestions": func(fx *authzFixture, who persona, level string) authzCase {
+			e, _ := newEvent(t, fx, level)
+			c := authzCase{method: "GET", path: "/api/v1/events/" + e.Slug + "/suggestions", want: 200}
+			switch {
+			case !sees(who, level):
+				c.want = 404
+			case who == anonymous:
+				c.want = 401
+			default:
+				registerAs(t, fx, e, who, level)
+			}
+			return c
+		},
+	}
+}

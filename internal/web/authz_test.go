@@ -294,6 +294,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, matchExpectations(t, pol))        // authz_match_test.go
 		maps.Copy(exps, inquiryExpectations(t, pol))      // authz_inquiries_test.go
 		maps.Copy(exps, eventExpectations(t, pol))        // authz_events_test.go
+		maps.Copy(exps, eventFormExpectations(t, pol))    // authz_events_test.go
 		maps.Copy(exps, practiceExpectations(t, pol))     // authz_practices_test.go
 		maps.Copy(exps, exchangeExpectations(t, pol))     // authz_exchanges_test.go
 		maps.Copy(exps, facilityFormExpectations(t, pol)) // facilities_forms_authz_test.go

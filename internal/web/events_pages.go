@@ -34,6 +34,7 @@ type eventTable struct {
 
 type eventsPage struct {
 	layout
+	CanCreate      bool // the viewer may organise events
 	Upcoming, Past eventTable
 	Kind           string // the kind shown, "" for all
 	Kinds          []kindLink
@@ -86,6 +87,8 @@ func (s *Server) pageEvents(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := eventsPage{layout: s.layout(r, "title.events", "events"), Kind: kind}
+	_, cerr := s.ev.OrganiserClusters(r.Context())
+	data.CanCreate = cerr == nil
 	for _, k := range events.Kinds {
 		data.Kinds = append(data.Kinds, kindLink{Kind: k, Label: data.L.T("event_kinds." + k), Current: k == kind})
 	}
@@ -137,6 +140,7 @@ func (s *Server) pageEventCalendar(w http.ResponseWriter, r *http.Request) error
 	for d := range 7 {
 		data.Weekdays = append(data.Weekdays, data.L.T("weekday."+strconv.Itoa((d+1)%7)))
 	}
+	days := s.calendarDays(r, evs)
 	lead := (int(first.Weekday()) + 6) % 7 // weeks start on Monday
 	var week []calendarDay
 	for range lead {
@@ -145,9 +149,8 @@ func (s *Server) pageEventCalendar(w http.ResponseWriter, r *http.Request) error
 	today := time.Now().UTC().Format(time.DateOnly)
 	for d := first; d.Before(next); d = d.AddDate(0, 0, 1) {
 		cell := calendarDay{Day: d.Day(), Today: d.Format(time.DateOnly) == today}
-		for _, e := range evs {
-			loc := e.Location()
-			if day := d.Format(time.DateOnly); e.StartsAt.In(loc).Format(time.DateOnly) <= day && e.EndsAt.In(loc).Format(time.DateOnly) >= day {
+		for i, e := range evs {
+			if days[i](d.Format(time.DateOnly)) {
 				cell.Events = append(cell.Events, s.eventRowOf(r, data.L, e))
 			}
 		}
@@ -184,6 +187,9 @@ type eventPage struct {
 	Organiser   bool
 	Brokerage   bool
 	Errors      []ProblemField
+	// Suggestions are whom a confirmed attendee of a brokerage event
+	// could meet.
+	Suggestions []suggestionRow
 }
 
 func (s *Server) eventPageData(r *http.Request, slug string) (eventPage, error) {
@@ -222,6 +228,9 @@ func (s *Server) eventPageData(r *http.Request, slug string) (eventPage, error) 
 			return data, err
 		}
 		data.CanRegister = data.Mine == nil && v.WriteAllowed && e.EndsAt.After(time.Now())
+		if data.Brokerage && data.Mine != nil && data.Mine.Status == events.StatusConfirmed {
+			data.Suggestions = s.suggestionRows(r, e)
+		}
 	}
 	return data, nil
 }
@@ -363,9 +372,11 @@ func (s *Server) postRequestMeeting(w http.ResponseWriter, r *http.Request) erro
 // meetingRow is a meeting request or meeting as the agenda shows it.
 type meetingRow struct {
 	ID, With, Message, Status, When string
-	Table                           int
-	Version                         int
-	Incoming, CanAnswer, CanCancel  bool
+	// Outcome is the viewer's side's record of what came of it.
+	Outcome                        string
+	Table                          int
+	Version                        int
+	Incoming, CanAnswer, CanCancel bool
 }
 
 type meetingsPage struct {
@@ -379,6 +390,10 @@ type meetingsPage struct {
 	Plan       []meetingRow
 	Result     *events.PlanResult
 	Errors     []ProblemField
+	// Me is the viewer's registration (its unavailable times); Outcomes
+	// the choices of the follow-up form.
+	Me       string
+	Outcomes []option
 }
 
 func (s *Server) meetingsData(r *http.Request) (meetingsPage, error) {
@@ -392,7 +407,8 @@ func (s *Server) meetingsData(r *http.Request) (meetingsPage, error) {
 	}
 	l := s.loc(r)
 	data := meetingsPage{layout: s.layout(r, l.T("title.meetings", "event", e.TextIn(l.Lang).Title), "events"), Event: e,
-		Title: e.TextIn(l.Lang).Title, Registered: me.ID != "", Organiser: s.ev.CanManage(ctx, e)}
+		Title: e.TextIn(l.Lang).Title, Registered: me.ID != "", Organiser: s.ev.CanManage(ctx, e), Me: me.ID}
+	data.Outcomes = opts(l, "outcome.", events.Outcomes, "")
 	for _, m := range ms {
 		row := s.meetingRowOf(l, e, m, me.ID)
 		if m.Status == events.MeetingAccepted && m.StartsAt != nil {
@@ -425,6 +441,10 @@ func (s *Server) meetingRowOf(l *Localizer, e events.Event, m events.Meeting, me
 	}
 	if m.StartsAt != nil {
 		row.When, row.Table = localSpan(l, *m.StartsAt, *m.EndsAt, e.TimeZone), m.Table+1
+	}
+	row.Outcome = m.OutcomeFrom
+	if m.ToID == me {
+		row.Outcome = m.OutcomeTo
 	}
 	row.CanAnswer = row.Incoming && m.Status == events.MeetingRequested
 	row.CanCancel = me != "" && (m.Status == events.MeetingRequested || m.Status == events.MeetingAccepted)
@@ -489,10 +509,11 @@ type attendeeRow struct {
 
 type attendeesPage struct {
 	layout
-	Event  events.Event
-	Title  string
-	Rows   []attendeeRow
-	Counts map[string]int
+	Brokerage bool // the event has 1:1 meetings
+	Event     events.Event
+	Title     string
+	Rows      []attendeeRow
+	Counts    map[string]int
 }
 
 func (s *Server) pageAttendees(w http.ResponseWriter, r *http.Request) error {
@@ -502,7 +523,7 @@ func (s *Server) pageAttendees(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.loc(r)
 	data := attendeesPage{layout: s.layout(r, l.T("title.attendees", "event", e.TextIn(l.Lang).Title), "events"), Event: e,
-		Title: e.TextIn(l.Lang).Title, Counts: map[string]int{}}
+		Title: e.TextIn(l.Lang).Title, Counts: map[string]int{}, Brokerage: e.Brokerage != nil}
 	for _, reg := range rs {
 		data.Counts[reg.Status]++
 		row := attendeeRow{ID: reg.ID, Name: reg.Name, Org: reg.Org, Email: reg.Email, Status: l.T("registration_status." + reg.Status),
@@ -579,8 +600,18 @@ func eventKeyFamilies() map[string][]string {
 		"event.":               {"online", "places"}, // written from Go, with arguments
 		"figure.":              events.FigureKeys(),
 		"field.": {"event", "sessions", "answers", "organisers", "brokerage", "offer", "seek", "message", "outcome", "venue_kind", "venue",
-			"online_url", "facility_id", "language", "translations", "questions", "audience", "level", "times"},
+			"online_url", "facility_id", "language", "translations", "questions", "audience", "level", "times", "repeat"},
 		"mail.event.": mailEventKeys(),
+		// the organisers' forms (events_forms.go) and the follow-up
+		// (events_followup.go)
+		"eventform.":            {"no_level", "line", "changed_meanwhile"},
+		"eventform.lang.":       events.Languages,
+		"eventform.venue.":      {events.VenueAddress, events.VenueFacility, events.VenueOnline},
+		"eventform.visibility.": events.Visibilities,
+		"outcome.":              events.Outcomes,
+		"field.brokerage.":      {"days", "breaks", "slot_minutes", "tables", "cap"},
+		"field.repeat.":         {"freq", "interval", "count", "until"},
+		"suggest.":              {"offer_words", "consortium"},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/escnet/escnet/internal/accounts"
 	"github.com/escnet/escnet/internal/audit"
 	"github.com/escnet/escnet/internal/directory"
+	"github.com/escnet/escnet/internal/events"
 	"github.com/escnet/escnet/internal/facilities"
 )
 
@@ -373,6 +374,15 @@ func TestOpenAPIInputSchemasMatchTypes(t *testing.T) {
 		"MembershipRequestInput": MembershipRequestInput{},
 		"DecisionInput":          DecisionInput{},
 		"ExchangeDecisionInput":  ExchangeDecisionInput{},
+		// events (events_api.go)
+		"EventInput":       events.EventInput{},
+		"SessionInput":     events.SessionInput{},
+		"Repeat":           events.Repeat{},
+		"RegisterInput":    events.RegisterInput{},
+		"RegistrationStep": RegistrationStep{},
+		"UnavailableInput": UnavailableInput{},
+		"MeetingInput":     events.MeetingInput{},
+		"MeetingStep":      MeetingStep{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := doc.Components.Schemas[name]
@@ -438,6 +448,8 @@ func TestOpenAPIResponseSchemasMatchTypes(t *testing.T) {
 		"UserList":              UserList{},
 		"AuditList":             AuditList{},
 		"PersonalData":          PersonalData{},
+		"MeetingSuggestion":     events.Suggestion{},
+		"MeetingSuggestionList": MeetingSuggestionList{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			schema := doc.Components.Schemas[name]

@@ -100,7 +100,7 @@ func TestPagesShowNoIdsOrGoValues(t *testing.T) {
 	link := regexp.MustCompile(`href="(/[^"#]*)"`)
 	seeds := []string{"/", "/clusters", "/organisations", "/people", "/capabilities", "/facilities", "/calls", "/events", "/events?when=all",
 		"/partners?text=drone+detection+at+airports&lead=tno", "/practices", "/ask", "/inquiries", "/inquiries/stats", "/roadmap", "/letter", "/join",
-		"/bookings", "/account", "/membership-requests", "/postings", "/postings/mine", "/admin/applications", "/admin/users", "/admin/merges", "/admin/import", "/projects", "/search?q=drone", "/exchanges", "/slots?kind=test_range&days=1"}
+		"/bookings", "/account", "/membership-requests", "/postings", "/postings/mine", "/events/new", "/events/security-brokerage-day/edit", "/events/riskfactory-safety-awareness-training/edit", "/events/security-brokerage-day/meetings", "/admin/applications", "/admin/users", "/admin/merges", "/admin/import", "/projects", "/search?q=drone", "/exchanges", "/slots?kind=test_range&days=1"}
 	for _, who := range []string{"admin@example.org", "manager.hsd@example.org", "member.tno@example.org", ""} {
 		seen := map[string]bool{}
 		variants := map[string]int{}

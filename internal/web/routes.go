@@ -467,5 +467,15 @@ func (s *Server) eventsRoutes() []route {
 		{"GET /events/{slug}/attendees", s.page(s.pageAttendees)},
 		{"POST /events/{slug}/attendees/{id}", s.page(s.postAttendeeStep)},
 		{"GET /events/{slug}/figures", s.page(s.pageFigures)},
+		{"GET /events/new", s.page(s.pageNewEvent)},
+		{"POST /events/new", s.page(s.postNewEvent)},
+		{"GET /events/{slug}/edit", s.page(s.pageEditEvent)},
+		{"POST /events/{slug}/edit", s.page(s.postEditEvent)},
+		{"POST /events/{slug}/sessions", s.page(s.postAddSession)},
+		{"POST /events/{slug}/sessions/{id}", s.page(s.postEditSession)},
+		{"GET /events/{slug}/registrations/{id}/unavailable", s.page(s.pageUnavailable)},
+		{"POST /events/{slug}/registrations/{id}/unavailable", s.page(s.postUnavailable)},
+		{"POST /events/{slug}/meetings/{id}/outcome", s.page(s.postOutcome)},
+		{"GET /api/v1/events/{id}/suggestions", api(s.apiSuggestions)},
 	}
 }

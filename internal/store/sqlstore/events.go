@@ -41,17 +41,17 @@ func (w *where) eventScope(s access.Scope) {
 
 const eventCols = `e.id, e.slug, e.kind, e.title, e.description, e.language, e.translations, e.venue_kind, COALESCE(e.facility_id, ''),
 	e.venue, e.online_url, e.time_zone, e.starts_at, e.ends_at, e.visibility, e.capabilities, e.capacity, e.waitlist, e.approval,
-	e.questions, e.brokerage, e.audience, e.level, e.version, e.created_at, e.updated_at,
+	e.questions, e.brokerage, e.audience, e.level, e.version, e.created_at, e.updated_at, e.calls,
 	(SELECT COUNT(*) FROM registrations cr WHERE cr.event_id = e.id AND cr.status = 'confirmed')`
 
 type scanner interface{ Scan(...any) error }
 
 func scanEvent(row scanner) (events.Event, error) {
 	var e events.Event
-	var tr, caps, qs, br string
+	var tr, caps, qs, br, cs string
 	err := row.Scan(&e.ID, &e.Slug, &e.Kind, &e.Title, &e.Description, &e.Language, &tr, &e.VenueKind, &e.FacilityID,
 		&e.Venue, &e.OnlineURL, &e.TimeZone, &e.StartsAt, &e.EndsAt, &e.Visibility, &caps, &e.Capacity, &e.Waitlist, &e.Approval,
-		&qs, &br, &e.Audience, &e.Level, &e.Version, &e.CreatedAt, &e.UpdatedAt, &e.Confirmed)
+		&qs, &br, &e.Audience, &e.Level, &e.Version, &e.CreatedAt, &e.UpdatedAt, &cs, &e.Confirmed)
 	if err != nil {
 		return e, err
 	}
@@ -64,6 +64,12 @@ func scanEvent(row scanner) (events.Event, error) {
 	}
 	if err := unjson(qs, &e.Questions); err != nil {
 		return e, err
+	}
+	if err := unjson(cs, &e.Calls); err != nil {
+		return e, err
+	}
+	if e.Calls == nil {
+		e.Calls = []string{}
 	}
 	if br != "" {
 		e.Brokerage = &events.Brokerage{}
@@ -84,6 +90,13 @@ func unjson(s string, v any) error {
 func tojson(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+func callsJSON(cs []string) string {
+	if cs == nil {
+		return "[]"
+	}
+	return tojson(cs)
 }
 
 func brokerageJSON(b *events.Brokerage) string {
@@ -114,11 +127,11 @@ func (db *DB) CreateEvent(ctx context.Context, e *events.Event) error {
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO events (id, slug, kind, title, description, language, translations, venue_kind, facility_id,
 			venue, online_url, time_zone, starts_at, ends_at, visibility, reach, capabilities, capacity, waitlist, approval, questions, brokerage,
-			audience, level, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25)`,
+			audience, level, version, created_at, updated_at, calls)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25, $26)`,
 			e.ID, e.Slug, e.Kind, e.Title, e.Description, e.Language, tojson(e.Translations), e.VenueKind, nullable(e.FacilityID),
 			e.Venue, e.OnlineURL, e.TimeZone, e.StartsAt, e.EndsAt, e.Visibility, eventReach(e.Visibility), tojson(e.Capabilities),
-			e.Capacity, e.Waitlist, e.Approval, tojson(e.Questions), brokerageJSON(e.Brokerage), e.Audience, e.Level, e.CreatedAt)
+			e.Capacity, e.Waitlist, e.Approval, tojson(e.Questions), brokerageJSON(e.Brokerage), e.Audience, e.Level, e.CreatedAt, callsJSON(e.Calls))
 		if err != nil {
 			return err
 		}
@@ -177,10 +190,10 @@ func (db *DB) UpdateEvent(ctx context.Context, e *events.Event, expect int, chec
 		_, err = tx.ExecContext(ctx, `UPDATE events SET slug = $2, kind = $3, title = $4, description = $5, language = $6, translations = $7,
 			venue_kind = $8, facility_id = $9, venue = $10, online_url = $11, time_zone = $12, starts_at = $13, ends_at = $14, visibility = $15,
 			reach = $16, capabilities = $17, capacity = $18, waitlist = $19, approval = $20, questions = $21, brokerage = $22, audience = $23,
-			level = $24, version = $25, updated_at = $26 WHERE id = $1`,
+			level = $24, version = $25, updated_at = $26, calls = $27 WHERE id = $1`,
 			e.ID, e.Slug, e.Kind, e.Title, e.Description, e.Language, tojson(e.Translations), e.VenueKind, nullable(e.FacilityID),
 			e.Venue, e.OnlineURL, e.TimeZone, e.StartsAt, e.EndsAt, e.Visibility, eventReach(e.Visibility), tojson(e.Capabilities),
-			e.Capacity, e.Waitlist, e.Approval, tojson(e.Questions), brokerageJSON(e.Brokerage), e.Audience, e.Level, e.Version, e.UpdatedAt)
+			e.Capacity, e.Waitlist, e.Approval, tojson(e.Questions), brokerageJSON(e.Brokerage), e.Audience, e.Level, e.Version, e.UpdatedAt, callsJSON(e.Calls))
 		if err != nil {
 			return err
 		}
@@ -296,15 +309,26 @@ func scanSession(row scanner) (events.Session, error) {
 
 // CreateEventSession stores a programme item.
 func (db *DB) CreateEventSession(ctx context.Context, s *events.Session) error {
-	s.ID, s.Version = newID(), 1
+	return db.CreateEventSessions(ctx, []*events.Session{s})
+}
+
+// CreateEventSessions adds sessions (the occurrences of a repeating one)
+// in one transaction: all or none.
+func (db *DB) CreateEventSessions(ctx context.Context, ss []*events.Session) error {
 	t := now()
 	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO event_sessions (id, event_id, title, room, starts_at, ends_at, capacity, speakers, version, created_at, updated_at)
+		for _, s := range ss {
+			s.ID, s.Version = newID(), 1
+			_, err := tx.ExecContext(ctx, `INSERT INTO event_sessions (id, event_id, title, room, starts_at, ends_at, capacity, speakers, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`, s.ID, s.EventID, s.Title, s.Room, s.StartsAt.UTC(), s.EndsAt.UTC(), s.Capacity, tojson(s.Speakers), t)
-		if err != nil {
-			return err
+			if err != nil {
+				return err
+			}
 		}
-		return tx.Change(ctx, "event", s.EventID, "session")
+		if len(ss) == 0 {
+			return nil
+		}
+		return tx.Change(ctx, "event", ss[0].EventID, "session")
 	}))
 }
 

@@ -12,14 +12,14 @@ import (
 )
 
 const registrationCols = `r.id, r.event_id, r.user_id, r.person_id, r.name, r.email, r.organisation, r.status, r.answers,
-	r.share_email, r.share_org, r.offer, r.seek, r.checked_in_at, r.version, r.created_at`
+	r.share_email, r.share_org, r.offer, r.seek, r.checked_in_at, r.version, r.created_at, r.organisation_id`
 
 func scanRegistration(row scanner) (events.Registration, error) {
 	var r events.Registration
 	var answers string
 	var in sql.NullTime
 	err := row.Scan(&r.ID, &r.EventID, &r.UserID, &r.PersonID, &r.Name, &r.Email, &r.Org, &r.Status, &answers,
-		&r.ShareEmail, &r.ShareOrg, &r.Offer, &r.Seek, &in, &r.Version, &r.CreatedAt)
+		&r.ShareEmail, &r.ShareOrg, &r.Offer, &r.Seek, &in, &r.Version, &r.CreatedAt, &r.OrgID)
 	if err != nil {
 		return r, err
 	}
@@ -123,9 +123,9 @@ func (db *DB) Register(ctx context.Context, r *events.Registration, decide func(
 		}
 		r.ID, r.Version, r.CreatedAt = newID(), 1, now()
 		_, err = tx.ExecContext(ctx, `INSERT INTO registrations (id, event_id, user_id, person_id, name, email, organisation, status, answers,
-			share_email, share_org, offer, seek, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)`,
-			r.ID, r.EventID, r.UserID, r.PersonID, r.Name, r.Email, r.Org, r.Status, tojson(r.Answers), r.ShareEmail, r.ShareOrg, r.Offer, r.Seek, r.CreatedAt)
+			share_email, share_org, offer, seek, version, created_at, updated_at, organisation_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14, $15)`,
+			r.ID, r.EventID, r.UserID, r.PersonID, r.Name, r.Email, r.Org, r.Status, tojson(r.Answers), r.ShareEmail, r.ShareOrg, r.Offer, r.Seek, r.CreatedAt, r.OrgID)
 		if err != nil {
 			if _, _, ok := db.dialect.Unique(err); ok {
 				return &store.ConflictError{Field: "event", Code: validate.AlreadyRegistered}
