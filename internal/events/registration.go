@@ -280,7 +280,7 @@ func Shared(r Registration) Registration {
 		out.Email = r.Email
 	}
 	if r.ShareOrg {
-		out.Org = r.Org
+		out.Org, out.OrgID = r.Org, r.OrgID
 	}
 	return out
 }

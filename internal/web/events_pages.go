@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/escnet/escnet/internal/events"
+	"github.com/escnet/escnet/internal/postings"
 	"github.com/escnet/escnet/internal/store"
 )
 
@@ -305,6 +306,10 @@ func (s *Server) postCancelRegistration(w http.ResponseWriter, r *http.Request) 
 type participantRow struct {
 	ID, Name, Org, Email, Offer, Seek string
 	Me, Asked                         bool
+	// Postings are the current partner-search postings of the attendee's
+	// organisation (shown only when the attendee shares it): the
+	// cooperation offers and requests of the brokerage reuse them.
+	Offers, Seeks []postings.Posting
 }
 
 type participantsPage struct {
@@ -328,8 +333,27 @@ func (s *Server) participantsData(r *http.Request) (participantsPage, error) {
 	l := s.loc(r)
 	data := participantsPage{layout: s.layout(r, l.T("title.participants", "event", e.TextIn(l.Lang).Title), "events"), Event: e, Title: e.TextIn(l.Lang).Title}
 	_, me, ms, _ := s.ev.MyMeetings(ctx, e.ID)
+	// One read of the current postings, grouped by organisation, rather
+	// than one per attendee.
+	current, err := s.postings.List(ctx, postings.Filter{})
+	if err != nil {
+		return participantsPage{}, err
+	}
+	byOrg := map[string][]postings.Posting{}
+	for _, p := range current {
+		byOrg[p.OrganisationID] = append(byOrg[p.OrganisationID], p)
+	}
 	for _, p := range rs {
 		row := participantRow{ID: p.ID, Name: p.Name, Org: p.Org, Email: p.Email, Offer: p.Offer, Seek: p.Seek, Me: p.ID == me.ID}
+		if p.ShareOrg && p.OrgID != "" {
+			for _, po := range byOrg[p.OrgID] {
+				if po.Kind == postings.KindOffer {
+					row.Offers = append(row.Offers, po)
+				} else {
+					row.Seeks = append(row.Seeks, po)
+				}
+			}
+		}
 		row.Asked = slices.ContainsFunc(ms, func(m events.Meeting) bool {
 			return (m.FromID == p.ID || m.ToID == p.ID) && (m.Status == events.MeetingRequested || m.Status == events.MeetingAccepted)
 		})

@@ -77,3 +77,24 @@ func TestBookingsToDecideHoldsOnlyOpenRequests(t *testing.T) {
 		t.Error("the confirmed coming bookings are not listed apart")
 	}
 }
+
+// TestBrokerageParticipantsShowPostings checks that the brokerage's
+// participant list reuses the partner-search postings: an attendee who
+// shares their organisation shows its current offers and requests.
+func TestBrokerageParticipantsShowPostings(t *testing.T) {
+	env := fullDemoEnv(t)
+	var found bool
+	for _, who := range []string{"admin@example.org", "manager.hsd@example.org", "member.tno@example.org", "admin.tno@example.org"} {
+		r := env.do("GET", "/events/security-brokerage-day/participants", nil, "Authorization", "Bearer "+env.tokens[who])
+		if r.status != 200 {
+			continue
+		}
+		if strings.Contains(string(r.body), `<ul class="postings"><li><a href="/postings/`) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Error("no participant list of the demo brokerage day shows a posting of an attendee's organisation")
+	}
+}
