@@ -52,8 +52,8 @@ func TestEmbeddedCORDISIsTheSharedSubset(t *testing.T) {
 
 // TestLoadAllWithCORDIS: the whole demo brings the 632 security projects
 // and their 6,873 participations through the import path, leaves the
-// demo's own organisations as they were (no PIC added), and a second
-// import of the same copy changes nothing.
+// demo's own PICs as they were, links the members CORDIS knows to their
+// records, and a second import of the same copy changes nothing.
 func TestLoadAllWithCORDIS(t *testing.T) {
 	a := app.New(storetest.NewSQLite(t), app.Config{Mail: noMail{}})
 	t.Cleanup(func() { a.Close() })
@@ -76,8 +76,16 @@ func TestLoadAllWithCORDIS(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", o.Slug, err)
 		}
-		if got.PIC != o.PIC {
+		if o.PIC != "" && got.PIC != o.PIC {
 			t.Errorf("%s: PIC %q after the import, the demo says %q", o.Slug, got.PIC, o.PIC)
+		}
+	}
+	// The import links the members CORDIS knows to their records: they
+	// gain the PIC (and with it their projects), keeping their slug.
+	for _, slug := range []string{"tno", "vtt", "aarhus-university", "university-of-twente", "unibw-muenchen", "federale-politie"} {
+		got, err := a.Directory.Store().GetOrganisation(access.WithScope(ctx, access.System), slug)
+		if err != nil || got.PIC == "" {
+			t.Errorf("%s: not linked to its CORDIS record after the demo load (PIC %q, %v)", slug, got.PIC, err)
 		}
 	}
 	sum, err := demo.LoadCORDIS(context.Background(), a)
