@@ -119,7 +119,11 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	}
 	a := &App{Config: cfg, Log: cfg.Logger, Mail: cfg.Mail, DB: db}
 	a.Directory = directory.NewService(db)
-	a.Accounts = accounts.NewService(db, db, cfg.Mail, cfg.Accounts)
+	// Accounts and governance may mail from inside a transaction (an
+	// accepted application invites its managers): such mail waits for the
+	// commit.
+	txMail := mail.Deferred{Sender: cfg.Mail, Logger: cfg.Logger}
+	a.Accounts = accounts.NewService(db, db, txMail, cfg.Accounts)
 	a.Facilities = facilities.NewService(db, db, db, cfg.Mail, facilities.Config{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	addPersonalRecords(a.Accounts, db) // personal.go
@@ -133,7 +137,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Exchanges = exchanges.NewService(db, a.Practices, exchanges.Config{Viewer: access.ViewerFrom})
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db)
-	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	a.Governance = governance.NewService(db, a.Directory, a.Accounts, txMail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	// The partner finder follows the store's change feed itself.
 	a.Match = live.New(db, live.Options{Logger: cfg.Logger, Interval: cfg.MatchInterval})
 	a.Health = &Health{db: db, version: cfg.Version, app: a}
