@@ -73,6 +73,7 @@ func commands() []command {
 		{"exchanges", "the exchange of people: exchanges list", runExchanges},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
 		{"inquiries", "questions to the alliance for desk staff: inquiries list|show|stats", runInquiries},
+		{"roadmap", "the joint roadmap: roadmap remind (e-mail the owners of overdue items, once)", runRoadmap},
 		{"version", "print the version", runVersion},
 		{"help", "show help for escnet or one of its commands", runHelp},
 	}
