@@ -241,3 +241,13 @@ func (s *Service) SetStatus(ctx context.Context, id string, expected int, status
 	}
 	return s.roadmap.AddUpdate(ctx, id, expected, Update{At: s.cfg.Now(), Status: status, Note: strings.TrimSpace(note), By: author(v)})
 }
+
+// MayAddItems reports whether the viewer may add to the roadmap at all
+// (an alliance administrator, or a manager of a cluster, with a token
+// that may write); which items is decided by AddItem.
+func MayAddItems(v access.Viewer) bool {
+	return v.WriteAllowed && (v.AllianceAdmin || len(v.ManagedClusters) > 0)
+}
+
+// MayEditItem reports whether the viewer may change it (see UpdateItem).
+func MayEditItem(v access.Viewer, it Item) bool { return mayOwn(v, it) }

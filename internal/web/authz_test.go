@@ -299,6 +299,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, facilityFormExpectations(t, pol)) // facilities_forms_authz_test.go
 		maps.Copy(exps, clusterFormExpectations(t, pol))  // facilities_forms_authz_test.go
 		maps.Copy(exps, governanceExpectations(t, pol))   // authz_governance_test.go
+		maps.Copy(exps, governance2Expectations(t, pol))  // authz_governance2_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/validate"
@@ -22,6 +23,8 @@ func governanceKeyFamilies() map[string][]string {
 	return map[string][]string{
 		"join.state.":     governance.States,
 		"roadmap.status.": governance.Statuses,
+		"roadmap.kind.":   {governance.ItemGoal, governance.ItemAction, governance.ItemMilestone},
+		"mail.roadmap.":   {"overdue.subject", "overdue.body"},
 		"join.measure.":   governance.Measures,
 		"join.kind.":      {governance.KindCluster, governance.KindRegion},
 		"join.note.":      {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
@@ -434,7 +437,14 @@ type roadmapPage struct {
 	layout
 	Items    []governance.Item
 	Clusters map[string]string // id → name
+	Viewer   access.Viewer
 }
+
+// CanAdd reports whether the page offers to add items.
+func (p roadmapPage) CanAdd() bool { return governance.MayAddItems(p.Viewer) }
+
+// CanEdit reports whether the page offers to edit it.
+func (p roadmapPage) CanEdit(it governance.Item) bool { return governance.MayEditItem(p.Viewer, it) }
 
 // Children returns the items under parent.
 func (p roadmapPage) Children(parent string) []governance.Item {
@@ -465,7 +475,8 @@ func (s *Server) pageRoadmap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := roadmapPage{layout: s.layout(r, "title.roadmap", "roadmap"), Items: items, Clusters: map[string]string{}}
+	data := roadmapPage{layout: s.layout(r, "title.roadmap", "roadmap"), Items: items, Clusters: map[string]string{},
+		Viewer: access.ViewerFrom(r.Context())}
 	for _, c := range cs.Items {
 		data.Clusters[c.ID] = c.Name
 	}
