@@ -1,12 +1,14 @@
 package web
 
 import (
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -25,10 +27,12 @@ func governanceKeyFamilies() map[string][]string {
 		"roadmap.status.": governance.Statuses,
 		"roadmap.kind.":   {governance.ItemGoal, governance.ItemAction, governance.ItemMilestone},
 		"mail.roadmap.":   {"overdue.subject", "overdue.body"},
-		"join.measure.":   governance.Measures,
-		"join.kind.":      {governance.KindCluster, governance.KindRegion},
-		"join.note.":      {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
-		"mail.join.":      {"submitted.subject", "submitted.body", "ask.subject", "ask.body", "refused.subject", "refused.body", "accepted.subject", "accepted.body"},
+		// The timeline's title and description (pageRoadmap).
+		"roadmap.timeline": {"", "_desc"},
+		"join.measure.":    governance.Measures,
+		"join.kind.":       {governance.KindCluster, governance.KindRegion},
+		"join.note.":       {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
+		"mail.join.":       {"submitted.subject", "submitted.body", "ask.subject", "ask.body", "refused.subject", "refused.body", "accepted.subject", "accepted.body"},
 		"field.": {"members.companies", "members.smes", "members.knowledge_institutions", "members.government", "members.practitioners",
 			"members.total", "contact.name", "contact.email", "contact.phone", "letter_of_intent", "organisation", "managers", "staff_fte",
 			"text", "state", "decision", "members.min", "members.max", "helices.min", "helices.max", "staff_fte_hundredths.min",
@@ -438,6 +442,7 @@ type roadmapPage struct {
 	Items    []governance.Item
 	Clusters map[string]string // id → name
 	Viewer   access.Viewer
+	Timeline template.HTML // the SVG timeline ("" with no dated action)
 }
 
 // CanAdd reports whether the page offers to add items.
@@ -477,6 +482,15 @@ func (s *Server) pageRoadmap(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := roadmapPage{layout: s.layout(r, "title.roadmap", "roadmap"), Items: items, Clusters: map[string]string{},
 		Viewer: access.ViewerFrom(r.Context())}
+	var actions, milestones int
+	for _, it := range items {
+		actions += map[bool]int{true: 1}[it.Kind == governance.ItemAction]
+		milestones += map[bool]int{true: 1}[it.Kind == governance.ItemMilestone]
+	}
+	l := data.L
+	data.Timeline = governance.Timeline(items, time.Now().UTC().Format(time.DateOnly), governance.TimelineText{
+		Title: l.T("roadmap.timeline"), Desc: l.T("roadmap.timeline_desc", "actions", actions, "milestones", milestones),
+		Label: func(key string) string { return l.T(key) }})
 	for _, c := range cs.Items {
 		data.Clusters[c.ID] = c.Name
 	}

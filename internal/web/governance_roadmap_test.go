@@ -73,6 +73,15 @@ func TestRoadmapForms(t *testing.T) {
 		if !strings.Contains(roadmap, "Joint lobby in Brussels and Strasbourg") || strings.Contains(roadmap, "An older edit") {
 			t.Errorf("roadmap after the edits lacks the new title or shows the stale one")
 		}
+		// The timeline beside the table: an accessible SVG with a text
+		// alternative on the edited action and the new milestone.
+		for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img"`, `<desc id="roadmap-tl-desc">1 actions`,
+			"Action: Joint lobby in Brussels and Strasbourg, 2016-09-01 – 2017-09-30, planned", "Milestone: Position paper sent, 2017-06-15, planned",
+			`<th scope="row">Joint lobby in Brussels and Strasbourg`} {
+			if !strings.Contains(roadmap, want) {
+				t.Errorf("roadmap page lacks %s", want)
+			}
+		}
 		if r := env.do("PUT", "/api/v1/roadmap/"+action, ItemEditInput{Title: "Via the API", Owners: []string{hsd}, Starts: "2016-09-01", Ends: "2017-09-30"}, "If-Match", `"v1"`); r.status != 412 {
 			t.Errorf("API edit with an old If-Match: %d", r.status)
 		}
