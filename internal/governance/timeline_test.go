@@ -11,7 +11,9 @@ import (
 
 func TestTimeline(t *testing.T) {
 	t.Parallel()
-	label := func(k string) string { return map[string]string{"roadmap.kind.action": "Action", "roadmap.kind.milestone": "Milestone", "roadmap.status.running": "running", "roadmap.status.planned": "planned"}[k] }
+	label := func(k string) string {
+		return map[string]string{"roadmap.kind.action": "Action", "roadmap.kind.milestone": "Milestone", "roadmap.status.running": "running", "roadmap.status.planned": "planned"}[k]
+	}
 	text := governance.TimelineText{Title: "Roadmap timeline", Desc: "2 actions, 1 milestone; the table lists them.", Label: label}
 	if got := governance.Timeline([]governance.Item{{ID: "g", Kind: governance.ItemGoal, Title: "Goal"}}, "2017-01-01", text); got != "" {
 		t.Errorf("no dated action: %q, want no chart", got)
