@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/store/storetest"
-	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserRoadmapForms adds a milestone through the form as the HSD
