@@ -75,7 +75,7 @@ func TestRoadmapForms(t *testing.T) {
 		}
 		// The timeline beside the table: an accessible SVG with a text
 		// alternative on the edited action and the new milestone.
-		for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img"`, `<desc id="roadmap-tl-desc">1 actions`,
+		for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img"`, `<desc id="roadmap-tl-desc">Actions, as bars from start to end: 1. Milestones, as diamonds on their date: 1.`,
 			"Action: Joint lobby in Brussels and Strasbourg, 2016-09-01 – 2017-09-30, planned", "Milestone: Position paper sent, 2017-06-15, planned",
 			`<th scope="row">Joint lobby in Brussels and Strasbourg`} {
 			if !strings.Contains(roadmap, want) {
