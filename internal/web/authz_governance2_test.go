@@ -55,6 +55,9 @@ func governance2Expectations(t *testing.T, pol policy) map[string]expectation {
 		"POST /roadmap/{id}/edit": write("POST", edit, nil, func(fx *authzFixture, a governance.Item) url.Values {
 			return url.Values{"title": {"Authz action, renamed"}, "owners": {fx.hsd.ID}, "starts": {a.Starts}, "ends": {a.Ends}}
 		}, 303),
+		"POST /roadmap/{id}/status": write("POST", func(a governance.Item) string { return "/roadmap/" + a.ID + "/status" }, nil, func(*authzFixture, governance.Item) url.Values {
+			return url.Values{"status": {governance.StatusRunning}, "note": {"Started."}}
+		}, 303),
 		"PUT /api/v1/roadmap/{id}": write("PUT", func(a governance.Item) string { return "/api/v1/roadmap/" + a.ID }, func(fx *authzFixture, a governance.Item) any {
 			return ItemEditInput{Title: "Authz action, renamed", Owners: []string{fx.hsd.ID}, Starts: a.Starts, Ends: a.Ends}
 		}, nil, 200),

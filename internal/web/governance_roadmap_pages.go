@@ -21,6 +21,7 @@ type roadmapFormPage struct {
 	Parents  []governance.Item
 	Clusters []directory.Cluster
 	Kinds    []string
+	Statuses []string
 	Values   url.Values
 	Errors   []ProblemField
 }
@@ -41,7 +42,7 @@ func (s *Server) roadmapFormData(r *http.Request, it governance.Item, values url
 		title = "title.roadmap_edit"
 	}
 	data := roadmapFormPage{layout: s.layout(r, title, "roadmap"), Item: it, Values: values,
-		Kinds: []string{governance.ItemGoal, governance.ItemAction, governance.ItemMilestone}}
+		Kinds: []string{governance.ItemGoal, governance.ItemAction, governance.ItemMilestone}, Statuses: governance.Statuses}
 	items, err := s.gov.Roadmap(r.Context())
 	if err != nil {
 		return data, err
@@ -132,6 +133,25 @@ func (s *Server) postEditRoadmapItem(w http.ResponseWriter, r *http.Request) err
 				// Stale: the next save goes through on purpose.
 				data.Values.Set("version", strconv.Itoa(cur.Version))
 			}
+			return data
+		})
+	}
+	http.Redirect(w, r, "/roadmap", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) postRoadmapItemStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	cur, err := s.gov.EditableItem(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if _, err := s.gov.SetStatus(r.Context(), cur.ID, formVersion(r), r.PostFormValue("status"), r.PostFormValue("note")); err != nil {
+		return s.formError(w, govErr(r.Context(), err), "roadmap_form", func(fe []ProblemField) any {
+			data, _ := s.roadmapFormData(r, cur, itemValues(cur))
+			data.Errors = fe
 			return data
 		})
 	}

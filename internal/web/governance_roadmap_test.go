@@ -69,6 +69,20 @@ func TestRoadmapForms(t *testing.T) {
 		if r := post("/roadmap/"+action+"/edit", edit); r.status != 412 || !strings.Contains(string(r.body), `name="version" value="2"`) {
 			t.Errorf("stale edit: %d %.300s", r.status, r.body)
 		}
+		// The status, from the edit page: a bad one is refused naming it,
+		// an old version is stale, a good one joins the history.
+		if r := post("/roadmap/"+action+"/status", url.Values{"version": {"2"}, "status": {"late"}}); r.status != 422 {
+			t.Errorf("unknown status: %d", r.status)
+		}
+		if r := post("/roadmap/"+action+"/status", url.Values{"version": {"1"}, "status": {"running"}}); r.status != 412 {
+			t.Errorf("status on an old version: %d", r.status)
+		}
+		if r := post("/roadmap/"+action+"/status", url.Values{"version": {"2"}, "status": {"running"}, "note": {"Meetings booked in Brussels"}}); r.status != 303 {
+			t.Fatalf("status: %d %.300s", r.status, r.body)
+		}
+		if r := page("/roadmap/"+action+"/edit", "nl"); !strings.Contains(string(r.body), "Meetings booked in Brussels") || !strings.Contains(string(r.body), `name="version" value="3"`) {
+			t.Errorf("edit page lacks the status history or the new version")
+		}
 		roadmap := string(env.get("/roadmap", "").body)
 		if !strings.Contains(roadmap, "Joint lobby in Brussels and Strasbourg") || strings.Contains(roadmap, "An older edit") {
 			t.Errorf("roadmap after the edits lacks the new title or shows the stale one")
@@ -76,16 +90,16 @@ func TestRoadmapForms(t *testing.T) {
 		// The timeline beside the table: an accessible SVG with a text
 		// alternative on the edited action and the new milestone.
 		for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" role="img"`, `<desc id="roadmap-tl-desc">Actions, as bars from start to end: 1. Milestones, as diamonds on their date: 1.`,
-			"Action: Joint lobby in Brussels and Strasbourg, 2016-09-01 – 2017-09-30, planned", "Milestone: Position paper sent, 2017-06-15, planned",
+			"Action: Joint lobby in Brussels and Strasbourg, 2016-09-01 – 2017-09-30, running", "Milestone: Position paper sent, 2017-06-15, planned",
 			`<th scope="row">Joint lobby in Brussels and Strasbourg`} {
 			if !strings.Contains(roadmap, want) {
 				t.Errorf("roadmap page lacks %s", want)
 			}
 		}
-		if r := env.do("PUT", "/api/v1/roadmap/"+action, ItemEditInput{Title: "Via the API", Owners: []string{hsd}, Starts: "2016-09-01", Ends: "2017-09-30"}, "If-Match", `"v1"`); r.status != 412 {
+		if r := env.do("PUT", "/api/v1/roadmap/"+action, ItemEditInput{Title: "Via the API", Owners: []string{hsd}, Starts: "2016-09-01", Ends: "2017-09-30"}, "If-Match", `"v2"`); r.status != 412 {
 			t.Errorf("API edit with an old If-Match: %d", r.status)
 		}
-		if r := env.do("PUT", "/api/v1/roadmap/"+action, ItemEditInput{Title: "Via the API", Owners: []string{hsd}, Starts: "2016-09-01", Ends: "2017-09-30"}, "If-Match", `"v2"`); r.status != 200 || r.header.Get("ETag") != `"v3"` {
+		if r := env.do("PUT", "/api/v1/roadmap/"+action, ItemEditInput{Title: "Via the API", Owners: []string{hsd}, Starts: "2016-09-01", Ends: "2017-09-30"}, "If-Match", `"v3"`); r.status != 200 || r.header.Get("ETag") != `"v4"` {
 			t.Errorf("API edit: %d %s %s", r.status, r.header.Get("ETag"), r.body)
 		}
 	})

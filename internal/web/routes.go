@@ -309,6 +309,7 @@ func (s *Server) governanceRoutes() []route {
 		{"POST /roadmap/new", s.page(s.postNewRoadmapItem)},
 		{"GET /roadmap/{id}/edit", s.page(s.pageEditRoadmapItem)},
 		{"POST /roadmap/{id}/edit", s.page(s.postEditRoadmapItem)},
+		{"POST /roadmap/{id}/status", s.page(s.postRoadmapItemStatus)},
 	}
 }
 
