@@ -75,6 +75,7 @@ func commands() []command {
 		{"postings", "partner search postings: postings list [--call ID] [--kind seek|offer]", runPostings},
 		{"eval", "measure the partner finder by replaying history: eval partners --cutoff DATE", runEval},
 		{"inquiries", "questions to the alliance for desk staff: inquiries list|show|stats", runInquiries},
+		{"roadmap", "the joint roadmap: roadmap remind (e-mail the owners of overdue items, once)", runRoadmap},
 		{"version", "print the version", runVersion},
 		{"help", "show help for escnet or one of its commands", runHelp},
 	}

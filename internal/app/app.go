@@ -130,7 +130,11 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	}
 	a := &App{Config: cfg, Log: cfg.Logger, Mail: cfg.Mail, DB: db}
 	a.Directory = directory.NewService(db)
-	a.Accounts = accounts.NewService(db, db, cfg.Mail, cfg.Accounts)
+	// Accounts and governance may mail from inside a transaction (an
+	// accepted application invites its managers): such mail waits for the
+	// commit.
+	txMail := mail.Deferred{Sender: cfg.Mail, Logger: cfg.Logger}
+	a.Accounts = accounts.NewService(db, db, txMail, cfg.Accounts)
 	att := cfg.Attachments
 	if att.Dir == "" {
 		att.Dir = filepath.Join(os.TempDir(), "escnet-attachments")
@@ -146,7 +150,7 @@ func New(db *sqlstore.DB, cfg Config) *App {
 	a.Inquiries = newInquiries(db, cfg, a.Accounts.Config().BaseURL)
 	a.Events = events.NewService(db, db, db, cfg.Mail, events.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Projects = projects.NewService(db, db).WithMail(cfg.Mail, a.Accounts.Config().BaseURL)
-	a.Governance = governance.NewService(db, a.Directory, a.Accounts, cfg.Mail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
+	a.Governance = governance.NewService(db, a.Directory, a.Accounts, txMail, governance.Config{Text: cfg.Text, BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger})
 	a.Postings = postings.NewService(db, cfg.Mail, postings.Config{NoticeConfig: mail.NoticeConfig{Text: cfg.Text,
 		BaseURL: a.Accounts.Config().BaseURL, Logger: cfg.Logger}})
 	// The partner finder follows the store's change feed itself.

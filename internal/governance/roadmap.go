@@ -65,6 +65,18 @@ type RoadmapStore interface {
 	// AddUpdate sets the item's status and appends u when expected is 0
 	// or the current version.
 	AddUpdate(ctx context.Context, id string, expected int, u Update) (Item, error)
+	// UpdateItem writes it's title, description, owners and dates when
+	// expected is 0 or the current version (else store.ErrStale).
+	UpdateItem(ctx context.Context, it *Item, expected int) error
+	// OverdueItems lists the actions and milestones, planned or running,
+	// whose end or due date is before today and whose owners were not
+	// reminded of that date yet.
+	OverdueItems(ctx context.Context, today string) ([]Item, error)
+	// MarkReminded records that the owners of item were reminded of date.
+	// It reports false when they were already (another run was first).
+	MarkReminded(ctx context.Context, itemID, date string, at time.Time) (bool, error)
+	// ManagerEmails lists the addresses of a cluster's managers.
+	ManagerEmails(ctx context.Context, clusterID string) ([]string, error)
 }
 
 // OutsideAction is the message key of a milestone dated outside its action.
@@ -79,14 +91,40 @@ func (s *Service) AddItem(ctx context.Context, it *Item) error {
 	if !v.WriteAllowed || v.Anonymous() {
 		return store.ErrForbidden
 	}
+	if it.Status == "" {
+		it.Status = StatusPlanned
+	}
+	if err := s.checkItem(ctx, it); err != nil {
+		return err
+	}
+	if !mayOwn(v, *it) {
+		return store.ErrForbidden
+	}
+	it.Updates = []Update{}
+	return s.roadmap.CreateItem(ctx, it)
+}
+
+// mayOwn reports whether the viewer may write an item with it's owners:
+// an alliance administrator, or for an action or milestone a manager of
+// one of its owning clusters.
+func mayOwn(v access.Viewer, it Item) bool {
+	if !v.WriteAllowed {
+		return false
+	}
+	allowed := v.AllianceAdmin
+	for _, o := range it.Owners {
+		allowed = allowed || (it.Kind != ItemGoal && slices.Contains(v.ManagedClusters, o))
+	}
+	return allowed
+}
+
+// checkItem normalises it and reports every bad field.
+func (s *Service) checkItem(ctx context.Context, it *Item) error {
 	var errs validate.Errors
 	it.Title, it.Description = strings.TrimSpace(it.Title), strings.TrimSpace(it.Description)
 	errs.Choice("kind", it.Kind, true, ItemGoal, ItemAction, ItemMilestone)
 	errs.Text("title", it.Title, true, 300)
 	errs.Text("description", it.Description, false, 10000)
-	if it.Status == "" {
-		it.Status = StatusPlanned
-	}
 	errs.Choice("status", it.Status, true, Statuses...)
 	if it.Owners == nil {
 		it.Owners = []string{}
@@ -114,19 +152,68 @@ func (s *Service) AddItem(ctx context.Context, it *Item) error {
 			errs.Add("due", OutsideAction, "starts", parent.Starts, "ends", parent.Ends)
 		}
 	}
-	if err := errs.Err(); err != nil {
+	return errs.Err()
+}
+
+// EditableItem returns the item if the viewer may change it (an alliance
+// administrator, or a manager of an owning cluster of an action or
+// milestone), else store.ErrForbidden.
+func (s *Service) EditableItem(ctx context.Context, id string) (Item, error) {
+	it, err := s.roadmap.GetItem(ctx, id)
+	if err != nil {
+		return it, err
+	}
+	if !mayOwn(access.ViewerFrom(ctx), it) {
+		return it, store.ErrForbidden
+	}
+	return it, nil
+}
+
+// UpdateItem changes an item's title, description, owners and dates (not
+// its kind, place or status: the status has its own history). Who may is
+// decided on the item as it is and as it would be, so that a manager
+// cannot hand an item over to clusters they do not manage alone. An
+// action's new dates must still hold its milestones. expected is the
+// version the change was based on (0: no check).
+func (s *Service) UpdateItem(ctx context.Context, it *Item, expected int) error {
+	cur, err := s.EditableItem(ctx, it.ID)
+	if err != nil {
 		return err
 	}
-	allowed := v.AllianceAdmin
-	for _, o := range it.Owners {
-		allowed = allowed || (it.Kind != ItemGoal && slices.Contains(v.ManagedClusters, o))
+	it.Kind, it.ParentID, it.Status = cur.Kind, cur.ParentID, cur.Status
+	if err := s.checkItem(ctx, it); err != nil {
+		return err
 	}
-	if !allowed {
+	if !mayOwn(access.ViewerFrom(ctx), *it) {
 		return store.ErrForbidden
 	}
-	it.Updates = []Update{}
-	return s.roadmap.CreateItem(ctx, it)
+	if it.Kind == ItemAction {
+		all, err := s.roadmap.ListItems(ctx)
+		if err != nil {
+			return err
+		}
+		var errs validate.Errors
+		for _, m := range all {
+			if m.ParentID == it.ID && m.Due != "" && (m.Due < it.Starts || m.Due > it.Ends) {
+				errs.Add("ends", ErrMilestoneOutside, "title", m.Title, "due", m.Due)
+				break
+			}
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+	}
+	if err := s.roadmap.UpdateItem(ctx, it, expected); err != nil {
+		return err
+	}
+	updated, err := s.roadmap.GetItem(ctx, it.ID)
+	*it = updated
+	return err
 }
+
+// ErrMilestoneOutside is the message key of an action's new dates that
+// leave one of its milestones outside.
+const ErrMilestoneOutside = "error.gov.milestone_outside"
 
 // Roadmap returns every item; the roadmap is public.
 func (s *Service) Roadmap(ctx context.Context) ([]Item, error) { return s.roadmap.ListItems(ctx) }
@@ -154,3 +241,13 @@ func (s *Service) SetStatus(ctx context.Context, id string, expected int, status
 	}
 	return s.roadmap.AddUpdate(ctx, id, expected, Update{At: s.cfg.Now(), Status: status, Note: strings.TrimSpace(note), By: author(v)})
 }
+
+// MayAddItems reports whether the viewer may add to the roadmap at all
+// (an alliance administrator, or a manager of a cluster, with a token
+// that may write); which items is decided by AddItem.
+func MayAddItems(v access.Viewer) bool {
+	return v.WriteAllowed && (v.AllianceAdmin || len(v.ManagedClusters) > 0)
+}
+
+// MayEditItem reports whether the viewer may change it (see UpdateItem).
+func MayEditItem(v access.Viewer, it Item) bool { return mayOwn(v, it) }

@@ -44,6 +44,7 @@ type Service struct {
 	store   Store
 	letters LetterStore
 	roadmap RoadmapStore
+	tx      store.Transactor
 	dir     Directory
 	inv     Inviter
 	mail    mail.Sender
@@ -55,6 +56,7 @@ func NewService(s interface {
 	Store
 	LetterStore
 	RoadmapStore
+	store.Transactor
 }, dir Directory, inv Inviter, m mail.Sender, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Now().UTC() }
@@ -66,7 +68,7 @@ func NewService(s interface {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Service{store: s, letters: s, roadmap: s, dir: dir, inv: inv, mail: m, cfg: cfg}
+	return &Service{store: s, letters: s, roadmap: s, tx: s, dir: dir, inv: inv, mail: m, cfg: cfg}
 }
 
 // mayReview reports whether the viewer reviews applications.
@@ -277,8 +279,10 @@ func (s *Service) Refuse(ctx context.Context, id string, expected int, reason st
 
 // Accept creates the cluster (through the directory service) and the
 // organisation that runs it, marks the application accepted and invites
-// its managers (through the accounts service). The cluster is checked
-// before anything is written, so that bad data leaves nothing behind.
+// its managers (through the accounts service), all in one transaction: a
+// failure midway leaves nothing written, and the e-mails (the
+// invitations, which go through a mail.Deferred, and the applicant's) go
+// out only once it has committed.
 func (s *Service) Accept(ctx context.Context, id string, expected int) (Application, error) {
 	a, v, err := s.editable(ctx, id)
 	if err != nil {
@@ -294,22 +298,30 @@ func (s *Service) Accept(ctx context.Context, id string, expected int) (Applicat
 	if err := s.dir.ValidateCluster(ctx, &c); err != nil {
 		return a, err
 	}
-	if err := s.dir.CreateCluster(ctx, &c); err != nil {
-		return a, err
-	}
-	o := directory.Organisation{Slug: a.Slug + "-office", Name: a.Organisation, Kind: directory.KindOther, Country: a.Country,
-		City: a.City, Website: a.Website, Visibility: access.Public, TLP: access.TLPClear,
-		Memberships: []directory.Membership{{ClusterID: c.ID, Role: directory.MemberRoleFounder}}}
-	if err := s.dir.CreateOrganisation(ctx, &o); err != nil {
-		return a, fmt.Errorf("organisation of accepted cluster %s: %w", c.Slug, err)
-	}
-	a.State, a.ClusterID = StateAccepted, c.ID
-	if err := s.store.UpdateJoinApplication(ctx, &a, expected, Note{At: s.cfg.Now(), Kind: NoteDecision, Author: author(v), Text: "Accepted."}); err != nil {
-		return a, err
-	}
-	text := s.invite(ctx, v, a, o)
-	if err := s.store.UpdateJoinApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteComment, Author: author(v), Text: text}); err != nil {
-		return a, err
+	orig := a
+	err = s.tx.InTransaction(ctx, func(ctx context.Context) error {
+		a, c = orig, s.clusterOf(orig) // again on a retry
+		if err := s.dir.CreateCluster(ctx, &c); err != nil {
+			return err
+		}
+		o := directory.Organisation{Slug: a.Slug + "-office", Name: a.Organisation, Kind: directory.KindOther, Country: a.Country,
+			City: a.City, Website: a.Website, Visibility: access.Public, TLP: access.TLPClear,
+			Memberships: []directory.Membership{{ClusterID: c.ID, Role: directory.MemberRoleFounder}}}
+		if err := s.dir.CreateOrganisation(ctx, &o); err != nil {
+			return fmt.Errorf("organisation of accepted cluster %s: %w", c.Slug, err)
+		}
+		a.State, a.ClusterID = StateAccepted, c.ID
+		if err := s.store.UpdateJoinApplication(ctx, &a, a.Version, Note{At: s.cfg.Now(), Kind: NoteDecision, Author: author(v), Text: "Accepted."}); err != nil {
+			return err
+		}
+		text, err := s.invite(ctx, v, a, o)
+		if err != nil {
+			return err
+		}
+		return s.store.UpdateJoinApplication(ctx, &a, 0, Note{At: s.cfg.Now(), Kind: NoteComment, Author: author(v), Text: text})
+	})
+	if err != nil {
+		return orig, err
 	}
 	s.tell(ctx, a, "mail.join.accepted", "")
 	return a, nil
@@ -322,8 +334,9 @@ func (s *Service) clusterOf(a Application) directory.Cluster {
 }
 
 // invite invites every manager of a and returns what happened, in the
-// words of the decision note.
-func (s *Service) invite(ctx context.Context, v access.Viewer, a Application, o directory.Organisation) string {
+// words of the decision note. A manager who has an account already is
+// not invited; any other failure is the whole acceptance's.
+func (s *Service) invite(ctx context.Context, v access.Viewer, a Application, o directory.Organisation) (string, error) {
 	inviter := accounts.User{ID: v.UserID, Email: v.Email}
 	var done, exist []string
 	for _, m := range a.Managers {
@@ -335,15 +348,14 @@ func (s *Service) invite(ctx context.Context, v access.Viewer, a Application, o 
 		case errors.As(err, &ve):
 			exist = append(exist, m)
 		default:
-			s.cfg.Logger.WarnContext(ctx, "invite cluster manager", "err", err)
-			exist = append(exist, m)
+			return "", fmt.Errorf("invite cluster manager: %w", err)
 		}
 	}
 	text := "Invited to manage the cluster: " + strings.Join(done, ", ")
 	if len(exist) > 0 {
-		text += ". Not invited (they have an account already, or the invitation failed): " + strings.Join(exist, ", ")
+		text += ". Not invited (they have an account already): " + strings.Join(exist, ", ")
 	}
-	return text
+	return text, nil
 }
 
 // WithMail returns a copy of the service that sends its e-mail through m

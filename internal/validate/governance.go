@@ -26,3 +26,7 @@ func init() {
 func init() {
 	english["error.gov.outside_action"] = "is outside the dates of its action ({starts} to {ends})"
 }
+
+func init() {
+	english["error.gov.milestone_outside"] = "would leave the milestone \"{title}\" ({due}) outside the action's dates"
+}

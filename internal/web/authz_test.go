@@ -303,6 +303,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		maps.Copy(exps, callsxExpectations(t, pol))       // authz_callsx_test.go
 		maps.Copy(exps, postingExpectations(t, pol))      // authz_postings_test.go
 		maps.Copy(exps, linkingExpectations(t, pol))      // authz_linking_test.go
+		maps.Copy(exps, governance2Expectations(t, pol))  // authz_governance2_test.go
 		for _, rt := range env.server.routes() {
 			exp, ok := exps[rt.pattern]
 			if !ok {

@@ -369,3 +369,30 @@ func (s *Server) apiRoadmapStatus(w http.ResponseWriter, r *http.Request) error 
 	setETag(w, it.Version)
 	return writeJSON(w, http.StatusOK, it)
 }
+
+// ItemEditInput is the new content of a roadmap item.
+type ItemEditInput struct {
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Owners      []string `json:"owners"`
+	Starts      string   `json:"starts"`
+	Ends        string   `json:"ends"`
+	Due         string   `json:"due"`
+}
+
+func (s *Server) apiUpdateRoadmapItem(w http.ResponseWriter, r *http.Request) error {
+	expected, err := ifMatchVersion(r)
+	if err != nil {
+		return err
+	}
+	var in ItemEditInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	it := governance.Item{ID: r.PathValue("id"), Title: in.Title, Description: in.Description, Owners: in.Owners, Starts: in.Starts, Ends: in.Ends, Due: in.Due}
+	if err := s.gov.UpdateItem(r.Context(), &it, expected); err != nil {
+		return govErr(r.Context(), err)
+	}
+	setETag(w, it.Version)
+	return writeJSON(w, http.StatusOK, it)
+}

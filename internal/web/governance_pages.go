@@ -1,16 +1,19 @@
 package web
 
 import (
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"github.com/escnet/escnet/internal/access"
 	"github.com/escnet/escnet/internal/directory"
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/validate"
@@ -22,10 +25,14 @@ func governanceKeyFamilies() map[string][]string {
 	return map[string][]string{
 		"join.state.":     governance.States,
 		"roadmap.status.": governance.Statuses,
-		"join.measure.":   governance.Measures,
-		"join.kind.":      {governance.KindCluster, governance.KindRegion},
-		"join.note.":      {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
-		"mail.join.":      {"submitted.subject", "submitted.body", "ask.subject", "ask.body", "refused.subject", "refused.body", "accepted.subject", "accepted.body"},
+		"roadmap.kind.":   {governance.ItemGoal, governance.ItemAction, governance.ItemMilestone},
+		"mail.roadmap.":   {"overdue.subject", "overdue.body"},
+		// The timeline's title and description (pageRoadmap).
+		"roadmap.timeline": {"", "_desc"},
+		"join.measure.":    governance.Measures,
+		"join.kind.":       {governance.KindCluster, governance.KindRegion},
+		"join.note.":       {governance.NoteComment, governance.NoteAsk, governance.NoteReply, governance.NoteDecision},
+		"mail.join.":       {"submitted.subject", "submitted.body", "ask.subject", "ask.body", "refused.subject", "refused.body", "accepted.subject", "accepted.body"},
 		"field.": {"members.companies", "members.smes", "members.knowledge_institutions", "members.government", "members.practitioners",
 			"members.total", "contact.name", "contact.email", "contact.phone", "letter_of_intent", "organisation", "managers", "staff_fte",
 			"text", "state", "decision", "members.min", "members.max", "helices.min", "helices.max", "staff_fte_hundredths.min",
@@ -434,7 +441,15 @@ type roadmapPage struct {
 	layout
 	Items    []governance.Item
 	Clusters map[string]string // id → name
+	Viewer   access.Viewer
+	Timeline template.HTML // the SVG timeline ("" with no dated action)
 }
+
+// CanAdd reports whether the page offers to add items.
+func (p roadmapPage) CanAdd() bool { return governance.MayAddItems(p.Viewer) }
+
+// CanEdit reports whether the page offers to edit it.
+func (p roadmapPage) CanEdit(it governance.Item) bool { return governance.MayEditItem(p.Viewer, it) }
 
 // Children returns the items under parent.
 func (p roadmapPage) Children(parent string) []governance.Item {
@@ -465,7 +480,17 @@ func (s *Server) pageRoadmap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := roadmapPage{layout: s.layout(r, "title.roadmap", "roadmap"), Items: items, Clusters: map[string]string{}}
+	data := roadmapPage{layout: s.layout(r, "title.roadmap", "roadmap"), Items: items, Clusters: map[string]string{},
+		Viewer: access.ViewerFrom(r.Context())}
+	var actions, milestones int
+	for _, it := range items {
+		actions += map[bool]int{true: 1}[it.Kind == governance.ItemAction]
+		milestones += map[bool]int{true: 1}[it.Kind == governance.ItemMilestone]
+	}
+	l := data.L
+	data.Timeline = governance.Timeline(items, time.Now().UTC().Format(time.DateOnly), governance.TimelineText{
+		Title: l.T("roadmap.timeline"), Desc: l.T("roadmap.timeline_desc", "actions", actions, "milestones", milestones),
+		Label: func(key string) string { return l.T(key) }})
 	for _, c := range cs.Items {
 		data.Clusters[c.ID] = c.Name
 	}

@@ -320,6 +320,7 @@ func (s *Server) governanceRoutes() []route {
 		{"GET /api/v1/roadmap", api(s.apiRoadmap)},
 		{"POST /api/v1/roadmap", api(s.apiAddRoadmapItem)},
 		{"POST /api/v1/roadmap/{id}/status", api(s.apiRoadmapStatus)},
+		{"PUT /api/v1/roadmap/{id}", api(s.apiUpdateRoadmapItem)},
 		{"GET /join", s.page(s.pageJoin)},
 		{"POST /join", s.page(s.postJoin)},
 		{"GET /join/{token}", s.page(s.pageApplicant)},
@@ -331,6 +332,11 @@ func (s *Server) governanceRoutes() []route {
 		{"GET /letter", s.page(s.pageLetter)},
 		{"POST /letter/{id}/sign", s.page(s.postSignLetter)},
 		{"GET /roadmap", s.page(s.pageRoadmap)},
+		{"GET /roadmap/new", s.page(s.pageNewRoadmapItem)},
+		{"POST /roadmap/new", s.page(s.postNewRoadmapItem)},
+		{"GET /roadmap/{id}/edit", s.page(s.pageEditRoadmapItem)},
+		{"POST /roadmap/{id}/edit", s.page(s.postEditRoadmapItem)},
+		{"POST /roadmap/{id}/status", s.page(s.postRoadmapItemStatus)},
 	}
 }
 

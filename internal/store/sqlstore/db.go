@@ -170,7 +170,13 @@ func (tx *Tx) Change(ctx context.Context, entity, id, op string) error {
 // and retrying a few times when the engine reports a transient conflict.
 // Retries stop when ctx is done: the last error comes back joined with the
 // context's.
+//
+// Inside InTransaction (ctx carries the transaction) fn joins the outer
+// transaction: no commit and no retry of its own.
 func (db *DB) Transact(ctx context.Context, fn func(*Tx) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok && tx.db == db {
+		return fn(tx)
+	}
 	const attempts = 5
 	var err error
 	for i := range attempts {
@@ -215,12 +221,41 @@ func (db *DB) transactOnce(ctx context.Context, fn func(*Tx) error) (err error) 
 	return fn(tx)
 }
 
+type txKey struct{}
+
+// InTransaction runs fn in one write transaction that every store call
+// made with fn's ctx joins, reads included (they see the transaction's own
+// writes). The commit hooks added with store.OnCommit run after the
+// commit; a rollback drops them. See store.Transactor.
+func (db *DB) InTransaction(ctx context.Context, fn func(ctx context.Context) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok && tx.db == db {
+		return fn(ctx)
+	}
+	var hooks *store.CommitHooks
+	err := db.Transact(ctx, func(tx *Tx) error {
+		var c context.Context
+		c, hooks = store.WithCommitHooks(context.WithValue(ctx, txKey{}, tx))
+		return fn(c)
+	})
+	if err != nil {
+		return err
+	}
+	hooks.Run()
+	return nil
+}
+
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok && tx.db == db {
+		return tx.QueryContext(ctx, q, args...)
+	}
 	db.queries.Add(1)
 	return db.read.QueryContext(ctx, q, args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok && tx.db == db {
+		return tx.QueryRowContext(ctx, q, args...)
+	}
 	db.queries.Add(1)
 	return db.read.QueryRowContext(ctx, q, args...)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/escnet/escnet/internal/governance"
 	"github.com/escnet/escnet/internal/store"
@@ -124,4 +125,58 @@ func (db *DB) AddUpdate(ctx context.Context, id string, expected int, u governan
 		return governance.Item{}, db.mapError(err)
 	}
 	return db.GetItem(ctx, id)
+}
+
+// UpdateItem writes an item's title, description, owners and dates.
+func (db *DB) UpdateItem(ctx context.Context, it *governance.Item, expected int) error {
+	return db.mapError(db.Transact(ctx, func(tx *Tx) error {
+		var cur int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM governance_roadmap_items WHERE id = $1`, it.ID).Scan(&cur); errors.Is(err, sql.ErrNoRows) {
+			return notFound("roadmap item", it.ID)
+		} else if err != nil {
+			return err
+		}
+		if expected != 0 && expected != cur {
+			return fmt.Errorf("roadmap item %s: %w", it.ID, store.ErrStale)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE governance_roadmap_items SET title = $2, description = $3, starts = $4, ends = $5, due = $6, version = $7
+			WHERE id = $1`, it.ID, it.Title, it.Description, it.Starts, it.Ends, it.Due, cur+1); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM governance_roadmap_owners WHERE item_id = $1`, it.ID); err != nil {
+			return err
+		}
+		for _, c := range it.Owners {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO governance_roadmap_owners (item_id, cluster_id) VALUES ($1, $2)`, it.ID, c); err != nil {
+				return err
+			}
+		}
+		it.Version = cur + 1
+		return tx.Change(ctx, "roadmap_item", it.ID, "update")
+	}))
+}
+
+// OverdueItems lists the open actions and milestones past their date
+// whose owners were not reminded of it.
+func (db *DB) OverdueItems(ctx context.Context, today string) ([]governance.Item, error) {
+	return db.items(ctx, ` WHERE status IN ('planned', 'running') AND (
+		(kind = 'milestone' AND due <> '' AND due < $1 AND NOT EXISTS (SELECT 1 FROM governance_roadmap_reminders r WHERE r.item_id = id AND r.date = due)) OR
+		(kind = 'action' AND ends <> '' AND ends < $1 AND NOT EXISTS (SELECT 1 FROM governance_roadmap_reminders r WHERE r.item_id = id AND r.date = ends)))`, today)
+}
+
+// MarkReminded records a reminder; false when it was recorded before.
+func (db *DB) MarkReminded(ctx context.Context, itemID, date string, at time.Time) (bool, error) {
+	var n int64
+	err := db.Transact(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO governance_roadmap_reminders (item_id, date, sent_at) VALUES ($1, $2, $3)
+			ON CONFLICT (item_id, date) DO NOTHING`, itemID, date, at.UTC().Truncate(time.Microsecond))
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return tx.Change(ctx, "roadmap_item", itemID, "remind")
+	})
+	return n > 0, db.mapError(err)
 }
