@@ -51,7 +51,9 @@ func TestBrowserPracticeSummary(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#v-title`), "Flood barrier exercise Scheveningen"),
 		chromedp.SendKeys(chromedp.CSS(`#v-body`), "The barrier closed too late."),
 		chromedp.Submit(chromedp.CSS(`#v-title`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[lang="en"]`)),
+		// The English version's link (the header's language menu has links
+		// with lang attributes too).
+		chromedp.WaitVisible(chromedp.CSS(`main a[lang="en"]`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{file}),
 		chromedp.Submit(chromedp.CSS(`#file`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[download]`)),

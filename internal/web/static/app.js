@@ -8,7 +8,17 @@
     menus.forEach(function (m) { if (m !== except) { m.open = false; } });
   }
   menus.forEach(function (m) {
-    m.addEventListener("toggle", function () { if (m.open) { closeAll(m); } });
+    m.addEventListener("toggle", function () {
+      if (!m.open) { return; }
+      closeAll(m);
+      // A menu aligned to its right edge would leave the screen when the
+      // header wraps and puts it on the left: align it to the left then.
+      var list = m.querySelector("ul");
+      if (list) {
+        list.classList.remove("flip");
+        if (list.getBoundingClientRect().left < 0) { list.classList.add("flip"); }
+      }
+    });
   });
   document.addEventListener("click", function (e) {
     if (!e.target.closest || !e.target.closest("details.menu")) { closeAll(null); }
