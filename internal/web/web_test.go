@@ -426,7 +426,7 @@ func TestPages(t *testing.T) {
 			want     string // text the selection must contain
 			minCount int
 		}{
-			{"/", "ul.cards li.card h2 a", "The Hague Security Delta", 8},
+			{"/", "ul.cards li.card h3 a", "The Hague Security Delta", 8},
 			{"/clusters", "table tbody tr", "CenSec", 8},
 			{"/clusters?country=DE", "table tbody tr td a", "KIT", 2},
 			{"/clusters/twente-safety-security", "h1", "Twente Safety & Security", 1},
@@ -547,6 +547,7 @@ func TestQueriesPerPageDoNotGrow(t *testing.T) {
 	paths := []string{"/organisations", "/clusters", "/people", "/facilities", "/clusters/hsd", "/"}
 	small := map[string]int64{}
 	for _, p := range paths {
+		count(p) // the first visit may build what later ones reuse (the practices index)
 		small[p] = count(p)
 	}
 	ctx := access.AsSystem(context.Background())
@@ -563,7 +564,8 @@ func TestQueriesPerPageDoNotGrow(t *testing.T) {
 		}
 	}
 	for _, p := range paths {
-		if got := count(p); got != small[p] {
+		count(p) // the writes invalidated caches: refill them first
+		if got := count(p); got > small[p] {
 			t.Errorf("%s: %d queries with more data, %d before", p, got, small[p])
 		}
 	}
