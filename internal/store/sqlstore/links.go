@@ -56,16 +56,11 @@ func (db *DB) LinkKeys(ctx context.Context) ([]projects.LinkKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = db.scanAll(ctx, func(r *sql.Rows) error {
-		var id, v string
-		if err := r.Scan(&id, &v); err != nil {
-			return err
-		}
+	err = db.eachRecordedVAT(ctx, func(id, v string) {
 		if i, ok := index[id]; ok && !slices.Contains(out[i].VATs, v) {
 			out[i].VATs = append(out[i].VATs, v)
 		}
-		return nil
-	}, `SELECT organisation_id, value FROM organisation_identifiers WHERE scheme = 'vat' ORDER BY organisation_id, value`)
+	})
 	return out, err
 }
 

@@ -32,17 +32,26 @@ func (db *DB) OrganisationKeys(ctx context.Context) ([]projects.OrgKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = db.scanAll(ctx, func(r *sql.Rows) error {
+	err = db.eachRecordedVAT(ctx, func(id, v string) {
+		if i, ok := index[id]; ok && !slices.Contains(out[i].VATs, v) {
+			out[i].VATs = append(out[i].VATs, v)
+		}
+	})
+	return out, err
+}
+
+// eachRecordedVAT calls fn with every VAT number recorded for an
+// organisation besides its vat column (duplicate detection and linking
+// both compare them).
+func (db *DB) eachRecordedVAT(ctx context.Context, fn func(orgID, vat string)) error {
+	return db.scanAll(ctx, func(r *sql.Rows) error {
 		var id, v string
 		if err := r.Scan(&id, &v); err != nil {
 			return err
 		}
-		if i, ok := index[id]; ok && !slices.Contains(out[i].VATs, v) {
-			out[i].VATs = append(out[i].VATs, v)
-		}
+		fn(id, v)
 		return nil
 	}, `SELECT organisation_id, value FROM organisation_identifiers WHERE scheme = 'vat' ORDER BY organisation_id, value`)
-	return out, err
 }
 
 // DistinctPairs returns the pairs marked as different organisations.
